@@ -1,0 +1,47 @@
+package io.ferrolb.app;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code ferrolb} command line: one binary, one subcommand per role. */
+@Command(
+    name = "ferrolb",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A network load-balancer for bare-metal Kubernetes clusters.",
+    subcommandsRepeatable = false)
+public final class Main implements Runnable {
+
+  /** The subcommands, one per line, so each role adds itself without touching the others. */
+  static List<Object> subcommands() {
+    return List.of();
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Builds the command line with every subcommand registered. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Object sub : subcommands()) {
+      cl.addSubcommand(sub);
+    }
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"ferrolb " + (v == null ? "dev" : v)};
+    }
+  }
+}

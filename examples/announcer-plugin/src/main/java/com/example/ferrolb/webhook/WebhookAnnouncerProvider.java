@@ -46,11 +46,6 @@ public final class WebhookAnnouncerProvider implements AnnouncerProvider {
         current = desired;
         return ApplyReport.applied(desired.entries().size());
       }
-
-      @Override
-      public void close() {
-        current = null;
-      }
     };
   }
 }

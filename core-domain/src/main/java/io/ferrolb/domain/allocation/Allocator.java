@@ -162,14 +162,22 @@ public final class Allocator {
     }
     if (changed) {
       // MetalLB only warns when there is something to write, to keep events quiet
-      svc.annotations().keySet().stream()
-          .filter(k -> k.startsWith(DEPRECATED_PREFIX))
-          .sorted()
-          .forEach(
-              k ->
-                  events.add(
-                      UserEvent.warning(
-                          "deprecatedAnnotation", "Service uses deprecated annotation " + k)));
+      List<String> deprecated = null;
+      for (String k : svc.annotations().keySet()) {
+        if (k.startsWith(DEPRECATED_PREFIX)) {
+          if (deprecated == null) {
+            deprecated = new ArrayList<>(2);
+          }
+          deprecated.add(k);
+        }
+      }
+      if (deprecated != null) {
+        deprecated.sort(null);
+        for (String k : deprecated) {
+          events.add(
+              UserEvent.warning("deprecatedAnnotation", "Service uses deprecated annotation " + k));
+        }
+      }
     }
     if (!o.ips.isEmpty()) {
       return new Decision.Allocated(o.ips, o.pool, changed, events);

@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ferrolb validate FILE…}: reads MetalLB configuration (CRDs, a legacy ConfigMap or its
- * config data) from all files as one configuration and checks it. Exit 0 and one line per pool
- * when valid; exit 1 and every error, one per line as {@code file:document: message}; exit 2 when
- * a file cannot be read or is not YAML. Warnings are printed in both cases.
+ * config data) from all files as one configuration and checks it. Exit 0 and one line per pool when
+ * valid; exit 1 and every error, one per line as {@code file:document: message}; exit 2 when a file
+ * cannot be read or is not YAML. Warnings are printed in both cases.
  */
 @Command(
     name = "validate",
@@ -77,8 +77,7 @@ public final class ValidateCommand implements Callable<Integer> {
       for (ConfigError e : invalid.errors()) {
         out.println(prefix(e) + e);
       }
-      out.println(
-          invalid.errors().size() + (invalid.errors().size() == 1 ? " error" : " errors"));
+      out.println(invalid.errors().size() + (invalid.errors().size() == 1 ? " error" : " errors"));
       out.flush();
       return INVALID;
     }

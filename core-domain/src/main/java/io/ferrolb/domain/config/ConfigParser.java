@@ -80,7 +80,26 @@ public final class ConfigParser {
     for (RawObject o : objects) {
       p.read(o);
     }
-    return p.finish();
+    ParseResult result = p.finish();
+    return sortedByOrigin(result, objects);
+  }
+
+  /** Errors grouped by the order of the objects they concern (stable within an object). */
+  private static ParseResult sortedByOrigin(ParseResult result, List<RawObject> objects) {
+    Map<String, Integer> order = new HashMap<>();
+    for (RawObject o : objects) {
+      order.putIfAbsent(o.origin(), order.size());
+    }
+    Comparator<ConfigError> byOrigin =
+        Comparator.comparingInt(e -> order.getOrDefault(e.origin(), Integer.MAX_VALUE));
+    List<ConfigError> warnings = new ArrayList<>(result.warnings());
+    warnings.sort(byOrigin);
+    if (result instanceof ParseResult.Invalid inv) {
+      List<ConfigError> errors = new ArrayList<>(inv.errors());
+      errors.sort(byOrigin);
+      return new ParseResult.Invalid(errors, warnings);
+    }
+    return new ParseResult.Valid(((ParseResult.Valid) result).config(), warnings);
   }
 
   // ------------------------------------------------------------------ dispatch
@@ -291,7 +310,12 @@ public final class ConfigParser {
                   out.add(new RangeAt(range, f, text));
                 }
               } catch (IllegalArgumentException e) {
-                r.error(f, text, e.getMessage());
+                // IpRange names the range in its message; the error already shows the value
+                String msg = e.getMessage();
+                if (msg.startsWith("range ") && msg.indexOf(": ") > 0) {
+                  msg = msg.substring(msg.indexOf(": ") + 2);
+                }
+                r.error(f, text, msg);
               }
             });
     return out;
@@ -695,12 +719,28 @@ public final class ConfigParser {
               + addr.get().family().k8sName()
               + " source address)");
     }
-    // MetalLB CRD: peerPort minimum 0, maximum 16384; the legacy ConfigMap took any uint16
+    // MetalLB CRD: peerPort maximum 16384 (api/v1beta2); port 0 cannot be dialled; the legacy
+    // ConfigMap took any uint16
     long maxPort = legacy ? 65535 : 16384;
     r.lng(m, keys.k("peerPort"), path, 1, maxPort)
         .ifPresent(p -> d.builder.peerPort((int) (long) p));
 
     timers(r, d, m, path, keys, legacy);
+    if (!legacy) {
+      r.duration(m, "connectTime", path)
+          .ifPresent(
+              ct -> {
+                // MetalLB: connectTime 1..65535 s, whole seconds (api/v1beta2, CEL rule)
+                if (ct.getNano() != 0 || ct.getSeconds() < 1 || ct.getSeconds() > 65535) {
+                  r.error(
+                      Reader.at(path, "connectTime"),
+                      Reader.render(m.get("connectTime")),
+                      "out of range (expected: whole seconds 1s..65535s)");
+                } else {
+                  d.builder.connectTime(ct);
+                }
+              });
+    }
 
     String ridKey = keys.k("routerID");
     r.str(m, ridKey, path)
@@ -817,21 +857,6 @@ public final class ConfigParser {
     }
     if (ok) {
       d.builder.holdTime(hold.get()).keepaliveTime(ka.get());
-    }
-    if (!legacy) {
-      r.duration(m, "connectTime", path)
-          .ifPresent(
-              ct -> {
-                // MetalLB: connectTime 1..65535 s, whole seconds (api/v1beta2, CEL rule)
-                if (ct.getNano() != 0 || ct.getSeconds() < 1 || ct.getSeconds() > 65535) {
-                  r.error(
-                      Reader.at(path, "connectTime"),
-                      Reader.render(m.get("connectTime")),
-                      "out of range (expected: whole seconds 1s..65535s)");
-                } else {
-                  d.builder.connectTime(ct);
-                }
-              });
     }
   }
 

@@ -51,17 +51,12 @@ public final class YamlConfigDecoder {
     String text;
     try {
       byte[] bytes = Files.readAllBytes(path);
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .decode(java.nio.ByteBuffer.wrap(bytes))
-              .toString();
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw new YamlDecodeException(path + ": not UTF-8 text", e);
     } catch (IOException e) {
       throw new YamlDecodeException(
-          path + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
-          e);
+          path + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
     return decode(path.toString(), text);
   }
@@ -112,8 +107,7 @@ public final class YamlConfigDecoder {
       throws YamlDecodeException {
     String apiVersion = scalar(m.get("apiVersion"));
     String kind = scalar(m.get("kind"));
-    Map<String, Object> meta =
-        m.get("metadata") instanceof Map<?, ?> mm ? asMap(mm) : Map.of();
+    Map<String, Object> meta = m.get("metadata") instanceof Map<?, ?> mm ? asMap(mm) : Map.of();
     String objName = scalar(meta.get("name"));
     String namespace = scalar(meta.get("namespace"));
     Map<String, String> labels = new LinkedHashMap<>();
@@ -250,12 +244,17 @@ public final class YamlConfigDecoder {
     if (o instanceof Float f) {
       return (double) f;
     }
-    if (o == null || o instanceof String || o instanceof Long || o instanceof Double
+    if (o == null
+        || o instanceof String
+        || o instanceof Long
+        || o instanceof Double
         || o instanceof Boolean) {
       return o;
     }
     throw new YamlDecodeException(
-        "unsupported YAML value of type " + o.getClass().getSimpleName() + " (expected: scalars,"
+        "unsupported YAML value of type "
+            + o.getClass().getSimpleName()
+            + " (expected: scalars,"
             + " lists and maps)");
   }
 

@@ -121,6 +121,14 @@ public final class ConfigParser {
     boolean legacy = o.kind().equals(RawObject.LEGACY_CONFIG_KIND);
     Src src = new Src(o.origin(), (legacy ? "ConfigMap" : o.kind()) + " \"" + o.name() + "\"");
     Reader r = new Reader(src, problems, legacy);
+    if (!KINDS.contains(o.kind()) && !o.apiVersion().startsWith("metallb.io/")) {
+      r.warn(
+          "apiVersion",
+          o.apiVersion(),
+          "not MetalLB configuration, ignored (expected: metallb.io objects, a ConfigMap or a"
+              + " Secret)");
+      return;
+    }
     if (!KINDS.contains(o.kind())) {
       r.error(
           "kind",
@@ -463,10 +471,11 @@ public final class ConfigParser {
             "communities");
     d.peersField = "spec.peers";
     d.peers = r.indexedStrList(spec, "peers", "spec");
+    d.nodeSelectors = r.selectors(spec, "nodeSelectors", "spec");
     d.builder
         .ipAddressPools(refs.poolNames.values())
         .ipAddressPoolSelectors(refs.poolSelectors)
-        .nodeSelectors(r.selectors(spec, "nodeSelectors", "spec"))
+        .nodeSelectors(d.nodeSelectors)
         .peers(d.peers.values());
     List<LabelSelector> svc = r.selectors(spec, "serviceSelectors", "spec");
     d.builder.serviceSelectors(svc);
@@ -502,6 +511,7 @@ public final class ConfigParser {
     Optional<Long> lp = r.lng(m, localPrefKey, path, 0, 0xFFFF_FFFFL);
     lp.ifPresent(v -> d.builder.localPref(v));
     d.hasLocalPref = lp.isPresent();
+    d.localPref = lp.orElse(0L);
     d.communitiesField = Reader.at(path, communitiesKey);
     d.communities = r.indexedStrList(m, communitiesKey, path);
     return d;
@@ -757,7 +767,8 @@ public final class ConfigParser {
                         + " Identifier)");
               }
             });
-    d.builder.nodeSelectors(r.selectors(m, keys.k("nodeSelectors"), path));
+    List<LabelSelector> nodeSelectors = r.selectors(m, keys.k("nodeSelectors"), path);
+    d.builder.nodeSelectors(nodeSelectors);
 
     // password XOR passwordSecret
     Optional<String> password = r.str(m, "password", path);
@@ -802,6 +813,16 @@ public final class ConfigParser {
                 + " dualStackAddressFamily to control address families)");
       }
     }
+    String vrf = legacy ? "" : r.str(m, "vrf", path).orElse("");
+    Object port = m.getOrDefault(keys.k("peerPort"), (long) BgpPeer.DEFAULT_PORT);
+    d.sessionField = addr.isPresent() ? Reader.at(path, addrKey) : Reader.at(path, "interface");
+    d.sessionKey =
+        addr.map(IpAddress::toString).orElse("interface " + nic.orElse(""))
+            + " port "
+            + port
+            + (vrf.isEmpty() ? "" : " in VRF " + vrf)
+            + " on nodes "
+            + nodeSelectors;
     peers.add(d);
   }
 
@@ -1016,9 +1037,22 @@ public final class ConfigParser {
       checkPeerRefs(r, d, peersByName);
       bgp.add(d.builder.pools(d.refs.resolvedPools).build());
     }
+    Map<String, PeerDraft> sessions = new HashMap<>();
     for (PeerDraft p : peers) {
       checkBfdRef(p);
+      PeerDraft first = sessions.putIfAbsent(p.sessionKey, p);
+      if (first != null && !p.sessionKey.startsWith("interface ")) {
+        problems.error(
+            p.src,
+            p.sessionField,
+            p.peerAddressText,
+            "same session as BGPPeer \""
+                + first.name
+                + "\" (same address, port, VRF and node selectors; expected: one BGPPeer per"
+                + " session)");
+      }
     }
+    checkLocalPrefConflicts();
     for (PoolDraft p : pools) {
       if (!advertised.contains(p.name())) {
         problems.warn(
@@ -1238,6 +1272,47 @@ public final class ConfigParser {
           null,
           "has no effect: LOCAL_PREF is sent on iBGP sessions only, and every peer of this"
               + " advertisement is eBGP");
+    }
+  }
+
+  /**
+   * Two advertisements of the same pool, aggregation, peers and nodes with different LOCAL_PREF:
+   * MetalLB then announces neither ("conflictingAdvertisements", speaker/bgp_controller.go).
+   */
+  private void checkLocalPrefConflicts() {
+    for (int i = 0; i < bgpAds.size(); i++) {
+      BgpAdDraft a = bgpAds.get(i);
+      for (int j = 0; j < i; j++) {
+        BgpAdDraft b = bgpAds.get(j);
+        if (!a.hasLocalPref
+            || !b.hasLocalPref
+            || a.localPref == b.localPref
+            || a.aggregationLength != b.aggregationLength
+            || a.aggregationLengthV6 != b.aggregationLengthV6
+            || !a.nodeSelectors.equals(b.nodeSelectors)) {
+          continue;
+        }
+        boolean peersOverlap =
+            a.peers.isEmpty()
+                || b.peers.isEmpty()
+                || a.peers.values().stream().anyMatch(b.peers.values()::contains);
+        List<String> shared =
+            a.refs.resolvedPools.stream().filter(b.refs.resolvedPools::contains).toList();
+        if (peersOverlap && !shared.isEmpty()) {
+          problems.warn(
+              a.refs.src,
+              a.localPrefField,
+              String.valueOf(a.localPref),
+              "conflicts with localPref "
+                  + b.localPref
+                  + " of "
+                  + b.refs.src.object()
+                  + " for pool \""
+                  + shared.get(0)
+                  + "\" on the same peers and nodes: such services are not announced"
+                  + " (expected: equal localPref, or disjoint peers or nodes)");
+        }
+      }
     }
   }
 

@@ -60,6 +60,8 @@ final class Drafts {
     String aggregationField = "";
     String aggregationV6Field = "";
     boolean hasLocalPref;
+    long localPref;
+    List<LabelSelector> nodeSelectors = new ArrayList<>();
     String localPrefField = "";
     String communitiesField = "";
     Map<Integer, String> communities = new LinkedHashMap<>();
@@ -82,6 +84,11 @@ final class Drafts {
     boolean ibgp;
     boolean ipv6Peer;
     String peerAddressText = "";
+
+    /** Identifies the session on a node: address or interface, VRF, port, node selectors. */
+    String sessionKey = "";
+
+    String sessionField = "";
 
     PeerDraft(Src src, String name, String nameField, ImmutableBgpPeer.Builder builder) {
       this.src = src;

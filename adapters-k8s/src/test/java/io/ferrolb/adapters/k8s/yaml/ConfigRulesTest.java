@@ -448,6 +448,15 @@ class ConfigRulesTest {
             "BGPPeer \"r\": spec.connectTime: not a BGPPeer v1beta1 field (expected: apiVersion"
                 + " metallb.io/v1beta2 to use it)"),
         row(
+            "two BGPPeers for the same session",
+            PEER
+                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n---\n"
+                + PEER.replace("name: r", "name: r2")
+                + "  myASN: 1\n  peerASN: 3\n  peerAddress: 198.51.100.1\n",
+            "BGPPeer \"r2\": spec.peerAddress \"198.51.100.1\": same session as BGPPeer \"r\""
+                + " (same address, port, VRF and node selectors; expected: one BGPPeer per"
+                + " session)"),
+        row(
             "BFD interval out of range",
             "apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: b}\n"
                 + "spec: {receiveInterval: 5}\n",

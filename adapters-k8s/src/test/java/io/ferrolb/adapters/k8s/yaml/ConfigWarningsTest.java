@@ -57,6 +57,23 @@ class ConfigWarningsTest {
                 + " (expected: metallb.io/v1beta2; same fields, plus dynamicASN, interface,"
                 + " connectTime, ...)"),
         Arguments.of(
+            "conflicting localPref for the same pool, peers and nodes",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n---\n"
+                + ConfigRulesTest.BGP_AD
+                + "  localPref: 100\n---\n"
+                + ConfigRulesTest.BGP_AD.replace("name: ad", "name: ad2")
+                + "  localPref: 200\n",
+            "BGPAdvertisement \"ad2\": spec.localPref \"200\": conflicts with localPref 100 of"
+                + " BGPAdvertisement \"ad\" for pool \"p\" on the same peers and nodes: such"
+                + " services are not announced (expected: equal localPref, or disjoint peers or"
+                + " nodes)"),
+        Arguments.of(
+            "objects that are not MetalLB configuration",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller}\n",
+            "Deployment \"controller\": apiVersion \"apps/v1\": not MetalLB configuration,"
+                + " ignored (expected: metallb.io objects, a ConfigMap or a Secret)"),
+        Arguments.of(
             "disableMP",
             ConfigRulesTest.PEER
                 + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n  disableMP: true\n",

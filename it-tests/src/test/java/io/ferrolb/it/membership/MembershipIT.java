@@ -66,7 +66,7 @@ class MembershipIT {
 
   private static void report(String line) throws IOException {
     System.out.println("RESULT " + line);
-    Files.createDirectories(logs);
+    Files.createDirectories(RESULTS);
     Files.writeString(
         RESULTS.resolve("results.txt"),
         line + System.lineSeparator(),

@@ -141,6 +141,17 @@ class MembershipIT {
 
     long resumedAt = System.currentTimeMillis();
     frozen.signal("CONT");
+    // the resumed member knows it was frozen past the exclusion time: it reports itself alone at
+    // once (so it withdraws its stale claims) instead of keeping its old view until the merge
+    await("the resumed member reports itself alone")
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> frozen.firstViewWithout("node-a", resumedAt).isPresent());
+    long withdrawMs =
+        frozen.firstViewWithout("node-a", resumedAt).orElseThrow().atMillis() - resumedAt;
+    assertThat(frozen.firstViewWithout("node-a", resumedAt).orElseThrow().alive())
+        .isEqualTo(Set.of("node-c"));
+    report("sigcont_self_isolation_ms=" + withdrawMs);
     Set<String> all = Set.of("node-a", "node-b", "node-c");
     await("the resumed member merges back")
         .atMost(Duration.ofSeconds(30))

@@ -14,6 +14,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -122,6 +124,14 @@ public final class JGroupsMembership implements Membership {
   private Set<String> alive;
   private JChannel channel;
   private TCPPING discovery;
+  private final HeartbeatTracker heartbeats = new HeartbeatTracker();
+  private final ScheduledExecutorService watchdog;
+  private final long pauseThresholdNanos;
+  private long lastTickNanos;
+
+  /** Set while we report ourselves alone after a pause, until a new view arrives. */
+  private boolean isolatedAfterPause;
+
   private boolean started;
   private boolean closed;
 
@@ -135,6 +145,16 @@ public final class JGroupsMembership implements Membership {
               t.setDaemon(true);
               return t;
             });
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "membership-pause-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+    // Peers start suspecting a member after suspectTimeout of silence (FD_ALL3): any longer pause
+    // may have got us excluded. Whether it did is then checked with heartbeats (checkForPause).
+    this.pauseThresholdNanos = settings.suspectTimeout().toNanos();
   }
 
   @Override
@@ -171,6 +191,11 @@ public final class JGroupsMembership implements Membership {
         applySeeds();
       }
       ch.connect(CLUSTER);
+      synchronized (lock) {
+        lastTickNanos = System.nanoTime();
+      }
+      long tick = settings.heartbeatInterval().toNanos();
+      watchdog.scheduleWithFixedDelay(this::checkForPause, tick, tick, TimeUnit.NANOSECONDS);
       LOG.info(
           "membershipStarted node={} bind={}:{} udp+tcp",
           settings.nodeName(),
@@ -240,6 +265,7 @@ public final class JGroupsMembership implements Membership {
     stack.add(udp);
     stack.add(new AeadSymEncrypt(settings.key()));
     stack.add(new SERIALIZE());
+    stack.add(heartbeats);
     stack.add(ping);
     stack.add(merge);
     stack.add(sock);
@@ -283,6 +309,94 @@ public final class JGroupsMembership implements Membership {
     LOG.debug("membershipSeeds node={} seeds={}", settings.nodeName(), seeds);
   }
 
+  /**
+   * Detects that this process itself was frozen (SIGSTOP, a VM pause, a long stop-the-world pause)
+   * long enough for the peers to exclude it. JGroups tells the excluded member nothing: it would
+   * keep its old, full view until the merge (about 5 s) and keep claiming its addresses next to
+   * their new owner. So after any pause longer than {@code suspectTimeout} we report ourselves
+   * alone at once (the split-brain policy then withdraws our claims), and three heartbeat intervals
+   * later we check: if every peer of our view has heartbeated us since the pause, they still count
+   * us as a member and the view is restored; otherwise we stay alone until the merge.
+   */
+  private void checkForPause() {
+    long now = System.nanoTime();
+    long gap;
+    Set<String> self = Set.of(settings.nodeName());
+    synchronized (lock) {
+      gap = now - lastTickNanos;
+      lastTickNanos = now;
+      if (closed || gap <= pauseThresholdNanos || isolatedAfterPause) {
+        return;
+      }
+      isolatedAfterPause = true;
+      if (!alive.equals(self)) {
+        alive = self;
+        notifier.execute(() -> listeners.forEach(l -> notify(l, self)));
+      }
+    }
+    LOG.warn(
+        "membershipPaused node={} pauseMs={} (peers suspect after {} ms of silence):"
+            + " reporting only this node until the peers confirm it is still a member",
+        settings.nodeName(),
+        TimeUnit.NANOSECONDS.toMillis(gap),
+        settings.suspectTimeout().toMillis());
+    // heartbeats sent before the peers excluded us may still sit in our socket buffer and are
+    // read right after the pause: only count those received one interval or more after it
+    long countFrom = now + settings.heartbeatInterval().toNanos();
+    watchdog.schedule(
+        () -> restoreIfStillMember(countFrom),
+        settings.heartbeatInterval().multipliedBy(3).toNanos(),
+        TimeUnit.NANOSECONDS);
+    // safety net: if neither heartbeats nor a merge come, use the channel's view after a few
+    // merge rounds rather than stay alone forever
+    watchdog.schedule(
+        () -> restoreIfStillIsolated("no merge after the pause"),
+        settings.mergeMaxInterval().multipliedBy(4).toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void restoreIfStillMember(long sinceNanos) {
+    JChannel ch;
+    synchronized (lock) {
+      ch = channel;
+    }
+    View view = ch == null ? null : ch.getView();
+    if (view == null) {
+      return;
+    }
+    Address me = ch.getAddress();
+    boolean stillMember =
+        view.getMembers().stream()
+            .filter(m -> !m.equals(me))
+            .allMatch(m -> heartbeats.heardSince(m, sinceNanos));
+    if (stillMember) {
+      restoreIfStillIsolated("every peer still heartbeats this node");
+    } else {
+      LOG.info(
+          "membershipExcluded node={}: peers stopped heartbeating it; alone until the merge",
+          settings.nodeName());
+    }
+  }
+
+  private void restoreIfStillIsolated(String why) {
+    JChannel ch;
+    synchronized (lock) {
+      if (!isolatedAfterPause || closed) {
+        return;
+      }
+      ch = channel;
+    }
+    View view = ch == null ? null : ch.getView();
+    if (view != null) {
+      LOG.info(
+          "membershipPauseRecovered node={}: {}; back to view {}",
+          settings.nodeName(),
+          why,
+          view.getViewId());
+      onView(view);
+    }
+  }
+
   private void onView(View view) {
     Set<String> names = new TreeSet<>();
     names.add(settings.nodeName());
@@ -294,6 +408,7 @@ public final class JGroupsMembership implements Membership {
       if (closed) {
         return;
       }
+      isolatedAfterPause = false;
       if (next.equals(alive)) {
         LOG.debug(
             "membershipView node={} viewId={} (same names)", settings.nodeName(), view.getViewId());
@@ -364,6 +479,7 @@ public final class JGroupsMembership implements Membership {
       discovery = null;
       alive = Set.of(settings.nodeName());
       notifier.shutdown(); // queued notifications still run
+      watchdog.shutdownNow();
     }
     if (ch != null) {
       ch.close(); // graceful leave: peers install a view without us at once

@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *       dropped; a speaker with another key never gets an answer to its discovery or join requests
  *       and never appears in anyone's view.
  *   <li>{@code SERIALIZE}: puts headers into the encrypted payload too.
+ *   <li>{@link HeartbeatTracker}: remembers when each peer last heartbeated us (see "Frozen member"
+ *       below).
  *   <li>{@code TCPPING} with the seeds from {@link #setSeeds} (replaced at run time).
  *   <li>{@code MERGE3}: probes the seeds every 1-3 s, so a healed partition reunites within about 5
  *       s (its consistency check runs every 1.6 × the max interval).
@@ -102,6 +104,15 @@ import org.slf4j.LoggerFactory;
  * expects; a speaker alone while others are expected withdraws; a single-node cluster announces).
  * When the partition heals, MERGE3 merges the views and listeners see the full set again. See
  * {@code docs/l2-split-brain.md}.
+ *
+ * <h2>Frozen member</h2>
+ *
+ * A member frozen long enough to be excluded (SIGSTOP, VM pause) gets no view from JGroups when it
+ * resumes: without help it would keep its old full view until the merge (~5 s) and keep claiming
+ * addresses next to their new owner. A watchdog ticking every heartbeat interval notices a gap
+ * larger than {@code suspectTimeout} in this JVM's own clock and reports this node alone at once;
+ * three heartbeat intervals later, if every peer has heartbeated us again, the view is restored
+ * (the pause was too short to exclude us), else we stay alone until the merge.
  *
  * <h2>Names</h2>
  *

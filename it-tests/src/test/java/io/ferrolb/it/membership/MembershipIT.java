@@ -201,6 +201,9 @@ class MembershipIT {
     assertThat(intruder.views()).extracting(ViewLine::alive).containsOnly(Set.of("intruder"));
     members.forEach(
         m -> assertThat(m.currentView()).isEqualTo(Set.of("node-a", "node-b", "node-c")));
+    assertThat(Files.readString(logs.resolve("node-a.stderr.log")))
+        .as("operator hint in a member's log")
+        .contains("membershipKeyMismatch: dropping packets from intruder");
     report("wrong_key_joined=false");
   }
 

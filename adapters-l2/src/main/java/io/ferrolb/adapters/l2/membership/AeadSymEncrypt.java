@@ -1,7 +1,10 @@
 package io.ferrolb.adapters.l2.membership;
 
 import java.security.Key;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import org.jgroups.Address;
@@ -11,6 +14,8 @@ import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.EncryptHeader;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.util.Util;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link SYM_ENCRYPT} with AES-GCM instead of CBC, so every packet is authenticated, not only
@@ -30,6 +35,10 @@ final class AeadSymEncrypt extends SYM_ENCRYPT {
   /** NIST SP 800-38D §5.2.1.2: full 128-bit tag. */
   private static final int TAG_BITS = 128;
 
+  private static final Logger LOG = LoggerFactory.getLogger(JGroupsMembership.class);
+  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+  private final Map<Address, Long> lastWarnedNanos = new ConcurrentHashMap<>();
+
   AeadSymEncrypt(MemberlistKey key) {
     // reuse SYM_ENCRYPT's protocol id (SYM_ENCRYPT itself is not in the stack): EncryptHeader is
     // registered under it
@@ -40,13 +49,35 @@ final class AeadSymEncrypt extends SYM_ENCRYPT {
   }
 
   /**
-   * A packet sealed with another key (another key version) is dropped quietly here instead of one
-   * error line per packet: a misconfigured speaker sends several per second.
+   * Called by {@code Encrypt.decrypt} only for a packet sealed with another key version. Such a
+   * packet is dropped (unless its sender is a member, then the key cache is tried, as in
+   * SYM_ENCRYPT); instead of SYM_ENCRYPT's error line per packet we warn once a minute per sender:
+   * a speaker with a wrong {@code memberlist} Secret sends several packets per second.
    */
   @Override
   protected boolean inView(Address sender, String errorMsg) {
     View current = this.view;
-    return current == null || current.containsMember(sender);
+    boolean member = current == null || current.containsMember(sender);
+    if (!member) {
+      warnKeyMismatch(sender);
+    }
+    return member;
+  }
+
+  private void warnKeyMismatch(Address sender) {
+    long now = System.nanoTime();
+    Long last = lastWarnedNanos.get(sender);
+    if (last != null && now - last < WARN_EVERY_NANOS) {
+      return;
+    }
+    if (lastWarnedNanos.size() > 1000) {
+      lastWarnedNanos.clear(); // bound the map against a flood of forged sender addresses
+    }
+    lastWarnedNanos.put(sender, now);
+    LOG.warn(
+        "membershipKeyMismatch: dropping packets from {} sealed with another key (check that"
+            + " every speaker mounts the same Secret memberlist, key secretkey)",
+        JGroupsMembership.nameOf(sender));
   }
 
   @Override

@@ -240,6 +240,10 @@ public final class JGroupsMembership implements Membership {
     udp.setBindPort(settings.port());
     udp.setPortRange(0); // fail instead of silently taking the next port: peers dial the seed port
     udp.ipMcast(false); // no IP multicast on most LANs; send one datagram per member
+    // gossip is a few small packets per second; stay under Linux's default rmem_max/wmem_max
+    // (212,992 bytes) so JGroups does not warn that the kernel capped a 5 MB default
+    udp.setUcastRecvBufSize(128 * 1024);
+    udp.setUcastSendBufSize(128 * 1024);
 
     TCPPING ping = new TCPPING();
     ping.setPortRange(0);
@@ -436,7 +440,7 @@ public final class JGroupsMembership implements Membership {
         view.getViewId());
   }
 
-  private static String nameOf(Address a) {
+  static String nameOf(Address a) {
     if (a instanceof ExtendedUUID u) {
       byte[] name = u.get(NODE_KEY);
       if (name != null) {

@@ -138,6 +138,21 @@ final class MemberProcess implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP, then SIGCONT after {@code pause}, timed by one shell so the pause is precise. */
+  void pauseFor(java.time.Duration pause) throws IOException, InterruptedException {
+    String seconds = String.format(java.util.Locale.ROOT, "%.3f", pause.toMillis() / 1000.0);
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "kill -STOP " + pid() + " && sleep " + seconds + " && kill -CONT " + pid())
+            .inheritIO()
+            .start();
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("pausing " + pid() + " failed");
+    }
+  }
+
   @Override
   public void close() {
     if (!process.isAlive()) {

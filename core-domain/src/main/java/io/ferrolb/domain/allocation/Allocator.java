@@ -628,21 +628,17 @@ public final class Allocator {
       if (family != Family.DUAL) {
         return get(family.single()).map(List::of);
       }
-      switch (policy) {
-        case SINGLE_STACK:
-          return Optional.empty();
-        case REQUIRE_DUAL_STACK:
-          return v4.isPresent() && v6.isPresent()
-              ? Optional.of(List.of(v4.get(), v6.get()))
-              : Optional.empty();
-        case PREFER_DUAL_STACK:
-          if (v4.isPresent() && v6.isPresent()) {
-            return Optional.of(List.of(v4.get(), v6.get()));
-          }
-          return v4.or(() -> v6).map(List::of);
-        default:
-          throw new IllegalStateException("policy " + policy);
-      }
+      return switch (policy) {
+        case SINGLE_STACK -> Optional.empty();
+        case REQUIRE_DUAL_STACK ->
+            v4.isPresent() && v6.isPresent()
+                ? Optional.of(List.of(v4.get(), v6.get()))
+                : Optional.empty();
+        case PREFER_DUAL_STACK ->
+            v4.isPresent() && v6.isPresent()
+                ? Optional.of(List.of(v4.get(), v6.get()))
+                : v4.or(() -> v6).map(List::of);
+      };
     }
   }
 

@@ -232,9 +232,8 @@ public final class AllocatorBench {
         t48[k] = run(w48).cpuNanos();
       }
     }
-    // the minimum is the run least disturbed by the other tenants of this shared machine
-    double ratio =
-        (double) Arrays.stream(t48).min().orElseThrow() / Arrays.stream(t120).min().orElseThrow();
+    // medians of CPU times over ABBA-ordered runs: robust to the other tenants of this machine
+    double ratio = median(t48) / median(t120);
 
     System.out.printf(
         "ops=%d (assign %d, release %d) wall=%.1f ms cpu=%.1f ms sum_of_ops=%.1f ms"

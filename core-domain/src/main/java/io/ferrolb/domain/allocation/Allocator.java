@@ -131,7 +131,7 @@ public final class Allocator {
     Objects.requireNonNull(lbClass, "lbClass");
     Objects.requireNonNull(namespaceLabels, "namespaceLabels");
     if (!handlesClass(svc.loadBalancerClass(), lbClass)) {
-      remove(svc.key());
+      release(svc.key()); // not ours (any more): hold nothing for it
       return new Decision.Ignored(
           svc.loadBalancerClass().isEmpty()
               ? "no loadBalancerClass, handling only class \"" + lbClass + "\""

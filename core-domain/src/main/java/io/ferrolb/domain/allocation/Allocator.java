@@ -283,6 +283,8 @@ public final class Allocator {
 
   private record AllocError(RejectionReason reason, String message) {}
 
+  private static final Requested NOTHING_REQUESTED = new Requested(List.of(), Optional.empty(), "");
+
   private record Requested(List<IpAddress> ips, Optional<Family> family, String error) {
     boolean invalid() {
       return !error.isEmpty();
@@ -1006,7 +1008,7 @@ public final class Allocator {
     String ann = annotation(svc, LOAD_BALANCER_IPS);
     String spec = svc.specLoadBalancerIp().orElse("");
     if (ann.isEmpty() && spec.isEmpty()) {
-      return new Requested(List.of(), Optional.empty(), "");
+      return NOTHING_REQUESTED;
     }
     if (!ann.isEmpty() && !spec.isEmpty()) {
       return new Requested(

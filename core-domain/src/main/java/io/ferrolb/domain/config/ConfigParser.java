@@ -121,6 +121,14 @@ public final class ConfigParser {
     boolean legacy = o.kind().equals(RawObject.LEGACY_CONFIG_KIND);
     Src src = new Src(o.origin(), (legacy ? "ConfigMap" : o.kind()) + " \"" + o.name() + "\"");
     Reader r = new Reader(src, problems, legacy);
+    if (o.kind().equals("ConfigMap") && o.apiVersion().equals("v1")) {
+      r.warn(
+          "data",
+          null,
+          "no \"config\" key: not MetalLB's configuration, ignored (expected: MetalLB's"
+              + " configuration under data.config)");
+      return;
+    }
     if (!KINDS.contains(o.kind()) && !o.apiVersion().startsWith("metallb.io/")) {
       r.warn(
           "apiVersion",

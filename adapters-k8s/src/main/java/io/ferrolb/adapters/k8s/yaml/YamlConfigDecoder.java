@@ -27,7 +27,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *   <li>a {@code metallb.io} object ({@code IPAddressPool}, {@code BGPPeer}, ...);
  *   <li>a {@code kind: List} whose {@code items} are such objects;
  *   <li>a legacy MetalLB {@code ConfigMap}: its {@code data.config} string is parsed as YAML and
- *       becomes a {@link RawObject#LEGACY_CONFIG_KIND} object;
+ *       becomes a {@link RawObject#LEGACY_CONFIG_KIND} object (a ConfigMap without {@code
+ *       data.config} stays kind {@code ConfigMap}, which the parser reports and ignores);
  *   <li>just the ConfigMap's config data (a document without {@code kind} and {@code apiVersion},
  *       with {@code address-pools}, {@code peers}, ... at the top);
  *   <li>a {@code v1 Secret} (for {@code BGPPeer.spec.passwordSecret}): its {@code data} is
@@ -117,12 +118,8 @@ public final class YamlConfigDecoder {
     if (kind.equals("ConfigMap") && apiVersion.equals("v1")) {
       Object data = m.get("data") instanceof Map<?, ?> dm ? dm.get("config") : null;
       if (!(data instanceof String config)) {
-        throw new YamlDecodeException(
-            origin
-                + ": ConfigMap \""
-                + objName
-                + "\" has no data.config string (expected: MetalLB's configuration under"
-                + " data.config)");
+        // not MetalLB's ConfigMap (e.g. metallb-excludel2 in a manifest): the parser names it
+        return new RawObject("v1", "ConfigMap", namespace, objName, labels, Map.of(), origin);
       }
       List<Object> inner = load(origin + " data.config", config, 0);
       Object spec = inner.isEmpty() ? null : inner.get(0);

@@ -123,14 +123,13 @@ class YamlConfigDecoderTest {
   }
 
   @Test
-  void configMapWithoutConfigKeyIsRejected() {
-    assertThatThrownBy(
-            () ->
-                YamlConfigDecoder.decode(
-                    "c.yaml",
-                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {other: a}\n"))
-        .isInstanceOf(YamlDecodeException.class)
-        .hasMessageContaining("c.yaml:1: ConfigMap \"x\" has no data.config string");
+  void configMapWithoutConfigKeyPassesThroughForTheParserToReport() throws Exception {
+    List<RawObject> objects =
+        YamlConfigDecoder.decode(
+            "c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {other: a}\n");
+
+    assertThat(objects)
+        .containsExactly(new RawObject("v1", "ConfigMap", "", "x", Map.of(), Map.of(), "c.yaml:1"));
   }
 
   @Test

@@ -14,6 +14,9 @@ import io.ferrolb.domain.pool.IpFamily;
 import io.ferrolb.domain.pool.IpRange;
 import io.ferrolb.domain.pool.LabelSelector;
 import io.ferrolb.domain.pool.Pool;
+import io.ferrolb.domain.pool.ServiceAllocation;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -223,7 +226,7 @@ public final class ConfigParser {
     List<RangeAt> ranges = addresses(r, spec, "addresses", "spec");
     boolean autoAssign = r.bool(spec, "autoAssign", "spec").orElse(true);
     boolean avoidBuggy = r.bool(spec, "avoidBuggyIPs", "spec").orElse(false);
-    Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc =
+    Optional<ServiceAllocation> alloc =
         r.map(spec, "serviceAllocation", "spec")
             .flatMap(m -> serviceAllocation(r, m, "spec.serviceAllocation"));
     addPool(
@@ -250,7 +253,7 @@ public final class ConfigParser {
       List<RangeAt> ranges,
       boolean autoAssign,
       boolean avoidBuggy,
-      Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc,
+      Optional<ServiceAllocation> alloc,
       Map<String, String> labels) {
     checkUsable(r, addressesField, avoidField, ranges, avoidBuggy);
     Optional<Pool> pool = Optional.empty();
@@ -313,9 +316,7 @@ public final class ConfigParser {
                       text,
                       "IPv4-mapped IPv6 addresses (::ffff:0:0/96) are not usable"
                           + " (expected: write IPv4 addresses as IPv4)");
-                } else if (range
-                    .size()
-                    .equals(java.math.BigInteger.ONE.shiftLeft(range.family().bits()))) {
+                } else if (range.size().equals(BigInteger.ONE.shiftLeft(range.family().bits()))) {
                   r.error(
                       f,
                       text,
@@ -343,7 +344,7 @@ public final class ConfigParser {
     return range.overlaps(MAPPED);
   }
 
-  private Optional<io.ferrolb.domain.pool.ServiceAllocation> serviceAllocation(
+  private Optional<ServiceAllocation> serviceAllocation(
       Reader r, Map<String, Object> m, String path) {
     r.onlyKnown(m, path, "priority", "namespaces", "namespaceSelectors", "serviceSelectors");
     int before = problems.errorCount();
@@ -376,8 +377,7 @@ public final class ConfigParser {
     if (problems.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(
-        new io.ferrolb.domain.pool.ServiceAllocation((int) priority, namespaces, nsSel, svcSel));
+    return Optional.of(new ServiceAllocation((int) priority, namespaces, nsSel, svcSel));
   }
 
   // ------------------------------------------------------------------ advertisements
@@ -839,8 +839,8 @@ public final class ConfigParser {
     String holdKey = keys.k("holdTime");
     String kaKey = keys.k("keepaliveTime");
     int before = problems.errorCount();
-    Optional<java.time.Duration> hold = r.duration(m, holdKey, path);
-    Optional<java.time.Duration> ka = r.duration(m, kaKey, path);
+    Optional<Duration> hold = r.duration(m, holdKey, path);
+    Optional<Duration> ka = r.duration(m, kaKey, path);
     if (problems.errorCount() != before) {
       return;
     }
@@ -873,14 +873,14 @@ public final class ConfigParser {
       r.error(holdField, holdText, "hold time too long (expected: <= 65535s, RFC 4271 §4.2)");
       ok = false;
     }
-    if (ok && ka.get().compareTo(java.time.Duration.ofSeconds(rounded)) > 0) {
+    if (ok && ka.get().compareTo(Duration.ofSeconds(rounded)) > 0) {
       r.error(
           Reader.at(path, kaKey),
           Reader.render(m.get(kaKey)),
           "keepalive time "
               + GoDuration.format(ka.get())
               + " is longer than hold time "
-              + GoDuration.format(java.time.Duration.ofSeconds(rounded))
+              + GoDuration.format(Duration.ofSeconds(rounded))
               + " (expected: keepaliveTime <= holdTime)");
       ok = false;
     }

@@ -16,7 +16,6 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads MetalLB configuration from YAML files into {@link RawObject}s for {@code ConfigParser}.
@@ -35,9 +34,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *       base64-decoded and {@code stringData} merged in; spec = {@code {type, data}}.
  * </ul>
  *
- * Origins are {@code path:N}, N the 1-based document index. YAML 1.2 core schema: integers become
- * {@code Long}, floats {@code Double}; null values are dropped (Go treats them as absent); empty
- * documents are skipped. Other kinds pass through so the parser can name them.
+ * Origins are {@code path:N}, N the 1-based document index. YAML 1.2 core schema with the YAML 1.1
+ * booleans kubectl accepts ({@link KubectlYamlSchema}): integers become {@code Long}, floats {@code
+ * Double}; null values are dropped (Go treats them as absent); empty documents are skipped. Other
+ * kinds pass through so the parser can name them.
  */
 public final class YamlConfigDecoder {
 
@@ -185,7 +185,7 @@ public final class YamlConfigDecoder {
     LoadSettings settings =
         LoadSettings.builder()
             .setLabel(name)
-            .setSchema(new CoreSchema())
+            .setSchema(new KubectlYamlSchema())
             .setAllowDuplicateKeys(false)
             .setAllowRecursiveKeys(false)
             .setMaxAliasesForCollections(MAX_ALIASES)

@@ -86,6 +86,27 @@ class YamlConfigDecoderTest {
   }
 
   @Test
+  void plainYaml11BooleansAreBooleansAsInKubectlButQuotedOnesStayStrings() throws Exception {
+    RawObject o =
+        YamlConfigDecoder.decode(
+                "b.yaml",
+                "a: yes\nb: No\nc: on\nd: OFF\ne: y\nf: \"yes\"\ng: 'no'\nh: true\ni: nope\n")
+            .get(0);
+
+    assertThat(o.spec())
+        .containsExactly(
+            Map.entry("a", true),
+            Map.entry("b", false),
+            Map.entry("c", true),
+            Map.entry("d", false),
+            Map.entry("e", true),
+            Map.entry("f", "yes"),
+            Map.entry("g", "no"),
+            Map.entry("h", true),
+            Map.entry("i", "nope"));
+  }
+
+  @Test
   void invalidYamlNamesFileAndLine() {
     assertThatThrownBy(() -> YamlConfigDecoder.decode(DIR.resolve("invalid.yaml")))
         .isInstanceOf(YamlDecodeException.class)

@@ -94,16 +94,10 @@ class YamlConfigDecoderTest {
             .get(0);
 
     assertThat(o.spec())
-        .containsExactly(
-            Map.entry("a", true),
-            Map.entry("b", false),
-            Map.entry("c", true),
-            Map.entry("d", false),
-            Map.entry("e", true),
-            Map.entry("f", "yes"),
-            Map.entry("g", "no"),
-            Map.entry("h", true),
-            Map.entry("i", "nope"));
+        .isEqualTo(
+            Map.of(
+                "a", true, "b", false, "c", true, "d", false, "e", true, "f", "yes", "g", "no", "h",
+                true, "i", "nope"));
   }
 
   @Test

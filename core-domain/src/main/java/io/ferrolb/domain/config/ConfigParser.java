@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Parses and validates MetalLB configuration objects (CRDs and the legacy ConfigMap) into one
@@ -596,7 +597,7 @@ public final class ConfigParser {
               + " dynamicASN, interface, connectTime, ...)");
       Map<String, Object> onlyV2 = new LinkedHashMap<>();
       Map<String, Object> rest = new LinkedHashMap<>();
-      spec.forEach((k, v) -> (PEER_V2_KEYS.contains(k) ? onlyV2 : rest).put(k, v));
+      new TreeMap<>(spec).forEach((k, v) -> (PEER_V2_KEYS.contains(k) ? onlyV2 : rest).put(k, v));
       onlyV2.keySet().removeAll(PEER_V1_KEYS);
       onlyV2
           .keySet()

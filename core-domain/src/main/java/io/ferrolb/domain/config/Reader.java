@@ -94,7 +94,7 @@ final class Reader {
 
   /** Reports every key of {@code m} not in {@code known} as an unknown field. */
   void onlyKnown(Map<String, Object> m, String path, Set<String> known, String hint) {
-    for (String k : m.keySet()) {
+    for (String k : new TreeSet<>(m.keySet())) { // sorted: spec maps may be unordered
       if (!known.contains(k)) {
         error(
             at(path, k),

@@ -147,8 +147,9 @@ public final class Allocator {
     Outcome o = converge(svc, namespaceLabels, events);
     Alloc after = allocs.get(svc.key());
     String keyAfter = after == null ? "" : after.sharingKey.allocationKey();
-    if (!keyBefore.equals(keyAfter)) {
-      generation++; // MetalLB: allocation key changed => reprocess all
+    if (!keyBefore.equals(keyAfter) || (before != null && freedAny(before.ips))) {
+      // MetalLB: allocation key changed, or the Service let go of an address => reprocess all
+      generation++;
     }
     boolean changed;
     if (o.ips.isEmpty()) {
@@ -162,14 +163,22 @@ public final class Allocator {
     }
     if (changed) {
       // MetalLB only warns when there is something to write, to keep events quiet
-      svc.annotations().keySet().stream()
-          .filter(k -> k.startsWith(DEPRECATED_PREFIX))
-          .sorted()
-          .forEach(
-              k ->
-                  events.add(
-                      UserEvent.warning(
-                          "deprecatedAnnotation", "Service uses deprecated annotation " + k)));
+      List<String> deprecated = null;
+      for (String k : svc.annotations().keySet()) {
+        if (k.startsWith(DEPRECATED_PREFIX)) {
+          if (deprecated == null) {
+            deprecated = new ArrayList<>(2);
+          }
+          deprecated.add(k);
+        }
+      }
+      if (deprecated != null) {
+        deprecated.sort(null);
+        for (String k : deprecated) {
+          events.add(
+              UserEvent.warning("deprecatedAnnotation", "Service uses deprecated annotation " + k));
+        }
+      }
     }
     if (!o.ips.isEmpty()) {
       return new Decision.Allocated(o.ips, o.pool, changed, events);
@@ -182,7 +191,21 @@ public final class Allocator {
 
   /** The Service was deleted: frees its addresses. */
   public Optional<Assignment> release(ServiceKey key) {
-    return remove(key).map(Alloc::toAssignment);
+    Optional<Alloc> old = remove(key);
+    if (old.isPresent() && freedAny(old.get().ips)) {
+      generation++;
+    }
+    return old.map(Alloc::toAssignment);
+  }
+
+  /** True when one of {@code ips} is used by nobody now. */
+  private boolean freedAny(List<IpAddress> ips) {
+    for (IpAddress ip : ips) {
+      if (!uses.containsKey(ip)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Optional<Assignment> assignment(ServiceKey key) {
@@ -214,9 +237,10 @@ public final class Allocator {
 
   /**
    * A counter that moves whenever something happened that may let a Service without an address get
-   * one: an address was freed, the pools changed, or a Service's sharing/backend key changed. The
-   * controller reprocesses every Service without an address when it moved (MetalLB: {@code
-   * SyncStateReprocessAll}).
+   * one: a Service let go of an address that is now unused (release, or a reconcile that moved or
+   * cleared it), the pools changed, or a Service's sharing/backend key changed. Transient changes
+   * within one reconcile do not count. The controller reprocesses every Service without an address
+   * when it moved (MetalLB: {@code SyncStateReprocessAll}).
    */
   public long generation() {
     return generation;
@@ -844,7 +868,6 @@ public final class Allocator {
       if (use != null && use.holders.isEmpty()) {
         uses.remove(ip);
         use.pool.markFree(ip);
-        generation++;
       }
     }
   }

@@ -20,6 +20,9 @@ record SharingKey(String sharing, String backend) {
   }
 
   static SharingKey of(String sharing, TrafficPolicy policy, Map<String, String> selector) {
+    if (sharing.isEmpty() && policy == TrafficPolicy.CLUSTER) {
+      return NONE;
+    }
     return new SharingKey(sharing, policy == TrafficPolicy.LOCAL ? selectorString(selector) : "");
   }
 

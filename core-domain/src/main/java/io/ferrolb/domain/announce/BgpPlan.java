@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The BGP decisions of one speaker: the sessions it keeps (peers selected for this node), the routes
- * for each of them, and per service the peers it is advertised to or why it is not.
+ * The BGP decisions of one speaker: the sessions it keeps (peers selected for this node), the
+ * routes for each of them, and per service the peers it is advertised to or why it is not.
  */
 public record BgpPlan(
     List<BgpPeer> peers,

@@ -47,7 +47,10 @@ public final class BgpPlanner {
       Comparator.comparing(ServiceKey::namespace).thenComparing(ServiceKey::name);
 
   public static BgpPlan plan(
-      NodeState self, Config config, Collection<ServiceState> services, boolean ignoreExcludeLabel) {
+      NodeState self,
+      Config config,
+      Collection<ServiceState> services,
+      boolean ignoreExcludeLabel) {
     List<BgpPeer> peers = new ArrayList<>();
     for (BgpPeer p : config.bgpPeers()) {
       if (p.nodeSelectors().isEmpty()
@@ -56,7 +59,8 @@ public final class BgpPlanner {
       }
     }
 
-    // peer -> prefix -> merged route; services in key order so conflicts resolve the same everywhere
+    // peer -> prefix -> merged route; services in key order so conflicts resolve the same
+    // everywhere
     Map<String, Map<Cidr, BgpRoute>> routes = new TreeMap<>();
     Map<ServiceKey, BgpPlan.Decision> decisions = new HashMap<>();
     List<ServiceState> ordered = new ArrayList<>(services);
@@ -72,7 +76,8 @@ public final class BgpPlanner {
       if (conflict.isPresent()) {
         decisions.put(
             svc.key(),
-            new BgpPlan.NotAdvertised(NotAnnouncedReason.CONFLICTING_ADVERTISEMENTS, conflict.get()));
+            new BgpPlan.NotAdvertised(
+                NotAnnouncedReason.CONFLICTING_ADVERTISEMENTS, conflict.get()));
         continue;
       }
       mine.forEach(
@@ -216,7 +221,9 @@ public final class BgpPlanner {
     Set<BgpCommunity> communities = new LinkedHashSet<>(a.communities());
     communities.addAll(b.communities());
     return new BgpRoute(
-        a.prefix(), new HashSet<>(communities), a.localPref().isPresent() ? a.localPref() : b.localPref());
+        a.prefix(),
+        new HashSet<>(communities),
+        a.localPref().isPresent() ? a.localPref() : b.localPref());
   }
 
   private static Rejected no(NotAnnouncedReason reason, String detail) {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * conditions. Kubernetes reads an unset {@code ready} as ready; a terminating endpoint may still be
  * {@code serving}.
  */
-public record Endpoint(Optional<String> nodeName, Optional<Boolean> ready, Optional<Boolean> serving) {
+public record Endpoint(
+    Optional<String> nodeName, Optional<Boolean> ready, Optional<Boolean> serving) {
 
   public Endpoint {
     Objects.requireNonNull(nodeName, "nodeName");

@@ -33,9 +33,9 @@ import java.util.TreeSet;
  *   <li>candidates are the alive nodes whose network is available, without the exclude label
  *       (unless ignored), matching some advertisement's node selectors, and with
  *       externalTrafficPolicy Local only those with a serving endpoint of their own;
- *   <li>the owner is the first candidate by preference weight (descending), then by
- *       sha256(node + "#" + first address) — all addresses of the service, and every service sharing
- *       the address, land on that node.
+ *   <li>the owner is the first candidate by preference weight (descending), then by sha256(node +
+ *       "#" + first address) — all addresses of the service, and every service sharing the address,
+ *       land on that node.
  * </ol>
  */
 public final class L2Planner {

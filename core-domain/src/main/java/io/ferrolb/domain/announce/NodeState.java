@@ -10,7 +10,8 @@ import java.util.Objects;
 public record NodeState(String name, Map<String, String> labels, boolean networkUnavailable) {
 
   /** Nodes with this label never announce (MetalLB v0.14.2, unless told to ignore it). */
-  public static final String EXCLUDE_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+  public static final String EXCLUDE_LABEL =
+      "node.kubernetes.io/exclude-from-external-load-balancers";
 
   public NodeState {
     Objects.requireNonNull(name, "name");

@@ -10,6 +10,7 @@ import io.ferrolb.domain.config.BgpAdvertisement;
 import io.ferrolb.domain.config.BgpCommunity;
 import io.ferrolb.domain.config.BgpPeer;
 import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ImmutableBgpAdvertisement;
 import io.ferrolb.domain.config.ImmutableConfig;
 import io.ferrolb.domain.pool.Cidr;
 import io.ferrolb.domain.pool.IpAddress;
@@ -41,7 +42,7 @@ class BgpPlannerTest {
         .build();
   }
 
-  static BgpAdvertisement.Builder ad(String name) {
+  static ImmutableBgpAdvertisement.Builder ad(String name) {
     return BgpAdvertisement.builder().name(name).addPools("public");
   }
 
@@ -50,7 +51,9 @@ class BgpPlannerTest {
   }
 
   static Set<Cidr> prefixes(BgpPlan plan, String peer) {
-    return plan.routesFor(peer).stream().map(BgpRoute::prefix).collect(java.util.stream.Collectors.toSet());
+    return plan.routesFor(peer).stream()
+        .map(BgpRoute::prefix)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   @Test
@@ -122,7 +125,8 @@ class BgpPlannerTest {
 
     assertThat(BgpPlanner.plan(node("n1"), cfg, List.of(s), false).routesFor("frr"))
         .containsExactly(
-            new BgpRoute(Cidr.parse("198.51.100.10/32"), Set.of(noExport, large), OptionalLong.empty()));
+            new BgpRoute(
+                Cidr.parse("198.51.100.10/32"), Set.of(noExport, large), OptionalLong.empty()));
   }
 
   @Test
@@ -134,7 +138,9 @@ class BgpPlannerTest {
     assertThat(plan.routesFor("core"))
         .extracting(BgpRoute::localPref)
         .containsExactly(OptionalLong.of(200));
-    assertThat(plan.routesFor("frr")).extracting(BgpRoute::localPref).containsExactly(OptionalLong.empty());
+    assertThat(plan.routesFor("frr"))
+        .extracting(BgpRoute::localPref)
+        .containsExactly(OptionalLong.empty());
 
     var two = config(List.of(IBGP), ad("a").localPref(200).build(), ad("b").localPref(300).build());
     var rejected = BgpPlanner.plan(node("n1"), two, List.of(s), false);
@@ -170,7 +176,8 @@ class BgpPlannerTest {
     var s = svc("a", "198.51.100.10", TrafficPolicy.CLUSTER, Endpoint.readyOn("n1"));
 
     assertThat(
-            BgpPlanner.plan(new NodeState("n1", Map.of(), true), cfg, List.of(s), false).routesByPeer())
+            BgpPlanner.plan(new NodeState("n1", Map.of(), true), cfg, List.of(s), false)
+                .routesByPeer())
         .isEmpty();
     assertThat(
             BgpPlanner.plan(node("n1", NodeState.EXCLUDE_LABEL + "="), cfg, List.of(s), false)

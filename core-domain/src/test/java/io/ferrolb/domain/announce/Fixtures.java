@@ -36,7 +36,11 @@ final class Fixtures {
   }
 
   static ServiceState service(
-      String name, TrafficPolicy etp, List<String> ips, List<Endpoint> endpoints, String... labels) {
+      String name,
+      TrafficPolicy etp,
+      List<String> ips,
+      List<Endpoint> endpoints,
+      String... labels) {
     return new ServiceState(
         new ServiceKey("default", name),
         ips.stream().map(IpAddress::parse).toList(),
@@ -58,7 +62,9 @@ final class Fixtures {
 
   /** MetalLB's order, computed independently: sha256(node + "#" + ip), unsigned bytes ascending. */
   static List<String> hashOrder(String ip, String... nodes) {
-    return Stream.of(nodes).sorted(Comparator.comparing(n -> hash(n + "#" + ip), Arrays::compareUnsigned)).toList();
+    return Stream.of(nodes)
+        .sorted(Comparator.comparing(n -> hash(n + "#" + ip), Arrays::compareUnsigned))
+        .toList();
   }
 
   static byte[] hash(String s) {

@@ -43,7 +43,8 @@ class L2PlannerTest {
   }
 
   /** Which nodes claim the VIP, each planning on its own, as every speaker does. */
-  static List<String> claimants(Config config, List<NodeState> nodes, Set<String> alive, ServiceState... svcs) {
+  static List<String> claimants(
+      Config config, List<NodeState> nodes, Set<String> alive, ServiceState... svcs) {
     return nodes.stream()
         .map(NodeState::name)
         .filter(
@@ -56,7 +57,8 @@ class L2PlannerTest {
 
   @Test
   void exactlyOneNodeClaimsTheAddressAndItIsTheFirstByHash() {
-    var claim = claimants(config(ad("l2")), NODES, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n2")));
+    var claim =
+        claimants(config(ad("l2")), NODES, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n2")));
 
     assertThat(claim).containsExactly(hashOrder(VIP, "n1", "n2", "n3").get(0));
   }
@@ -70,7 +72,8 @@ class L2PlannerTest {
     assertThat(plan.decisions().get(svc.key()))
         .isEqualTo(
             new L2Plan.NotAnnounced(
-                NotAnnouncedReason.NO_SERVING_ENDPOINTS, "no ready or serving endpoint in the cluster"));
+                NotAnnouncedReason.NO_SERVING_ENDPOINTS,
+                "no ready or serving endpoint in the cluster"));
     assertThat(plan.unannouncedServices()).isEqualTo(1);
   }
 
@@ -78,7 +81,11 @@ class L2PlannerTest {
   void localTrafficPolicyMovesTheAddressToTheNodeWithTheEndpoint() {
     for (String withEndpoint : List.of("n1", "n2", "n3")) {
       var claim =
-          claimants(config(ad("l2")), NODES, ALL, web(TrafficPolicy.LOCAL, Endpoint.readyOn(withEndpoint)));
+          claimants(
+              config(ad("l2")),
+              NODES,
+              ALL,
+              web(TrafficPolicy.LOCAL, Endpoint.readyOn(withEndpoint)));
       assertThat(claim).as("endpoint on %s", withEndpoint).containsExactly(withEndpoint);
     }
   }
@@ -114,7 +121,8 @@ class L2PlannerTest {
             .addNodeSelectors(LabelSelector.ofLabels(Map.of("zone", "a")))
             .build();
 
-    assertThat(claimants(config(ad), nodes, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n2"))))
+    assertThat(
+            claimants(config(ad), nodes, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n2"))))
         .containsExactly("n1");
   }
 
@@ -122,7 +130,10 @@ class L2PlannerTest {
   void aDeadOwnerIsReplacedAndTakesTheAddressBackWhenItReturns() {
     var order = hashOrder(VIP, "n1", "n2", "n3");
     var svc = web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n3"));
-    var withoutOwner = Stream.of("n1", "n2", "n3").filter(n -> !n.equals(order.get(0))).collect(Collectors.toSet());
+    var withoutOwner =
+        Stream.of("n1", "n2", "n3")
+            .filter(n -> !n.equals(order.get(0)))
+            .collect(Collectors.toSet());
 
     assertThat(claimants(config(ad("l2")), NODES, withoutOwner, svc)).containsExactly(order.get(1));
     assertThat(claimants(config(ad("l2")), NODES, ALL, svc)).containsExactly(order.get(0));
@@ -130,8 +141,14 @@ class L2PlannerTest {
 
   @Test
   void servicesSharingAnAddressLandOnOneNodeInOneClaim() {
-    var a = shared(service("a", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n1"))), "k");
-    var b = shared(service("b", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n2"))), "k");
+    var a =
+        shared(
+            service("a", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n1"))),
+            "k");
+    var b =
+        shared(
+            service("b", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n2"))),
+            "k");
     String owner = hashOrder(VIP, "n1", "n2", "n3").get(0);
 
     var plan = L2Planner.plan(owner, config(ad("l2")), NODES, ALL, List.of(a, b), false);
@@ -164,8 +181,16 @@ class L2PlannerTest {
             .addPools("lan")
             .addServiceSelectors(LabelSelector.ofLabels(Map.of("tier", "front")))
             .build();
-    var front = service("f", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n1")), "tier=front");
-    var back = service("b", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n1")), "tier=back");
+    var front =
+        service(
+            "f",
+            TrafficPolicy.CLUSTER,
+            List.of(VIP),
+            List.of(Endpoint.readyOn("n1")),
+            "tier=front");
+    var back =
+        service(
+            "b", TrafficPolicy.CLUSTER, List.of(VIP), List.of(Endpoint.readyOn("n1")), "tier=back");
 
     var plan = L2Planner.plan("n1", config(onlyFront), NODES, ALL, List.of(front, back), false);
 
@@ -190,18 +215,25 @@ class L2PlannerTest {
         L2Advertisement.builder()
             .name("pref")
             .addPools("lan")
-            .addPreferredNodeSelectors(new PreferredNodeSelector(10, LabelSelector.ofLabels(Map.of("ssd", "yes"))))
+            .addPreferredNodeSelectors(
+                new PreferredNodeSelector(10, LabelSelector.ofLabels(Map.of("ssd", "yes"))))
             .build();
 
-    assertThat(claimants(config(ad), nodes, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n1"))))
+    assertThat(
+            claimants(config(ad), nodes, ALL, web(TrafficPolicy.CLUSTER, Endpoint.readyOn("n1"))))
         .containsExactly(last);
   }
 
   @Test
   void anAddressOutsideEveryPoolIsNotAnnounced() {
-    var svc = service("x", TrafficPolicy.CLUSTER, List.of("198.51.100.1"), List.of(Endpoint.readyOn("n1")));
+    var svc =
+        service(
+            "x", TrafficPolicy.CLUSTER, List.of("198.51.100.1"), List.of(Endpoint.readyOn("n1")));
 
-    assertThat(L2Planner.plan("n1", config(ad("l2")), NODES, ALL, List.of(svc), false).decisions().get(svc.key()))
+    assertThat(
+            L2Planner.plan("n1", config(ad("l2")), NODES, ALL, List.of(svc), false)
+                .decisions()
+                .get(svc.key()))
         .extracting(d -> ((L2Plan.NotAnnounced) d).reason())
         .isEqualTo(NotAnnouncedReason.ADDRESS_NOT_IN_POOL);
   }
@@ -210,12 +242,16 @@ class L2PlannerTest {
   void dualStackAddressesGoTogetherToTheOwnerOfTheFirst() {
     var cfg =
         ImmutableConfig.builder()
-            .addPools(pool("dual", "203.0.113.200-203.0.113.250", "2001:db8:77::200-2001:db8:77::2ff"))
+            .addPools(
+                pool("dual", "203.0.113.200-203.0.113.250", "2001:db8:77::200-2001:db8:77::2ff"))
             .addL2Advertisements(L2Advertisement.builder().name("l2").addPools("dual").build())
             .build();
     var svc =
         service(
-            "dual", TrafficPolicy.CLUSTER, List.of(VIP, "2001:db8:77::200"), List.of(Endpoint.readyOn("n1")));
+            "dual",
+            TrafficPolicy.CLUSTER,
+            List.of(VIP, "2001:db8:77::200"),
+            List.of(Endpoint.readyOn("n1")));
     String owner = hashOrder(VIP, "n1", "n2", "n3").get(0);
 
     assertThat(L2Planner.plan(owner, cfg, NODES, ALL, List.of(svc), false).claims().keySet())

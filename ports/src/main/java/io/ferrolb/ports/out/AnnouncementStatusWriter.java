@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Publishes what one node announces: MetalLB's {@code ServiceL2Status} and {@code
- * ServiceBGPStatus} objects. Declarative: each call carries the node's complete set, and the
- * implementation creates, updates and deletes objects to match.
+ * Publishes what one node announces: MetalLB's {@code ServiceL2Status} and {@code ServiceBGPStatus}
+ * objects. Declarative: each call carries the node's complete set, and the implementation creates,
+ * updates and deletes objects to match.
  *
  * @since 0.1
  */

@@ -15,7 +15,7 @@ public final class Main implements Runnable {
 
   /** The subcommands, one per line, so each role adds itself without touching the others. */
   static List<Object> subcommands() {
-    return List.of();
+    return List.of(new io.ferrolb.app.cli.ControllerCommand());
   }
 
   @Override

@@ -26,8 +26,15 @@ final class InterfaceResponder {
     void dropped(DropReason reason);
   }
 
+  private final int realtimePriority;
+
   InterfaceResponder(
-      SelectedInterface iface, L2Channel channel, Supplier<OwnedAddresses> owned, Stats stats) {
+      SelectedInterface iface,
+      L2Channel channel,
+      Supplier<OwnedAddresses> owned,
+      Stats stats,
+      int realtimePriority) {
+    this.realtimePriority = realtimePriority;
     this.iface = iface;
     this.local = new LocalInterface(iface.name(), iface.mac());
     this.channel = channel;
@@ -51,6 +58,19 @@ final class InterfaceResponder {
   }
 
   private void run() {
+    if (realtimePriority > 0) {
+      String failed = RealtimeThread.trySetFifo(realtimePriority);
+      if (failed == null) {
+        LOG.info(
+            "l2ResponderRealtime interface={} fifoPriority={}", iface.name(), realtimePriority);
+      } else {
+        LOG.warn(
+            "l2ResponderRealtime interface={} not set ({}; needs CAP_SYS_NICE): answers may wait"
+                + " behind other work on a busy node",
+            iface.name(),
+            failed);
+      }
+    }
     LOG.info(
         "l2ResponderStarted interface={} mac={} arp={} ndp={}",
         iface.name(),

@@ -109,7 +109,8 @@ public final class L2Responder implements AutoCloseable {
       }
       try {
         L2Channel ch = channels.open(s);
-        InterfaceResponder r = new InterfaceResponder(s, ch, () -> owned, stats());
+        InterfaceResponder r =
+            new InterfaceResponder(s, ch, () -> owned, stats(), config.realtimePriority());
         responders.put(s.name(), r);
         r.start();
       } catch (IOException | RuntimeException e) {

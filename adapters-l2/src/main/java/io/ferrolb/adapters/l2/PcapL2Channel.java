@@ -1,5 +1,6 @@
 package io.ferrolb.adapters.l2;
 
+import com.sun.jna.Pointer;
 import io.ferrolb.adapters.l2.iface.SelectedInterface;
 import io.ferrolb.domain.pool.IpAddress;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class PcapL2Channel implements L2Channel {
   private final PcapHandle handle;
   private final Map<IpAddress, MembershipKey> groups = new HashMap<>();
   private DatagramChannel groupSocket;
+  private volatile boolean stopped;
 
   private PcapL2Channel(String name, PcapHandle handle) {
     this.name = name;
@@ -85,8 +87,19 @@ public final class PcapL2Channel implements L2Channel {
     return arp && ndp ? a + " or " + n : arp ? a : n;
   }
 
+  /**
+   * Reads with {@code pcap_next_ex} through a direct JNA mapping ({@link DirectPcap}): no JNA
+   * callback (pcap4j's {@code loop} dispatches each packet through JNA's reflective callback proxy)
+   * and no per-packet {@code Structure}. Falls back to pcap4j's loop if the direct path is
+   * unavailable.
+   */
   @Override
   public void receiveLoop(Consumer<byte[]> handler) throws IOException {
+    Pointer raw = DirectPcap.AVAILABLE ? DirectPcap.pointerOf(handle) : null;
+    if (raw != null) {
+      directLoop(raw, handler);
+      return;
+    }
     try {
       handle.loop(-1, handler::accept);
     } catch (InterruptedException e) {
@@ -96,8 +109,28 @@ public final class PcapL2Channel implements L2Channel {
     }
   }
 
+  private void directLoop(Pointer raw, Consumer<byte[]> handler) throws IOException {
+    long[] hdr = new long[1];
+    long[] data = new long[1];
+    while (!stopped) {
+      int rc = DirectPcap.pcap_next_ex(raw, hdr, data);
+      if (rc == 1) {
+        // struct pcap_pkthdr on LP64: struct timeval ts (16 bytes), bpf_u_int32 caplen, len
+        int caplen = new Pointer(hdr[0]).getInt(DirectPcap.CAPLEN_OFFSET);
+        handler.accept(new Pointer(data[0]).getByteArray(0, caplen));
+      } else if (rc == 0) {
+        continue; // read timeout: check the stop flag
+      } else if (rc == DirectPcap.PCAP_ERROR_BREAK) {
+        return;
+      } else {
+        throw new IOException("pcap_next_ex on " + name + ": " + rc);
+      }
+    }
+  }
+
   @Override
   public void stopReceiving() {
+    stopped = true;
     try {
       handle.breakLoop();
     } catch (NotOpenException e) {

@@ -32,7 +32,7 @@ class L2ResponderTest {
 
   /** 3 rounds 50 ms apart: 0, 50, 100 ms. */
   static final L2ResponderConfig FAST =
-      new L2ResponderConfig(Duration.ofMillis(50), Duration.ofMillis(100), 0);
+      new L2ResponderConfig(Duration.ofMillis(50), Duration.ofMillis(100), 0, 0);
 
   final Map<String, FakeL2Channel> channels = new ConcurrentHashMap<>();
   final L2Responder responder =

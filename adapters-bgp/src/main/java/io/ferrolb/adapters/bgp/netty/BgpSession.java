@@ -88,6 +88,7 @@ public final class BgpSession implements AutoCloseable {
   private long updatesSent;
   private Optional<String> lastDownReason = Optional.empty();
   private boolean closed;
+  private SessionState previous = SessionState.IDLE;
   private volatile SessionStatus status =
       new SessionStatus(SessionState.IDLE, Optional.empty(), 0, 0, 0, Optional.empty());
 
@@ -144,6 +145,7 @@ public final class BgpSession implements AutoCloseable {
           desired = merged;
           if (state.state() == SessionState.ESTABLISHED) {
             sync();
+            publish();
           }
         });
   }
@@ -222,6 +224,7 @@ public final class BgpSession implements AutoCloseable {
     }
     Transition t = fsm.on(state, e);
     SessionState before = state.state();
+    previous = before;
     state = t.next();
     if (before != state.state()) {
       LOG.debug("peer {}: {} -> {} ({})", config.peerAddress(), before, state.state(), t.reason());
@@ -266,10 +269,9 @@ public final class BgpSession implements AutoCloseable {
       }
       flush();
     } else if (a instanceof Action.SessionDown down) {
-      boolean wasUp = !sent.isEmpty() || lastDownReason.isEmpty();
       lastDownReason = Optional.of(down.reason() + ": " + down.detail());
       sent = new HashMap<>();
-      if (wasUp || down.reason() != io.ferrolb.adapters.bgp.fsm.Reason.TCP_FAILED) {
+      if (previous == SessionState.ESTABLISHED || previous == SessionState.OPEN_CONFIRM) {
         LOG.info("peer {}: down ({}: {})", config.peerAddress(), down.reason(), down.detail());
       } else {
         LOG.debug("peer {}: down ({}: {})", config.peerAddress(), down.reason(), down.detail());
@@ -554,10 +556,10 @@ public final class BgpSession implements AutoCloseable {
       Optional<IpAddress> nh = a.nextHop();
       Optional<IpAddress> ll = Optional.empty();
       if (f == IpFamily.IPV4) {
-        nh = nh.or(() -> local.filter(IpAddress::isV4)).or(config::ipv4NextHop);
+        nh = nh.or(config::ipv4NextHop).or(() -> local.filter(IpAddress::isV4));
       } else {
         Optional<IpAddress> localV6 = local.filter(IpAddress::isV6);
-        nh = nh.or(() -> localV6.filter(l -> !isLinkLocal(l))).or(config::ipv6NextHop);
+        nh = nh.or(config::ipv6NextHop).or(() -> localV6.filter(l -> !isLinkLocal(l)));
         ll = config.ipv6LinkLocalNextHop().or(() -> localV6.filter(BgpSession::isLinkLocal));
       }
       if (nh.isEmpty()) {

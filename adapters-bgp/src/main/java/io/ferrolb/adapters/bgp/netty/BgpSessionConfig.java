@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param password TCP-MD5 key (RFC 2385); never logged
  * @param ebgpMultihop TTL of outgoing packets; empty: 1 for eBGP, 255 for iBGP... see {@link #ttl}
  * @param gracefulRestartTime advertise RFC 4724 as restarting speaker with this restart time
- * @param ipv4NextHop next hop for IPv4 prefixes when the session is IPv6
- * @param ipv6NextHop global next hop for IPv6 prefixes when the session is IPv4 or link-local
+ * @param ipv4NextHop next hop for IPv4 prefixes; empty: the session's local address if IPv4
+ * @param ipv6NextHop global next hop for IPv6 prefixes; empty: the local address if global IPv6
  * @param ipv6LinkLocalNextHop second (link-local) IPv6 next hop, RFC 2545 §3
  * @param bfd BFD for this peer; a BFD Down takes the session down at once
  */

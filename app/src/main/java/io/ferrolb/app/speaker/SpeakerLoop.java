@@ -42,8 +42,8 @@ import org.slf4j.MDC;
 
 /**
  * The speaker's one loop: every change in the cluster or in gossip membership triggers a pass
- * (coalesced), and a pass recomputes the whole plan from the caches and hands it to the
- * announcers, which converge. Only this thread touches announcers and status.
+ * (coalesced), and a pass recomputes the whole plan from the caches and hands it to the announcers,
+ * which converge. Only this thread touches announcers and status.
  */
 public final class SpeakerLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpeakerLoop.class);
@@ -140,12 +140,13 @@ public final class SpeakerLoop implements AutoCloseable {
 
     if (config.isEmpty() || self.isEmpty()) {
       if (self.isEmpty()) {
-        LOG.warn("event=nodeMissing node {} has no Node object; announcing nothing", settings.node());
+        LOG.warn(
+            "event=nodeMissing node {} has no Node object; announcing nothing", settings.node());
       }
       boolean ok = l2.apply(DesiredAnnouncements.none(settings.node())).ok();
       bgp.apply(
           self.orElse(new NodeState(settings.node(), Map.of(), true)),
-          new BgpPlan(List.of(), Map.of(), Map.of()));
+          new BgpPlan(List.of(), List.of(), Map.of(), Map.of()));
       publish(Map.of(), Map.of(), Map.of(), 0);
       return ok;
     }
@@ -155,7 +156,8 @@ public final class SpeakerLoop implements AutoCloseable {
             .map(Membership::aliveNodes)
             .orElseGet(() -> nodes.stream().map(NodeState::name).collect(Collectors.toSet()));
     SplitBrainPolicy.Verdict verdict =
-        SplitBrainPolicy.decide(settings.node(), alive, view.expectedSpeakers(), settings.splitBrain());
+        SplitBrainPolicy.decide(
+            settings.node(), alive, view.expectedSpeakers(), settings.splitBrain());
     if (!verdict.mayAnnounce()) {
       LOG.warn(
           "event=partitioned sees {} of {} speakers ({}); withdrawing Layer 2 claims until the"
@@ -296,8 +298,7 @@ public final class SpeakerLoop implements AutoCloseable {
     Set<InetSocketAddress> seeds = new HashSet<>();
     for (NodeState n : nodes) {
       if (!n.name().equals(settings.node())) {
-        view.nodeAddress(n.name())
-            .ifPresent(a -> seeds.add(new InetSocketAddress(a, gossipPort)));
+        view.nodeAddress(n.name()).ifPresent(a -> seeds.add(new InetSocketAddress(a, gossipPort)));
       }
     }
     membership.get().setSeeds(seeds);

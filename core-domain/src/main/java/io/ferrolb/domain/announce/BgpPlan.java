@@ -1,6 +1,7 @@
 package io.ferrolb.domain.announce;
 
 import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.config.BfdProfile;
 import io.ferrolb.domain.config.BgpPeer;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,13 @@ import java.util.Set;
  */
 public record BgpPlan(
     List<BgpPeer> peers,
+    List<BfdProfile> bfdProfiles,
     Map<String, Set<BgpRoute>> routesByPeer,
     Map<ServiceKey, Decision> decisions) {
 
   public BgpPlan {
     peers = List.copyOf(peers);
+    bfdProfiles = List.copyOf(bfdProfiles);
     routesByPeer = Map.copyOf(routesByPeer);
     decisions = Map.copyOf(decisions);
   }

@@ -91,7 +91,7 @@ public final class BgpPlanner {
     }
     Map<String, Set<BgpRoute>> routesByPeer = new TreeMap<>();
     routes.forEach((peer, byPrefix) -> routesByPeer.put(peer, Set.copyOf(byPrefix.values())));
-    return new BgpPlan(peers, routesByPeer, decisions);
+    return new BgpPlan(peers, config.bfdProfiles(), routesByPeer, decisions);
   }
 
   /** The routes of one service, or why it has none. */

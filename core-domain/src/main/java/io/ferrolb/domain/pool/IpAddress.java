@@ -290,7 +290,7 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
       int start = i;
       int value = 0;
       while (i < n && text.charAt(i) != ':' && text.charAt(i) != '.') {
-        int d = Character.digit(text.charAt(i), 16);
+        int d = hexDigit(text.charAt(i));
         if (d < 0 || i - start >= 4) {
           return Optional.empty();
         }
@@ -353,6 +353,22 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
       l = (l << 16) | groups[k + 4];
     }
     return Optional.of(v6(h, l));
+  }
+
+  /**
+   * The value of an ASCII hex digit, or -1 (Character.digit would accept other scripts' digits).
+   */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static long readLong(byte[] b, int off, int len) {

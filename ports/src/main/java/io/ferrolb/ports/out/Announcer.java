@@ -15,7 +15,10 @@ public interface Announcer extends AutoCloseable {
   /** Converges to {@code desired}; reports what happened. Never throws for runtime failures. */
   ApplyReport apply(DesiredAnnouncements desired);
 
-  /** Withdraws everything this announcer announced and releases its resources. */
+  /**
+   * Withdraws everything this announcer announced and releases its resources. The default does
+   * nothing, for announcers that hold no resources.
+   */
   @Override
-  void close();
+  default void close() {}
 }

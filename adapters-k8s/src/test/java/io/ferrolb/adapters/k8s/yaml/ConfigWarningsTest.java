@@ -1,0 +1,96 @@
+package io.ferrolb.adapters.k8s.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrolb.domain.config.ConfigError;
+import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ParseContext;
+import io.ferrolb.domain.config.ParseResult;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Problems that leave the configuration valid but that an operator wants to hear about. */
+class ConfigWarningsTest {
+
+  static final String POOL = ConfigRulesTest.POOL;
+  static final String L2 = "---\n" + ConfigRulesTest.L2_AD + "  ipAddressPools: [p]\n";
+
+  static Stream<Arguments> warnings() {
+    return Stream.of(
+        Arguments.of(
+            "pool that no advertisement selects",
+            POOL + "  addresses: [198.51.100.0/24]\n",
+            "IPAddressPool \"p\": metadata.name \"p\": no L2Advertisement or BGPAdvertisement"
+                + " selects this pool: its addresses are assigned but never announced"),
+        Arguments.of(
+            "avoidBuggyIPs on an IPv6-only pool",
+            POOL + "  addresses: [2001:db8::/120]\n  avoidBuggyIPs: true\n" + L2,
+            "IPAddressPool \"p\": spec.avoidBuggyIPs \"true\": has no effect: the pool has no IPv4"
+                + " addresses"),
+        Arguments.of(
+            "pool selector matching nothing",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n"
+                + L2
+                + "---\n"
+                + ConfigRulesTest.L2_AD.replace("name: l2", "name: l2b")
+                + "  ipAddressPoolSelectors: [{matchLabels: {tier: gold}}]\n",
+            "L2Advertisement \"l2b\": spec.ipAddressPoolSelectors: matches no IPAddressPool: this"
+                + " L2Advertisement announces nothing"),
+        Arguments.of(
+            "localPref towards eBGP peers only",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n---\n"
+                + ConfigRulesTest.BGP_AD
+                + "  localPref: 100\n---\n"
+                + ConfigRulesTest.PEER
+                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n",
+            "BGPAdvertisement \"ad\": spec.localPref: has no effect: LOCAL_PREF is sent on iBGP"
+                + " sessions only, and every peer of this advertisement is eBGP"),
+        Arguments.of(
+            "deprecated v1beta1 BGPPeer",
+            ConfigRulesTest.PEER.replace("v1beta2", "v1beta1")
+                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n",
+            "BGPPeer \"r\": apiVersion \"metallb.io/v1beta1\": BGPPeer v1beta1 is deprecated"
+                + " (expected: metallb.io/v1beta2; same fields, plus dynamicASN, interface,"
+                + " connectTime, ...)"),
+        Arguments.of(
+            "conflicting localPref for the same pool, peers and nodes",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n---\n"
+                + ConfigRulesTest.BGP_AD
+                + "  localPref: 100\n---\n"
+                + ConfigRulesTest.BGP_AD.replace("name: ad", "name: ad2")
+                + "  localPref: 200\n",
+            "BGPAdvertisement \"ad2\": spec.localPref \"200\": conflicts with localPref 100 of"
+                + " BGPAdvertisement \"ad\" for pool \"p\" on the same peers and nodes: such"
+                + " services are not announced (expected: equal localPref, or disjoint peers or"
+                + " nodes)"),
+        Arguments.of(
+            "objects that are not MetalLB configuration",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller}\n",
+            "Deployment \"controller\": apiVersion \"apps/v1\": not MetalLB configuration,"
+                + " ignored (expected: metallb.io objects, a ConfigMap or a Secret)"),
+        Arguments.of(
+            "disableMP",
+            ConfigRulesTest.PEER
+                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n  disableMP: true\n",
+            "BGPPeer \"r\": spec.disableMP \"true\": deprecated and ignored since MetalLB v0.15.0"
+                + " (expected: remove it; use dualStackAddressFamily to control address"
+                + " families)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("warnings")
+  void eachWarningIsReportedAndTheConfigStaysValid(String rule, String yaml, String expected)
+      throws Exception {
+    ParseResult r =
+        ConfigParser.parse(
+            YamlConfigDecoder.decode("w.yaml", yaml), ParseContext.of("metallb-system"));
+
+    assertThat(r).isInstanceOf(ParseResult.Valid.class);
+    assertThat(r.warnings()).extracting(ConfigError::toString).containsExactly(expected);
+  }
+}

@@ -1,0 +1,1124 @@
+package io.ferrolb.domain.allocation;
+
+import io.ferrolb.domain.pool.FreeAddressIndex;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.domain.pool.IpFamily;
+import io.ferrolb.domain.pool.IpRange;
+import io.ferrolb.domain.pool.LabelSelector;
+import io.ferrolb.domain.pool.Pool;
+import io.ferrolb.domain.pool.ServiceAllocation;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Load-balancer address allocation with MetalLB's semantics, rule for rule (MetalLB: {@code
+ * controller/service.go} {@code convergeBalancer}, {@code internal/allocator/allocator.go}), but
+ * deterministic where MetalLB iterates Go maps, and in O(log n) per operation: each pool range
+ * keeps a {@link FreeAddressIndex} of used runs, so the lowest free address is found without
+ * scanning and memory does not depend on pool size.
+ *
+ * <p>Mutable, single-threaded, no I/O. The caller (the controller) keeps one instance as its only
+ * allocation state: it feeds {@link #recoveryOrder} of all Services through {@link #reconcile} at
+ * start, then reconciles Services one at a time, and reprocesses every Service without an address
+ * whenever {@link #generation()} moved (an address was freed, pools changed, or a Service's sharing
+ * key changed).
+ *
+ * <p>Differences from MetalLB, all deliberate: pools are tried in declaration order (MetalLB: map
+ * order for unscoped pools and equal priorities); when the status has no ingress but this allocator
+ * still holds an assignment (stale informer cache), the held assignment is re-validated instead of
+ * dropped, so IPs never flap; a PreferDualStack Service whose ClusterIPs are single-stack is never
+ * given a second family; a pool that does not have the missing family does not produce an {@code
+ * AdditionalAssignFailed} event on every reconcile; a {@code namespaceSelectors} that matches no
+ * namespace scopes the pool to nothing (MetalLB: to everything); invalid requested IPs always give
+ * {@code LoadBalancerFailed} (MetalLB: {@code AllocationFailed} on a Service without an address).
+ */
+public final class Allocator {
+
+  static final String ANNOTATION_PREFIX = "metallb.io/";
+  static final String DEPRECATED_PREFIX = "metallb.universe.tf";
+  static final String ADDRESS_POOL = "address-pool";
+  static final String LOAD_BALANCER_IPS = "loadBalancerIPs";
+  static final String ALLOW_SHARED_IP = "allow-shared-ip";
+
+  /** The annotation the controller writes with the pool name (never read back for allocation). */
+  public static final String ALLOCATED_FROM_POOL_ANNOTATION =
+      ANNOTATION_PREFIX + "ip-allocated-from-pool";
+
+  private List<PoolState> pools = List.of();
+  private Map<String, PoolState> poolsByName = Map.of();
+  private List<PoolState> scopedAutoPools = List.of(); // by priority, then declaration order
+  private List<PoolState> unscopedAutoPools = List.of(); // declaration order
+  private final Map<ServiceKey, Alloc> allocs = new HashMap<>();
+  private final Map<IpAddress, IpUse> uses = new HashMap<>();
+  private long generation;
+
+  /** An allocator with no pools. */
+  public Allocator() {}
+
+  // ---------------------------------------------------------------- public API
+
+  /**
+   * Replaces the pools. Every assignment whose addresses all still lie in one pool is kept (moved
+   * to that pool if it changed name); the others are dropped and reported, and those Services must
+   * be reprocessed (MetalLB: {@code SetPools}).
+   *
+   * @throws IllegalArgumentException when two pools have the same name
+   */
+  public PoolsChange setPools(List<Pool> newPools) {
+    List<PoolState> states = new ArrayList<>(newPools.size());
+    Map<String, PoolState> byName = new LinkedHashMap<>();
+    for (Pool p : newPools) {
+      PoolState ps = new PoolState(p, states.size());
+      if (byName.putIfAbsent(p.name(), ps) != null) {
+        throw new IllegalArgumentException(
+            "pools: duplicate name \"" + p.name() + "\" (expected: unique names)");
+      }
+      states.add(ps);
+    }
+    List<PoolState> scoped = new ArrayList<>();
+    List<PoolState> unscoped = new ArrayList<>();
+    for (PoolState ps : states) {
+      if (!ps.pool.autoAssign()) {
+        continue;
+      }
+      (ps.pool.serviceAllocation().isPresent() ? scoped : unscoped).add(ps);
+    }
+    // MetalLB sortPools: lower priority number first, 0 (unset) last; ties keep declaration order
+    scoped.sort(Comparator.comparingInt(PoolState::priorityRank));
+
+    List<Alloc> previous = new ArrayList<>(allocs.values());
+    previous.sort(Comparator.comparing(a -> a.key));
+    allocs.clear();
+    uses.clear();
+    pools = List.copyOf(states);
+    poolsByName = byName;
+    scopedAutoPools = List.copyOf(scoped);
+    unscopedAutoPools = List.copyOf(unscoped);
+
+    Set<ServiceKey> lost = new HashSet<>();
+    for (Alloc a : previous) {
+      Optional<PoolState> ps = poolFor(a.ips);
+      if (ps.isEmpty()) {
+        lost.add(a.key);
+        continue;
+      }
+      put(new Alloc(a.key, ps.get(), a.ips, a.ports, a.sharingKey));
+    }
+    generation++;
+    return new PoolsChange(lost);
+  }
+
+  /**
+   * Converges one Service: decides the addresses it should have, updates the allocation state, and
+   * says which events to record. {@code lbClass} is ferrolb's load-balancer class ({@code ""} =
+   * handle only Services without a class); {@code namespaceLabels} are the labels of the Service's
+   * namespace now (for {@code serviceAllocation.namespaceSelectors}).
+   */
+  public Decision reconcile(
+      ServiceRequest svc, String lbClass, Map<String, String> namespaceLabels) {
+    Objects.requireNonNull(svc, "svc");
+    Objects.requireNonNull(lbClass, "lbClass");
+    Objects.requireNonNull(namespaceLabels, "namespaceLabels");
+    if (!handlesClass(svc.loadBalancerClass(), lbClass)) {
+      remove(svc.key());
+      return new Decision.Ignored(
+          svc.loadBalancerClass().isEmpty()
+              ? "no loadBalancerClass, handling only class \"" + lbClass + "\""
+              : "loadBalancerClass \""
+                  + svc.loadBalancerClass().get()
+                  + "\" is not ours"
+                  + (lbClass.isEmpty() ? "" : " (\"" + lbClass + "\")"),
+          List.of());
+    }
+    Alloc before = allocs.get(svc.key());
+    String keyBefore = before == null ? "" : before.sharingKey.allocationKey();
+    List<UserEvent> events = new ArrayList<>(2);
+    Outcome o = converge(svc, namespaceLabels, events);
+    Alloc after = allocs.get(svc.key());
+    String keyAfter = after == null ? "" : after.sharingKey.allocationKey();
+    if (!keyBefore.equals(keyAfter) || (before != null && freedAny(before.ips))) {
+      // MetalLB: allocation key changed, or the Service let go of an address => reprocess all
+      generation++;
+    }
+    boolean changed;
+    if (o.ips.isEmpty()) {
+      changed =
+          !svc.currentIngress().isEmpty()
+              || svc.annotations().containsKey(ALLOCATED_FROM_POOL_ANNOTATION);
+    } else {
+      changed =
+          !o.ips.equals(svc.currentIngress())
+              || !o.pool.equals(svc.annotations().get(ALLOCATED_FROM_POOL_ANNOTATION));
+    }
+    if (changed) {
+      // MetalLB only warns when there is something to write, to keep events quiet
+      List<String> deprecated = null;
+      for (String k : svc.annotations().keySet()) {
+        if (k.startsWith(DEPRECATED_PREFIX)) {
+          if (deprecated == null) {
+            deprecated = new ArrayList<>(2);
+          }
+          deprecated.add(k);
+        }
+      }
+      if (deprecated != null) {
+        deprecated.sort(null);
+        for (String k : deprecated) {
+          events.add(
+              UserEvent.warning("deprecatedAnnotation", "Service uses deprecated annotation " + k));
+        }
+      }
+    }
+    if (!o.ips.isEmpty()) {
+      return new Decision.Allocated(o.ips, o.pool, changed, events);
+    }
+    if (o.reason.isPresent()) {
+      return new Decision.Rejected(o.reason.get(), o.detail, events);
+    }
+    return new Decision.Cleared(o.detail, events);
+  }
+
+  /** The Service was deleted: frees its addresses. */
+  public Optional<Assignment> release(ServiceKey key) {
+    Optional<Alloc> old = remove(key);
+    if (old.isPresent() && freedAny(old.get().ips)) {
+      generation++;
+    }
+    return old.map(Alloc::toAssignment);
+  }
+
+  /** True when one of {@code ips} is used by nobody now. */
+  private boolean freedAny(List<IpAddress> ips) {
+    for (IpAddress ip : ips) {
+      if (!uses.containsKey(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public Optional<Assignment> assignment(ServiceKey key) {
+    return Optional.ofNullable(allocs.get(key)).map(Alloc::toAssignment);
+  }
+
+  /** Every current assignment, ordered by Service key. */
+  public List<Assignment> assignments() {
+    return allocs.values().stream()
+        .sorted(Comparator.comparing(a -> a.key))
+        .map(Alloc::toAssignment)
+        .toList();
+  }
+
+  /** One entry per pool, in declaration order. */
+  public List<PoolStats> stats() {
+    List<PoolStats> out = new ArrayList<>(pools.size());
+    for (PoolState ps : pools) {
+      out.add(
+          new PoolStats(
+              ps.pool.name(),
+              ps.capacityV4,
+              ps.capacityV6,
+              BigInteger.valueOf(ps.inUseV4),
+              BigInteger.valueOf(ps.inUseV6)));
+    }
+    return out;
+  }
+
+  /**
+   * A counter that moves whenever something happened that may let a Service without an address get
+   * one: a Service let go of an address that is now unused (release, or a reconcile that moved or
+   * cleared it), the pools changed, or a Service's sharing/backend key changed. Transient changes
+   * within one reconcile do not count. The controller reprocesses every Service without an address
+   * when it moved (MetalLB: {@code SyncStateReprocessAll}).
+   */
+  public long generation() {
+    return generation;
+  }
+
+  /**
+   * The order in which to feed all Services through {@link #reconcile} after a restart: Services
+   * holding more ingress addresses first, so they re-claim them before anyone else can take them
+   * (MetalLB: {@code service_controller_reload.go}); by key within a group, deterministic.
+   */
+  public static List<ServiceRequest> recoveryOrder(Collection<ServiceRequest> services) {
+    List<ServiceRequest> out = new ArrayList<>(services);
+    out.sort(
+        Comparator.comparingInt((ServiceRequest s) -> -s.currentIngress().size())
+            .thenComparing(ServiceRequest::key));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- convergence
+
+  /** MetalLB {@code filterByLoadBalancerClass}. */
+  private static boolean handlesClass(Optional<String> svcClass, String lbClass) {
+    return lbClass.isEmpty() ? svcClass.isEmpty() : svcClass.equals(Optional.of(lbClass));
+  }
+
+  private record Outcome(
+      List<IpAddress> ips, String pool, Optional<RejectionReason> reason, String detail) {
+    static Outcome allocated(List<IpAddress> ips, String pool) {
+      return new Outcome(ips, pool, Optional.empty(), "");
+    }
+
+    static Outcome cleared(String why) {
+      return new Outcome(List.of(), "", Optional.empty(), why);
+    }
+
+    static Outcome rejected(RejectionReason r, String detail) {
+      return new Outcome(List.of(), "", Optional.of(r), detail);
+    }
+  }
+
+  private record AllocError(RejectionReason reason, String message) {}
+
+  private record Requested(List<IpAddress> ips, Optional<Family> family, String error) {
+    boolean invalid() {
+      return !error.isEmpty();
+    }
+  }
+
+  private Outcome converge(ServiceRequest svc, Map<String, String> nsLabels, List<UserEvent> ev) {
+    ServiceKey key = svc.key();
+    if (!ServiceRequest.LOAD_BALANCER.equals(svc.type())) {
+      remove(key);
+      return Outcome.cleared("not a LoadBalancer (type " + svc.type() + ")");
+    }
+    if (pools.isEmpty()) {
+      remove(key);
+      return Outcome.cleared("no address pools configured");
+    }
+    if (svc.clusterIps().isEmpty()) {
+      remove(key);
+      return Outcome.cleared("no ClusterIP");
+    }
+    IpFamilyPolicy policy = svc.ipFamilyPolicy();
+    if (policy == IpFamilyPolicy.REQUIRE_DUAL_STACK && svc.clusterIps().size() < 2) {
+      String msg =
+          "Service requires dual stack but not enough clusterips " + goList(svc.clusterIps());
+      ev.add(UserEvent.warning("not enough clusterips", msg));
+      remove(key);
+      return Outcome.rejected(RejectionReason.NOT_ENOUGH_CLUSTER_IPS, msg);
+    }
+    Optional<Family> clusterFamily = Family.of(svc.clusterIps());
+    List<ServicePort> ports = svc.ports();
+    SharingKey sk =
+        SharingKey.of(
+            annotation(svc, ALLOW_SHARED_IP), svc.externalTrafficPolicy(), svc.selector());
+
+    List<IpAddress> lbIps = svc.currentIngress();
+    if (lbIps.isEmpty() && allocs.containsKey(key)) {
+      lbIps = allocs.get(key).ips; // status not yet observed: keep what we hold
+    }
+    if (!lbIps.isEmpty()) {
+      Optional<Family> lbFamily = Family.of(lbIps);
+      if (lbFamily.isEmpty()) {
+        ev.add(
+            UserEvent.warning(
+                "nolbIPsIPFamily",
+                "Failed to retrieve LBIPs IPFamily for "
+                    + goQuoted(lbIps)
+                    + ": "
+                    + familyError(lbIps)));
+      }
+      if (clusterFamily.isEmpty()) {
+        String msg =
+            "Failed to retrieve ClusterIPs IPFamily for "
+                + goQuoted(svc.clusterIps())
+                + ": "
+                + familyError(svc.clusterIps());
+        ev.add(UserEvent.warning("noclusterIPsIPFamily", msg));
+        remove(key);
+        return Outcome.rejected(RejectionReason.INVALID_CLUSTER_IPS, msg);
+      }
+      if (familyChanged(lbFamily, clusterFamily.get(), policy)) {
+        remove(key);
+        lbIps = List.of();
+      }
+    }
+    Requested requested = requested(svc);
+    String desiredPool = annotation(svc, ADDRESS_POOL);
+    if (!lbIps.isEmpty()) {
+      Optional<AllocError> err = assign(svc, lbIps, ports, sk, nsLabels);
+      if (err.isPresent()) {
+        ev.add(
+            UserEvent.normal(
+                "ClearAssignment",
+                "current IP for \""
+                    + key
+                    + "\" not allowed by config, will attempt for new IP assignment: "
+                    + err.get().message()));
+        remove(key);
+        lbIps = List.of();
+      }
+      if (!lbIps.isEmpty()
+          && !desiredPool.isEmpty()
+          && !allocs.get(key).pool.pool.name().equals(desiredPool)) {
+        remove(key); // a different pool was requested
+        lbIps = List.of();
+      }
+      if (requested.invalid()) {
+        ev.add(
+            UserEvent.warning(
+                "LoadBalancerFailed", "invalid requested loadbalancer IPs: " + requested.error()));
+        if (!lbIps.isEmpty()) {
+          return Outcome.allocated(lbIps, allocs.get(key).pool.pool.name()); // keeps its IPs
+        }
+        return Outcome.rejected(RejectionReason.INVALID_REQUESTED_IPS, requested.error());
+      }
+      if (!requested.ips().isEmpty() && !sameSet(lbIps, requested.ips())) {
+        remove(key); // a different IP was requested: move
+        lbIps = List.of();
+      }
+    }
+
+    if (lbIps.size() == 1
+        && policy == IpFamilyPolicy.PREFER_DUAL_STACK
+        && clusterFamily.equals(Optional.of(Family.DUAL))) {
+      lbIps = tryAdditionalFamily(svc, lbIps.get(0), ports, sk, nsLabels, ev);
+    }
+
+    if (lbIps.isEmpty()) {
+      if (requested.invalid()) {
+        ev.add(
+            UserEvent.warning(
+                "LoadBalancerFailed", "invalid requested loadbalancer IPs: " + requested.error()));
+        return Outcome.rejected(RejectionReason.INVALID_REQUESTED_IPS, requested.error());
+      }
+      Optional<AllocError> err;
+      if (clusterFamily.isEmpty()) {
+        err =
+            Optional.of(
+                new AllocError(RejectionReason.INVALID_CLUSTER_IPS, familyError(svc.clusterIps())));
+      } else {
+        err = allocateIps(svc, clusterFamily.get(), requested, desiredPool, ports, sk, nsLabels);
+      }
+      if (err.isPresent()) {
+        ev.add(
+            UserEvent.warning(
+                "AllocationFailed",
+                "Failed to allocate IP for \"" + key + "\": " + err.get().message()));
+        return Outcome.rejected(err.get().reason(), err.get().message());
+      }
+      lbIps = allocs.get(key).ips;
+      ev.add(UserEvent.normal("IPAllocated", "Assigned IP " + goQuoted(lbIps)));
+    }
+    return Outcome.allocated(lbIps, allocs.get(key).pool.pool.name());
+  }
+
+  /** MetalLB {@code serviceFamilyChanged}. */
+  private static boolean familyChanged(
+      Optional<Family> lbFamily, Family clusterFamily, IpFamilyPolicy policy) {
+    if (lbFamily.isEmpty()) {
+      return true;
+    }
+    if (lbFamily.get() == clusterFamily) {
+      return false;
+    }
+    return !(clusterFamily == Family.DUAL && policy == IpFamilyPolicy.PREFER_DUAL_STACK);
+  }
+
+  /** MetalLB {@code AllocateFromPoolForAdditionalFamily}, from the Service's current pool only. */
+  private List<IpAddress> tryAdditionalFamily(
+      ServiceRequest svc,
+      IpAddress existing,
+      List<ServicePort> ports,
+      SharingKey sk,
+      Map<String, String> nsLabels,
+      List<UserEvent> ev) {
+    PoolState ps = allocs.get(svc.key()).pool;
+    IpFamily missing = existing.family().other();
+    if (!ps.hasFamily(missing)) {
+      return List.of(existing); // the pool can never give it: stay quiet
+    }
+    Optional<IpAddress> extra = candidate(ps, missing, svc.key(), ports, sk);
+    String failure;
+    if (extra.isPresent()) {
+      List<IpAddress> both = List.of(existing, extra.get());
+      Optional<AllocError> err = assign(svc, both, ports, sk, nsLabels);
+      if (err.isEmpty()) {
+        ev.add(UserEvent.normal("IPAllocated", "Assigned additional IP \"" + extra.get() + "\""));
+        return both;
+      }
+      failure = err.get().message();
+    } else {
+      failure =
+          "no available IPs in pool "
+              + ps.pool.name()
+              + " for "
+              + Family.of(missing).text
+              + " IPFamily";
+    }
+    ev.add(
+        UserEvent.normal(
+            "AdditionalAssignFailed",
+            "cannot assign additional IP in PreferDualStack: " + failure));
+    return List.of(existing);
+  }
+
+  /** MetalLB {@code allocateIPs}: requested IPs, then requested pool, then automatic. */
+  private Optional<AllocError> allocateIps(
+      ServiceRequest svc,
+      Family family,
+      Requested requested,
+      String desiredPool,
+      List<ServicePort> ports,
+      SharingKey sk,
+      Map<String, String> nsLabels) {
+    if (!requested.ips().isEmpty()) {
+      if (!requested.family().equals(Optional.of(family))) {
+        return Optional.of(
+            new AllocError(
+                RejectionReason.FAMILY_MISMATCH,
+                "requested loadBalancer IP(s) "
+                    + goQuoted(requested.ips())
+                    + " does not match the ipFamily of the service"));
+      }
+      Optional<AllocError> err = assign(svc, requested.ips(), ports, sk, nsLabels);
+      if (err.isPresent()) {
+        return err;
+      }
+      if (!desiredPool.isEmpty() && !allocs.get(svc.key()).pool.pool.name().equals(desiredPool)) {
+        remove(svc.key());
+        return Optional.of(
+            new AllocError(
+                RejectionReason.IP_NOT_IN_REQUESTED_POOL,
+                "requested loadBalancer IP(s) "
+                    + goQuoted(requested.ips())
+                    + " is not compatible with requested address pool "
+                    + desiredPool));
+      }
+      return Optional.empty();
+    }
+    if (!desiredPool.isEmpty()) {
+      return allocateFromPool(svc, family, desiredPool, ports, sk, nsLabels);
+    }
+    return allocateAutomatically(svc, family, ports, sk, nsLabels);
+  }
+
+  /** MetalLB {@code AllocateFromPool}: autoAssign does not matter. */
+  private Optional<AllocError> allocateFromPool(
+      ServiceRequest svc,
+      Family family,
+      String poolName,
+      List<ServicePort> ports,
+      SharingKey sk,
+      Map<String, String> nsLabels) {
+    PoolState ps = poolsByName.get(poolName);
+    if (ps == null) {
+      return Optional.of(
+          new AllocError(RejectionReason.UNKNOWN_POOL, "unknown pool \"" + poolName + "\""));
+    }
+    Candidates c = candidates(ps, family, svc.key(), ports, sk, true);
+    if (c.v4.isEmpty() && c.v6.isEmpty()) {
+      return Optional.of(
+          new AllocError(RejectionReason.POOL_EXHAUSTED, "no available IPs in pool " + poolName));
+    }
+    Optional<List<IpAddress>> ips = c.select(family, svc.ipFamilyPolicy());
+    if (ips.isEmpty()) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.POOL_EXHAUSTED,
+              "no available IPs in pool " + poolName + " for " + family.text + " IPFamily"));
+    }
+    if (!compatible(ps, svc, nsLabels)) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.POOL_NOT_ALLOWED,
+              "pool " + poolName + " not compatible for ip assignment"));
+    }
+    put(new Alloc(svc.key(), ps, ips.get(), ports, sk));
+    return Optional.empty();
+  }
+
+  /** MetalLB {@code Allocate}: scoped pools by priority, then unscoped auto-assign pools. */
+  private Optional<AllocError> allocateAutomatically(
+      ServiceRequest svc,
+      Family family,
+      List<ServicePort> ports,
+      SharingKey sk,
+      Map<String, String> nsLabels) {
+    List<PoolState> pinned = new ArrayList<>(2);
+    for (PoolState ps : scopedAutoPools) {
+      if (compatible(ps, svc, nsLabels)) {
+        pinned.add(ps);
+      }
+    }
+    if (allocateFromPools(pinned, svc, family, ports, sk)
+        || allocateFromPools(unscopedAutoPools, svc, family, ports, sk)) {
+      return Optional.empty();
+    }
+    return Optional.of(new AllocError(RejectionReason.POOL_EXHAUSTED, "no available IPs"));
+  }
+
+  /** MetalLB {@code allocateFromPools} + {@code findBestPoolForService}. */
+  private boolean allocateFromPools(
+      List<PoolState> candidatesPools,
+      ServiceRequest svc,
+      Family family,
+      List<ServicePort> ports,
+      SharingKey sk) {
+    IpFamily primary =
+        !svc.ipFamilies().isEmpty() && svc.ipFamilies().get(0) == IpFamily.IPV6
+            ? IpFamily.IPV6
+            : IpFamily.IPV4;
+    boolean preferDual =
+        family == Family.DUAL && svc.ipFamilyPolicy() == IpFamilyPolicy.PREFER_DUAL_STACK;
+    Candidates primaryFallback = null;
+    Candidates secondaryFallback = null;
+    Candidates chosen = null;
+    for (PoolState ps : candidatesPools) {
+      Candidates c = candidates(ps, family, svc.key(), ports, sk, false);
+      if (family != Family.DUAL) {
+        if (c.get(family.single()).isPresent()) {
+          chosen = c;
+          break;
+        }
+        continue;
+      }
+      Optional<IpAddress> p = c.get(primary);
+      Optional<IpAddress> s = c.get(primary.other());
+      if (p.isPresent() && s.isPresent()) {
+        chosen = c;
+        break;
+      }
+      if (!preferDual) {
+        continue;
+      }
+      if (p.isPresent() && primaryFallback == null) {
+        primaryFallback = c;
+      }
+      if (s.isPresent() && secondaryFallback == null) {
+        secondaryFallback = c;
+      }
+    }
+    if (chosen == null) {
+      chosen = primaryFallback != null ? primaryFallback : secondaryFallback;
+    }
+    if (chosen == null) {
+      return false;
+    }
+    Optional<List<IpAddress>> ips = chosen.select(family, svc.ipFamilyPolicy());
+    if (ips.isEmpty()) {
+      return false;
+    }
+    put(new Alloc(svc.key(), chosen.pool, ips.get(), ports, sk));
+    return true;
+  }
+
+  /** The first usable address per family of one pool (MetalLB {@code getFreeIPsFromPool}). */
+  private record Candidates(PoolState pool, Optional<IpAddress> v4, Optional<IpAddress> v6) {
+    Optional<IpAddress> get(IpFamily f) {
+      return f == IpFamily.IPV4 ? v4 : v6;
+    }
+
+    /** MetalLB {@code selectIPsForFamilyAndPolicy}. */
+    Optional<List<IpAddress>> select(Family family, IpFamilyPolicy policy) {
+      if (family != Family.DUAL) {
+        return get(family.single()).map(List::of);
+      }
+      switch (policy) {
+        case SINGLE_STACK:
+          return Optional.empty();
+        case REQUIRE_DUAL_STACK:
+          return v4.isPresent() && v6.isPresent()
+              ? Optional.of(List.of(v4.get(), v6.get()))
+              : Optional.empty();
+        case PREFER_DUAL_STACK:
+          if (v4.isPresent() && v6.isPresent()) {
+            return Optional.of(List.of(v4.get(), v6.get()));
+          }
+          return v4.or(() -> v6).map(List::of);
+        default:
+          throw new IllegalStateException("policy " + policy);
+      }
+    }
+  }
+
+  private Candidates candidates(
+      PoolState ps,
+      Family family,
+      ServiceKey svc,
+      List<ServicePort> ports,
+      SharingKey sk,
+      boolean bothFamilies) {
+    boolean wantV4 = bothFamilies || family != Family.IPV6;
+    boolean wantV6 = bothFamilies || family != Family.IPV4;
+    return new Candidates(
+        ps,
+        wantV4 ? candidate(ps, IpFamily.IPV4, svc, ports, sk) : Optional.empty(),
+        wantV6 ? candidate(ps, IpFamily.IPV6, svc, ports, sk) : Optional.empty());
+  }
+
+  /**
+   * The first address of {@code family} the Service could use in {@code ps}, walking the ranges in
+   * declaration order and, within a range, the lowest address that is free or shareable (MetalLB
+   * {@code getIPFromCIDR}: a used address counts when {@code checkSharing} passes).
+   */
+  private Optional<IpAddress> candidate(
+      PoolState ps, IpFamily family, ServiceKey svc, List<ServicePort> ports, SharingKey sk) {
+    TreeSet<IpAddress> group = sk.shares() ? ps.shared.get(sk) : null;
+    for (FreeAddressIndex idx : ps.ranges(family)) {
+      Optional<IpAddress> free = idx.lowestFree();
+      if (group != null) {
+        IpRange r = idx.range();
+        for (IpAddress ip : group.subSet(r.first(), true, r.last(), true)) {
+          if (free.isPresent() && ip.compareTo(free.get()) > 0) {
+            break;
+          }
+          if (checkSharing(svc, ip, ports, sk).isEmpty()) {
+            return Optional.of(ip);
+          }
+        }
+      }
+      if (free.isPresent()) {
+        return free;
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- assignment (MetalLB Assign)
+
+  private Optional<AllocError> assign(
+      ServiceRequest svc,
+      List<IpAddress> ips,
+      List<ServicePort> ports,
+      SharingKey sk,
+      Map<String, String> nsLabels) {
+    Optional<PoolState> pool = poolFor(ips);
+    if (pool.isEmpty()) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.IP_NOT_IN_ANY_POOL, goQuoted(ips) + " is not allowed in config"));
+    }
+    if (!compatible(pool.get(), svc, nsLabels)) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.POOL_NOT_ALLOWED,
+              "pool " + pool.get().pool.name() + " not compatible for ip assignment"));
+    }
+    if (ips.size() > 2) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.INVALID_ADDRESS_COUNT, "more than two addresses " + goQuoted(ips)));
+    }
+    if (ips.size() == 2 && ips.get(0).family() == ips.get(1).family()) {
+      return Optional.of(
+          new AllocError(
+              RejectionReason.INVALID_ADDRESS_COUNT,
+              "\"" + ips.get(0) + "\" \"" + ips.get(1) + "\" has the same family"));
+    }
+    for (IpAddress ip : ips) {
+      Optional<AllocError> err = checkSharing(svc.key(), ip, ports, sk);
+      if (err.isPresent()) {
+        return err;
+      }
+    }
+    put(new Alloc(svc.key(), pool.get(), ips, ports, sk));
+    return Optional.empty();
+  }
+
+  /** MetalLB {@code checkSharing}: may {@code svc} use {@code ip} next to its current users? */
+  private Optional<AllocError> checkSharing(
+      ServiceKey svc, IpAddress ip, List<ServicePort> ports, SharingKey sk) {
+    IpUse use = uses.get(ip);
+    if (use == null || use.holders.isEmpty()) {
+      return Optional.empty();
+    }
+    String incompatible = use.holders.get(0).sharingKey.incompatibility(sk);
+    if (!incompatible.isEmpty()) {
+      // a sole user may change its own key in place
+      List<String> others = new ArrayList<>();
+      for (Alloc h : use.holders) {
+        if (!h.key.equals(svc)) {
+          others.add(h.key.toString());
+        }
+      }
+      if (!others.isEmpty()) {
+        others.sort(null);
+        return Optional.of(
+            new AllocError(
+                RejectionReason.SHARING_KEY_MISMATCH,
+                "can't change sharing key for \""
+                    + svc
+                    + "\", address also in use by "
+                    + String.join(",", others)));
+      }
+    }
+    for (ServicePort port : ports) {
+      for (Alloc h : use.holders) {
+        if (!h.key.equals(svc) && h.ports.contains(port)) {
+          return Optional.of(
+              new AllocError(
+                  RejectionReason.PORT_CONFLICT,
+                  "port " + port + " is already in use on \"" + ip + "\""));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first pool (declaration order) that contains every address (MetalLB {@code poolFor}). */
+  private Optional<PoolState> poolFor(List<IpAddress> ips) {
+    for (PoolState ps : pools) {
+      boolean all = true;
+      for (IpAddress ip : ips) {
+        if (!ps.pool.contains(ip)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
+        return Optional.of(ps);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** MetalLB {@code isPoolCompatibleWithService}, with namespace selectors resolved now. */
+  private static boolean compatible(
+      PoolState ps, ServiceRequest svc, Map<String, String> nsLabels) {
+    Optional<ServiceAllocation> sa = ps.pool.serviceAllocation();
+    if (sa.isEmpty()) {
+      return true;
+    }
+    ServiceAllocation a = sa.get();
+    if (a.scopesNamespaces()
+        && !a.namespaces().contains(svc.key().namespace())
+        && !LabelSelector.anyMatches(a.namespaceSelectors(), nsLabels)) {
+      return false;
+    }
+    return a.serviceSelectors().isEmpty()
+        || LabelSelector.anyMatches(a.serviceSelectors(), svc.labels());
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** Records {@code a}, replacing the Service's previous allocation; index work only for diffs. */
+  private void put(Alloc a) {
+    Alloc old = allocs.put(a.key, a);
+    if (old != null) {
+      detach(old);
+    }
+    for (IpAddress ip : a.ips) {
+      IpUse use = uses.get(ip);
+      if (use == null) {
+        use = new IpUse(a.pool);
+        uses.put(ip, use);
+        a.pool.markUsed(ip);
+      }
+      use.holders.add(a);
+      if (a.sharingKey.shares()) {
+        a.pool.shared.computeIfAbsent(a.sharingKey, k -> new TreeSet<>()).add(ip);
+      }
+    }
+    if (old != null) {
+      freeUnheld(old);
+    }
+  }
+
+  private Optional<Alloc> remove(ServiceKey key) {
+    Alloc old = allocs.remove(key);
+    if (old == null) {
+      return Optional.empty();
+    }
+    detach(old);
+    freeUnheld(old);
+    return Optional.of(old);
+  }
+
+  private void detach(Alloc a) {
+    for (IpAddress ip : a.ips) {
+      IpUse use = uses.get(ip);
+      use.holders.remove(a);
+      if (a.sharingKey.shares()) {
+        boolean keyStillThere = false;
+        for (Alloc h : use.holders) {
+          if (h.sharingKey.equals(a.sharingKey)) {
+            keyStillThere = true;
+            break;
+          }
+        }
+        if (!keyStillThere) {
+          TreeSet<IpAddress> set = use.pool.shared.get(a.sharingKey);
+          set.remove(ip);
+          if (set.isEmpty()) {
+            use.pool.shared.remove(a.sharingKey);
+          }
+        }
+      }
+    }
+  }
+
+  private void freeUnheld(Alloc a) {
+    for (IpAddress ip : a.ips) {
+      IpUse use = uses.get(ip);
+      if (use != null && use.holders.isEmpty()) {
+        uses.remove(ip);
+        use.pool.markFree(ip);
+      }
+    }
+  }
+
+  /** One Service's allocation. */
+  private static final class Alloc {
+    final ServiceKey key;
+    final PoolState pool;
+    final List<IpAddress> ips;
+    final List<ServicePort> ports;
+    final SharingKey sharingKey;
+
+    Alloc(
+        ServiceKey key,
+        PoolState pool,
+        List<IpAddress> ips,
+        List<ServicePort> ports,
+        SharingKey sharingKey) {
+      this.key = key;
+      this.pool = pool;
+      this.ips = List.copyOf(ips);
+      this.ports = ports;
+      this.sharingKey = sharingKey;
+    }
+
+    Assignment toAssignment() {
+      return new Assignment(key, pool.pool.name(), ips);
+    }
+  }
+
+  /** The Services holding one address (several when shared). */
+  private static final class IpUse {
+    final PoolState pool;
+    final List<Alloc> holders = new ArrayList<>(1);
+
+    IpUse(PoolState pool) {
+      this.pool = pool;
+    }
+  }
+
+  /** A pool with its per-range free indexes, exact counts and sharing groups. */
+  private static final class PoolState {
+    final Pool pool;
+    final int order;
+    final List<FreeAddressIndex> v4 = new ArrayList<>();
+    final List<FreeAddressIndex> v6 = new ArrayList<>();
+    final BigInteger capacityV4;
+    final BigInteger capacityV6;
+    long inUseV4;
+    long inUseV6;
+    // addresses of this pool held by Services with a non-empty sharing key, by key
+    final Map<SharingKey, TreeSet<IpAddress>> shared = new HashMap<>();
+
+    PoolState(Pool pool, int order) {
+      this.pool = pool;
+      this.order = order;
+      for (IpRange r : pool.ranges()) {
+        (r.family() == IpFamily.IPV4 ? v4 : v6).add(new FreeAddressIndex(r, pool.avoidBuggyIps()));
+      }
+      capacityV4 = unionCapacity(v4, pool.avoidBuggyIps());
+      capacityV6 = unionCapacity(v6, pool.avoidBuggyIps());
+    }
+
+    /** Capacity of the union of the ranges (overlapping ranges count once). */
+    private static BigInteger unionCapacity(List<FreeAddressIndex> idx, boolean avoidBuggy) {
+      List<IpRange> sorted = idx.stream().map(FreeAddressIndex::range).sorted().toList();
+      BigInteger total = BigInteger.ZERO;
+      IpRange cur = null;
+      for (IpRange r : sorted) {
+        if (cur != null && r.first().compareTo(cur.last()) <= 0) {
+          if (r.last().compareTo(cur.last()) > 0) {
+            cur = new IpRange(cur.first(), r.last());
+          }
+          continue;
+        }
+        if (cur != null) {
+          total = total.add(FreeAddressIndex.usableCount(cur, avoidBuggy));
+        }
+        cur = r;
+      }
+      if (cur != null) {
+        total = total.add(FreeAddressIndex.usableCount(cur, avoidBuggy));
+      }
+      return total;
+    }
+
+    int priorityRank() {
+      int p = pool.serviceAllocation().map(ServiceAllocation::priority).orElse(0);
+      return p == 0 ? Integer.MAX_VALUE : p;
+    }
+
+    List<FreeAddressIndex> ranges(IpFamily f) {
+      return f == IpFamily.IPV4 ? v4 : v6;
+    }
+
+    boolean hasFamily(IpFamily f) {
+      return !ranges(f).isEmpty();
+    }
+
+    void markUsed(IpAddress ip) {
+      for (FreeAddressIndex idx : ranges(ip.family())) {
+        if (idx.isUsable(ip)) {
+          idx.markUsed(ip);
+        }
+      }
+      if (ip.isV4()) {
+        inUseV4++;
+      } else {
+        inUseV6++;
+      }
+    }
+
+    void markFree(IpAddress ip) {
+      for (FreeAddressIndex idx : ranges(ip.family())) {
+        if (idx.isUsable(ip)) {
+          idx.markFree(ip);
+        }
+      }
+      if (ip.isV4()) {
+        inUseV4--;
+      } else {
+        inUseV6--;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- annotations and families
+
+  /** The value of {@code metallb.io/<name>}, else of the deprecated alias, else "". */
+  private static String annotation(ServiceRequest svc, String name) {
+    String v = svc.annotations().get(ANNOTATION_PREFIX + name);
+    if (v != null) {
+      return v;
+    }
+    return svc.annotations().getOrDefault(DEPRECATED_PREFIX + "/" + name, "");
+  }
+
+  /** MetalLB {@code getDesiredLbIPs}. */
+  private static Requested requested(ServiceRequest svc) {
+    String ann = annotation(svc, LOAD_BALANCER_IPS);
+    String spec = svc.specLoadBalancerIp().orElse("");
+    if (ann.isEmpty() && spec.isEmpty()) {
+      return new Requested(List.of(), Optional.empty(), "");
+    }
+    if (!ann.isEmpty() && !spec.isEmpty()) {
+      return new Requested(
+          List.of(),
+          Optional.empty(),
+          "service can not have both "
+              + ANNOTATION_PREFIX
+              + LOAD_BALANCER_IPS
+              + " and svc.Spec.LoadBalancerIP");
+    }
+    List<IpAddress> ips = new ArrayList<>(2);
+    if (!ann.isEmpty()) {
+      for (String part : ann.split(",", -1)) {
+        Optional<IpAddress> ip = IpAddress.tryParse(part.strip()).map(Allocator::unmapV4);
+        if (ip.isEmpty()) {
+          return new Requested(
+              List.of(),
+              Optional.empty(),
+              "invalid " + ANNOTATION_PREFIX + LOAD_BALANCER_IPS + ": \"" + ann + "\"");
+        }
+        ips.add(ip.get());
+      }
+      Optional<Family> f = Family.of(ips);
+      if (f.isEmpty()) {
+        return new Requested(List.of(), Optional.empty(), familyError(ips));
+      }
+      return new Requested(List.copyOf(ips), f, "");
+    }
+    Optional<IpAddress> ip = IpAddress.tryParse(spec).map(Allocator::unmapV4);
+    if (ip.isEmpty()) {
+      return new Requested(
+          List.of(), Optional.empty(), "invalid spec.loadBalancerIP \"" + spec + "\"");
+    }
+    return new Requested(List.of(ip.get()), Family.of(List.of(ip.get())), "");
+  }
+
+  /** Go's net.ParseIP treats {@code ::ffff:a.b.c.d} as the IPv4 address a.b.c.d. */
+  private static IpAddress unmapV4(IpAddress a) {
+    if (a.isV6() && a.hi() == 0 && (a.lo() >>> 32) == 0xFFFFL) {
+      return IpAddress.v4(a.lo());
+    }
+    return a;
+  }
+
+  private static boolean sameSet(List<IpAddress> a, List<IpAddress> b) {
+    return a.size() == b.size() && new HashSet<>(a).equals(new HashSet<>(b));
+  }
+
+  /** MetalLB's {@code ipfamily.Family}: of one address, or of a v4+v6 pair. */
+  private enum Family {
+    IPV4("ipv4"),
+    IPV6("ipv6"),
+    DUAL("dual");
+
+    final String text;
+
+    Family(String text) {
+      this.text = text;
+    }
+
+    static Family of(IpFamily f) {
+      return f == IpFamily.IPV4 ? IPV4 : IPV6;
+    }
+
+    /** MetalLB {@code ForAddresses}: empty for 0 or more than 2, or two of one family. */
+    static Optional<Family> of(List<IpAddress> ips) {
+      if (ips.size() == 1) {
+        return Optional.of(of(ips.get(0).family()));
+      }
+      if (ips.size() == 2 && ips.get(0).family() != ips.get(1).family()) {
+        return Optional.of(DUAL);
+      }
+      return Optional.empty();
+    }
+
+    IpFamily single() {
+      return this == IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
+    }
+  }
+
+  private static String familyError(List<IpAddress> ips) {
+    if (ips.size() == 2) {
+      return "IPFamilyForAddresses: same address family " + goQuoted(ips);
+    }
+    return "IPFamilyForAddresses: invalid ips length " + ips.size() + " " + goQuoted(ips);
+  }
+
+  /** Go's {@code %q} of a slice of addresses: {@code ["10.0.0.1" "2001:db8::1"]}. */
+  static String goQuoted(List<IpAddress> ips) {
+    StringBuilder sb = new StringBuilder(2 + ips.size() * 18).append('[');
+    for (int i = 0; i < ips.size(); i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append('"').append(ips.get(i)).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Go's {@code %v} of a slice of strings: {@code [10.96.0.1 fd00::1]}. */
+  private static String goList(List<IpAddress> ips) {
+    StringBuilder sb = new StringBuilder().append('[');
+    for (int i = 0; i < ips.size(); i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      sb.append(ips.get(i));
+    }
+    return sb.append(']').toString();
+  }
+}

@@ -1,0 +1,7 @@
+package io.ferrolb.domain.allocation;
+
+/** {@code spec.externalTrafficPolicy}. */
+public enum TrafficPolicy {
+  CLUSTER,
+  LOCAL
+}

@@ -1,0 +1,1345 @@
+package io.ferrolb.domain.config;
+
+import io.ferrolb.domain.config.Drafts.AdRefs;
+import io.ferrolb.domain.config.Drafts.BgpAdDraft;
+import io.ferrolb.domain.config.Drafts.Defined;
+import io.ferrolb.domain.config.Drafts.L2Draft;
+import io.ferrolb.domain.config.Drafts.PeerDraft;
+import io.ferrolb.domain.config.Drafts.PoolDraft;
+import io.ferrolb.domain.config.Drafts.RangeAt;
+import io.ferrolb.domain.config.Problems.Src;
+import io.ferrolb.domain.pool.Cidr;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.domain.pool.IpFamily;
+import io.ferrolb.domain.pool.IpRange;
+import io.ferrolb.domain.pool.LabelSelector;
+import io.ferrolb.domain.pool.Pool;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parses and validates MetalLB configuration objects (CRDs and the legacy ConfigMap) into one
+ * {@link Config}. Pure: no I/O; every error of every object is collected in one pass.
+ *
+ * <p>Unknown fields are errors, not warnings: MetalLB reads the legacy ConfigMap with strict YAML
+ * decoding (an unknown key fails the whole config), and for CRDs the API server's strict field
+ * validation rejects them too; a silently ignored typo ({@code autoassign: false}) would hand out
+ * addresses the operator meant to reserve.
+ */
+public final class ConfigParser {
+
+  static final String GROUP_VERSION = "metallb.io/v1beta1";
+  static final String PEER_V2 = "metallb.io/v1beta2";
+
+  private static final List<String> KINDS =
+      List.of(
+          "IPAddressPool",
+          "L2Advertisement",
+          "BGPAdvertisement",
+          "BGPPeer",
+          "BFDProfile",
+          "Community",
+          "Secret",
+          RawObject.LEGACY_CONFIG_KIND);
+
+  private final ParseContext ctx;
+  private final Problems problems = new Problems();
+  private final Map<String, SecretData> secrets;
+  private final List<PoolDraft> pools = new ArrayList<>();
+  private final List<L2Draft> l2Ads = new ArrayList<>();
+  private final List<BgpAdDraft> bgpAds = new ArrayList<>();
+  private final List<PeerDraft> peers = new ArrayList<>();
+  private final List<BfdProfile> bfdProfiles = new ArrayList<>();
+  private final Map<String, String> communities = new LinkedHashMap<>();
+  private final Map<String, Map<String, Defined>> names = new HashMap<>();
+
+  private ConfigParser(ParseContext ctx) {
+    this.ctx = ctx;
+    this.secrets = new HashMap<>(ctx.secrets());
+  }
+
+  /**
+   * Parses {@code objects} (in the order given) into one configuration, or every error found.
+   * Objects of kind {@code Secret} ({@code v1}) in the context namespace are added to the context's
+   * Secrets, so a file can carry the Secret a BGPPeer's {@code passwordSecret} names.
+   */
+  public static ParseResult parse(List<RawObject> objects, ParseContext ctx) {
+    ConfigParser p = new ConfigParser(ctx);
+    for (RawObject o : objects) {
+      if (o.kind().equals("Secret") && o.apiVersion().equals("v1")) {
+        p.readSecret(o);
+      }
+    }
+    for (RawObject o : objects) {
+      p.read(o);
+    }
+    ParseResult result = p.finish();
+    return sortedByOrigin(result, objects);
+  }
+
+  /** Errors grouped by the order of the objects they concern (stable within an object). */
+  private static ParseResult sortedByOrigin(ParseResult result, List<RawObject> objects) {
+    Map<String, Integer> order = new HashMap<>();
+    for (RawObject o : objects) {
+      order.putIfAbsent(o.origin(), order.size());
+    }
+    Comparator<ConfigError> byOrigin =
+        Comparator.comparingInt(e -> order.getOrDefault(e.origin(), Integer.MAX_VALUE));
+    List<ConfigError> warnings = new ArrayList<>(result.warnings());
+    warnings.sort(byOrigin);
+    if (result instanceof ParseResult.Invalid inv) {
+      List<ConfigError> errors = new ArrayList<>(inv.errors());
+      errors.sort(byOrigin);
+      return new ParseResult.Invalid(errors, warnings);
+    }
+    return new ParseResult.Valid(((ParseResult.Valid) result).config(), warnings);
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  private void readSecret(RawObject o) {
+    if (!o.namespace().isEmpty() && !o.namespace().equals(ctx.namespace())) {
+      return; // reported in read()
+    }
+    Object type = o.spec().get("type");
+    Object data = o.spec().get("data");
+    Map<String, String> values = new LinkedHashMap<>();
+    if (data instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+    }
+    secrets.put(o.name(), new SecretData(type instanceof String s ? s : "Opaque", values));
+  }
+
+  private void read(RawObject o) {
+    boolean legacy = o.kind().equals(RawObject.LEGACY_CONFIG_KIND);
+    Src src = new Src(o.origin(), (legacy ? "ConfigMap" : o.kind()) + " \"" + o.name() + "\"");
+    Reader r = new Reader(src, problems, legacy);
+    if (!KINDS.contains(o.kind()) && !o.apiVersion().startsWith("metallb.io/")) {
+      r.warn(
+          "apiVersion",
+          o.apiVersion(),
+          "not MetalLB configuration, ignored (expected: metallb.io objects, a ConfigMap or a"
+              + " Secret)");
+      return;
+    }
+    if (!KINDS.contains(o.kind())) {
+      r.error(
+          "kind",
+          o.kind(),
+          "unknown kind (expected: IPAddressPool, L2Advertisement, BGPAdvertisement, BGPPeer,"
+              + " BFDProfile, Community, or a MetalLB ConfigMap)");
+      return;
+    }
+    String expectedVersion =
+        switch (o.kind()) {
+          case "BGPPeer" -> o.apiVersion().equals(GROUP_VERSION) ? GROUP_VERSION : PEER_V2;
+          case "Secret" -> "v1";
+          case RawObject.LEGACY_CONFIG_KIND -> o.apiVersion();
+          default -> GROUP_VERSION;
+        };
+    if (!o.apiVersion().equals(expectedVersion)) {
+      r.error(
+          "apiVersion",
+          o.apiVersion(),
+          "unsupported version for "
+              + o.kind()
+              + " (expected: "
+              + (o.kind().equals("BGPPeer") ? GROUP_VERSION + " or " + PEER_V2 : expectedVersion)
+              + ")");
+      return;
+    }
+    if (!o.namespace().isEmpty() && !o.namespace().equals(ctx.namespace())) {
+      r.error(
+          "metadata.namespace",
+          o.namespace(),
+          "object outside ferrolb's namespace (expected: " + ctx.namespace() + ")");
+      return;
+    }
+    if (o.kind().equals("Secret")) {
+      return;
+    }
+    if (!legacy && !checkName(r, o.name())) {
+      return;
+    }
+    switch (o.kind()) {
+      case "IPAddressPool" -> readPool(r, o);
+      case "L2Advertisement" -> readL2(r, o);
+      case "BGPAdvertisement" -> readBgpAdCrd(r, o);
+      case "BGPPeer" -> readPeerCrd(r, o);
+      case "BFDProfile" -> readBfdCrd(r, o);
+      case "Community" -> readCommunityCrd(r, o);
+      default -> new LegacyReader(this, r).read(o.spec());
+    }
+  }
+
+  private static boolean checkName(Reader r, String name) {
+    if (name.isEmpty()) {
+      r.error("metadata.name", null, "missing (expected: a DNS-1123 subdomain name)");
+      return false;
+    }
+    if (!Reader.isDnsSubdomain(name)) {
+      r.error(
+          "metadata.name",
+          name,
+          "invalid name (expected: a DNS-1123 subdomain: lower case alphanumerics, '-' and '.')");
+      return false;
+    }
+    return true;
+  }
+
+  /** Registers {@code name} for {@code kind}; reports a duplicate. True when it is new. */
+  boolean define(String kind, String name, Reader r, String field) {
+    Map<String, Defined> byName = names.computeIfAbsent(kind, k -> new HashMap<>());
+    Defined first = byName.get(name);
+    if (first != null) {
+      r.error(field, name, "duplicate " + kind + " name (first defined by " + first.where() + ")");
+      return false;
+    }
+    byName.put(name, new Defined(r.src, field));
+    return true;
+  }
+
+  // ------------------------------------------------------------------ pools
+
+  private void readPool(Reader r, RawObject o) {
+    Map<String, Object> spec = o.spec();
+    r.onlyKnown(spec, "spec", "addresses", "autoAssign", "avoidBuggyIPs", "serviceAllocation");
+    boolean fresh = define("IPAddressPool", o.name(), r, "metadata.name");
+    List<RangeAt> ranges = addresses(r, spec, "addresses", "spec");
+    boolean autoAssign = r.bool(spec, "autoAssign", "spec").orElse(true);
+    boolean avoidBuggy = r.bool(spec, "avoidBuggyIPs", "spec").orElse(false);
+    Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc =
+        r.map(spec, "serviceAllocation", "spec")
+            .flatMap(m -> serviceAllocation(r, m, "spec.serviceAllocation"));
+    addPool(
+        r,
+        o.name(),
+        "metadata.name",
+        "spec.addresses",
+        "spec.avoidBuggyIPs",
+        fresh,
+        ranges,
+        autoAssign,
+        avoidBuggy,
+        alloc,
+        o.labels());
+  }
+
+  void addPool(
+      Reader r,
+      String name,
+      String nameField,
+      String addressesField,
+      String avoidField,
+      boolean fresh,
+      List<RangeAt> ranges,
+      boolean autoAssign,
+      boolean avoidBuggy,
+      Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc,
+      Map<String, String> labels) {
+    checkUsable(r, addressesField, avoidField, ranges, avoidBuggy);
+    Optional<Pool> pool = Optional.empty();
+    if (!ranges.isEmpty()) {
+      pool =
+          Optional.of(
+              new Pool(
+                  name,
+                  ranges.stream().map(RangeAt::range).toList(),
+                  autoAssign,
+                  avoidBuggy,
+                  alloc,
+                  labels));
+    }
+    if (fresh) {
+      pools.add(new PoolDraft(r.src, name, nameField, ranges, pool));
+    }
+  }
+
+  private void checkUsable(
+      Reader r, String field, String avoidField, List<RangeAt> ranges, boolean avoidBuggy) {
+    if (!avoidBuggy || ranges.isEmpty()) {
+      return;
+    }
+    boolean anyV4 = ranges.stream().anyMatch(x -> x.range().family() == IpFamily.IPV4);
+    if (!anyV4) {
+      r.warn(avoidField, "true", "has no effect: the pool has no IPv4 addresses");
+      return;
+    }
+    for (RangeAt x : ranges) {
+      if (PoolCapacity.usable(x.range(), true).signum() > 0) {
+        return;
+      }
+    }
+    r.error(
+        field,
+        ranges.get(0).text(),
+        "every address of the pool ends in .0 or .255 and avoidBuggyIPs skips them all"
+            + " (expected: at least one usable address)");
+  }
+
+  /** Reads a pool's address list (CRD or legacy). */
+  List<RangeAt> addresses(Reader r, Map<String, Object> m, String key, String path) {
+    String field = Reader.at(path, key);
+    Object v = m.get(key);
+    if (v == null || (v instanceof List<?> l && l.isEmpty())) {
+      r.error(field, null, "missing (expected: at least one CIDR or start-end range)");
+      return List.of();
+    }
+    List<RangeAt> out = new ArrayList<>();
+    r.indexedStrList(m, key, path)
+        .forEach(
+            (i, text) -> {
+              String f = Reader.at(field, i);
+              try {
+                IpRange range = IpRange.parse(text);
+                if (range.family() == IpFamily.IPV6 && overlapsMapped(range)) {
+                  r.error(
+                      f,
+                      text,
+                      "IPv4-mapped IPv6 addresses (::ffff:0:0/96) are not usable"
+                          + " (expected: write IPv4 addresses as IPv4)");
+                } else if (range
+                    .size()
+                    .equals(java.math.BigInteger.ONE.shiftLeft(range.family().bits()))) {
+                  r.error(
+                      f,
+                      text,
+                      "covers the whole "
+                          + range.family().k8sName()
+                          + " address space (expected: a prefix longer than /0)");
+                } else {
+                  out.add(new RangeAt(range, f, text));
+                }
+              } catch (IllegalArgumentException e) {
+                // IpRange names the range in its message; the error already shows the value
+                String msg = e.getMessage();
+                if (msg.startsWith("range ") && msg.indexOf(": ") > 0) {
+                  msg = msg.substring(msg.indexOf(": ") + 2);
+                }
+                r.error(f, text, msg);
+              }
+            });
+    return out;
+  }
+
+  private static final IpRange MAPPED = Cidr.parse("::ffff:0:0/96").toRange();
+
+  private static boolean overlapsMapped(IpRange range) {
+    return range.overlaps(MAPPED);
+  }
+
+  private Optional<io.ferrolb.domain.pool.ServiceAllocation> serviceAllocation(
+      Reader r, Map<String, Object> m, String path) {
+    r.onlyKnown(m, path, "priority", "namespaces", "namespaceSelectors", "serviceSelectors");
+    int before = problems.errorCount();
+    long priority = r.lng(m, "priority", path, Long.MIN_VALUE, Long.MAX_VALUE).orElse(0L);
+    if (priority < 0) {
+      r.error(
+          Reader.at(path, "priority"),
+          priority,
+          "negative priority (expected: >= 0; lower is tried first, 0 or unset last)");
+    } else if (priority > Integer.MAX_VALUE) {
+      r.error(Reader.at(path, "priority"), priority, "out of range (expected: 0..2147483647)");
+    }
+    Map<Integer, String> ns = r.indexedStrList(m, "namespaces", path);
+    Map<String, Integer> seen = new HashMap<>();
+    List<String> namespaces = new ArrayList<>();
+    ns.forEach(
+        (i, n) -> {
+          String f = Reader.at(Reader.at(path, "namespaces"), i);
+          Integer first = seen.putIfAbsent(n, i);
+          if (first != null) {
+            r.error(f, n, "duplicate namespace (first at namespaces[" + first + "])");
+          } else if (n.length() > 63 || !n.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+            r.error(f, n, "invalid namespace name (expected: a DNS-1123 label)");
+          } else {
+            namespaces.add(n);
+          }
+        });
+    List<LabelSelector> nsSel = r.selectors(m, "namespaceSelectors", path);
+    List<LabelSelector> svcSel = r.selectors(m, "serviceSelectors", path);
+    if (problems.errorCount() != before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new io.ferrolb.domain.pool.ServiceAllocation((int) priority, namespaces, nsSel, svcSel));
+  }
+
+  // ------------------------------------------------------------------ advertisements
+
+  private void readL2(Reader r, RawObject o) {
+    Map<String, Object> spec = o.spec();
+    r.onlyKnown(
+        spec,
+        "spec",
+        "ipAddressPools",
+        "ipAddressPoolSelectors",
+        "nodeSelectors",
+        "interfaces",
+        "serviceSelectors",
+        "preferredNodeSelectors");
+    if (!define("L2Advertisement", o.name(), r, "metadata.name")) {
+      return;
+    }
+    AdRefs refs = adRefs(r, o.name(), spec);
+    ImmutableL2Advertisement.Builder b =
+        ImmutableL2Advertisement.builder()
+            .name(o.name())
+            .ipAddressPools(refs.poolNames.values())
+            .ipAddressPoolSelectors(refs.poolSelectors)
+            .nodeSelectors(r.selectors(spec, "nodeSelectors", "spec"))
+            .serviceSelectors(r.selectors(spec, "serviceSelectors", "spec"));
+    r.indexedStrList(spec, "interfaces", "spec")
+        .forEach(
+            (i, nic) -> {
+              // Linux: IFNAMSIZ 16 including the terminating NUL
+              if (nic.isEmpty() || nic.length() > 15 || nic.matches(".*[\\s/:].*")) {
+                r.error(
+                    Reader.at("spec.interfaces", i),
+                    nic,
+                    "invalid interface name (expected: 1..15 characters, no whitespace, '/' or"
+                        + " ':')");
+              } else {
+                b.addInterfaces(nic);
+              }
+            });
+    r.mapList(spec, "preferredNodeSelectors", "spec")
+        .forEach(
+            (i, m) -> {
+              String p = Reader.at("spec.preferredNodeSelectors", i);
+              r.onlyKnown(m, p, "weight", "preference");
+              Optional<Long> w = r.lng(m, "weight", p, 1, 100);
+              if (!m.containsKey("weight")) {
+                r.error(Reader.at(p, "weight"), null, "missing (expected: 1..100)");
+              }
+              Optional<LabelSelector> pref =
+                  r.map(m, "preference", p).flatMap(x -> r.selector(x, Reader.at(p, "preference")));
+              if (!m.containsKey("preference")) {
+                r.error(Reader.at(p, "preference"), null, "missing (expected: a label selector)");
+              }
+              if (w.isPresent() && pref.isPresent()) {
+                b.addPreferredNodeSelectors(
+                    new PreferredNodeSelector((int) (long) w.get(), pref.get()));
+              }
+            });
+    l2Ads.add(new L2Draft(refs, b));
+  }
+
+  private AdRefs adRefs(Reader r, String name, Map<String, Object> spec) {
+    AdRefs refs = new AdRefs(r.src, name, "spec", false);
+    refs.poolsField = "spec.ipAddressPools";
+    refs.poolNames = r.indexedStrList(spec, "ipAddressPools", "spec");
+    refs.poolSelectorsGiven = spec.containsKey("ipAddressPoolSelectors");
+    refs.poolSelectors = r.selectors(spec, "ipAddressPoolSelectors", "spec");
+    return refs;
+  }
+
+  private void readBgpAdCrd(Reader r, RawObject o) {
+    Map<String, Object> spec = o.spec();
+    r.onlyKnown(
+        spec,
+        "spec",
+        "aggregationLength",
+        "aggregationLengthV6",
+        "localPref",
+        "communities",
+        "ipAddressPools",
+        "ipAddressPoolSelectors",
+        "nodeSelectors",
+        "peers",
+        "serviceSelectors");
+    if (!define("BGPAdvertisement", o.name(), r, "metadata.name")) {
+      return;
+    }
+    AdRefs refs = adRefs(r, o.name(), spec);
+    BgpAdDraft d =
+        bgpAd(
+            r,
+            refs,
+            spec,
+            "spec",
+            "aggregationLength",
+            "aggregationLengthV6",
+            "localPref",
+            "communities");
+    d.peersField = "spec.peers";
+    d.peers = r.indexedStrList(spec, "peers", "spec");
+    d.nodeSelectors = r.selectors(spec, "nodeSelectors", "spec");
+    d.builder
+        .ipAddressPools(refs.poolNames.values())
+        .ipAddressPoolSelectors(refs.poolSelectors)
+        .nodeSelectors(d.nodeSelectors)
+        .peers(d.peers.values());
+    List<LabelSelector> svc = r.selectors(spec, "serviceSelectors", "spec");
+    d.builder.serviceSelectors(svc);
+    if (spec.containsKey("serviceSelectors")
+        && (d.aggregationLength != BgpAdvertisement.DEFAULT_AGGREGATION_LENGTH
+            || d.aggregationLengthV6 != BgpAdvertisement.DEFAULT_AGGREGATION_LENGTH_V6)) {
+      r.error(
+          "spec.serviceSelectors",
+          null,
+          "only allowed with the default aggregationLength 32 and aggregationLengthV6 128"
+              + " (an aggregated prefix serves more than the selected services)");
+    }
+    bgpAds.add(d);
+  }
+
+  /** The parts of a BGP advertisement common to CRDs and the legacy ConfigMap. */
+  BgpAdDraft bgpAd(
+      Reader r,
+      AdRefs refs,
+      Map<String, Object> m,
+      String path,
+      String aggKey,
+      String aggV6Key,
+      String localPrefKey,
+      String communitiesKey) {
+    BgpAdDraft d = new BgpAdDraft(refs, ImmutableBgpAdvertisement.builder().name(refs.name));
+    d.aggregationField = Reader.at(path, aggKey);
+    d.aggregationV6Field = Reader.at(path, aggV6Key);
+    r.lng(m, aggKey, path, 1, 32).ifPresent(v -> d.aggregationLength = (int) (long) v);
+    r.lng(m, aggV6Key, path, 1, 128).ifPresent(v -> d.aggregationLengthV6 = (int) (long) v);
+    d.builder.aggregationLength(d.aggregationLength).aggregationLengthV6(d.aggregationLengthV6);
+    d.localPrefField = Reader.at(path, localPrefKey);
+    Optional<Long> lp = r.lng(m, localPrefKey, path, 0, 0xFFFF_FFFFL);
+    lp.ifPresent(v -> d.builder.localPref(v));
+    d.hasLocalPref = lp.isPresent();
+    d.localPref = lp.orElse(0L);
+    d.communitiesField = Reader.at(path, communitiesKey);
+    d.communities = r.indexedStrList(m, communitiesKey, path);
+    return d;
+  }
+
+  void addLegacyL2(AdRefs refs, String pool) {
+    refs.resolvedPools.add(pool);
+    l2Ads.add(
+        new L2Draft(
+            refs,
+            ImmutableL2Advertisement.builder()
+                .name(refs.name)
+                .addIpAddressPools(pool)
+                .fromLegacyConfig(true)));
+  }
+
+  void addLegacyBgp(BgpAdDraft d, String pool) {
+    d.refs.resolvedPools.add(pool);
+    d.builder.addIpAddressPools(pool).fromLegacyConfig(true);
+    bgpAds.add(d);
+  }
+
+  // ------------------------------------------------------------------ peers
+
+  private static final Set<String> PEER_V2_KEYS =
+      Reader.setOf(
+          "myASN",
+          "peerASN",
+          "dynamicASN",
+          "localASN",
+          "peerAddress",
+          "interface",
+          "sourceAddress",
+          "peerPort",
+          "holdTime",
+          "keepaliveTime",
+          "connectTime",
+          "routerID",
+          "nodeSelectors",
+          "password",
+          "passwordSecret",
+          "bfdProfile",
+          "enableGracefulRestart",
+          "ebgpMultiHop",
+          "vrf",
+          "disableMP",
+          "dualStackAddressFamily");
+
+  private static final Set<String> PEER_V1_KEYS =
+      Reader.setOf(
+          "myASN",
+          "peerASN",
+          "peerAddress",
+          "sourceAddress",
+          "peerPort",
+          "holdTime",
+          "keepaliveTime",
+          "routerID",
+          "nodeSelectors",
+          "password",
+          "passwordSecret",
+          "bfdProfile",
+          "ebgpMultiHop",
+          "vrf");
+
+  private void readPeerCrd(Reader r, RawObject o) {
+    Map<String, Object> spec = o.spec();
+    boolean v1 = o.apiVersion().equals(GROUP_VERSION);
+    if (v1) {
+      r.warn(
+          "apiVersion",
+          o.apiVersion(),
+          "BGPPeer v1beta1 is deprecated (expected: metallb.io/v1beta2; same fields, plus"
+              + " dynamicASN, interface, connectTime, ...)");
+      Map<String, Object> onlyV2 = new LinkedHashMap<>();
+      Map<String, Object> rest = new LinkedHashMap<>();
+      spec.forEach((k, v) -> (PEER_V2_KEYS.contains(k) ? onlyV2 : rest).put(k, v));
+      onlyV2.keySet().removeAll(PEER_V1_KEYS);
+      onlyV2
+          .keySet()
+          .forEach(
+              k ->
+                  r.error(
+                      Reader.at("spec", k),
+                      null,
+                      "not a BGPPeer v1beta1 field (expected: apiVersion metallb.io/v1beta2 to use"
+                          + " it)"));
+      r.onlyKnown(rest, "spec", PEER_V2_KEYS, "");
+    } else {
+      r.onlyKnown(spec, "spec", PEER_V2_KEYS, "");
+    }
+    if (!define("BGPPeer", o.name(), r, "metadata.name")) {
+      return;
+    }
+    PeerDraft d = new PeerDraft(r.src, o.name(), "metadata.name", ImmutableBgpPeer.builder());
+    d.builder.name(o.name()).sourceVersion(o.apiVersion());
+    readPeer(r, d, spec, "spec", PeerKeys.CRD, false);
+  }
+
+  /** Field names of a peer in CRD (camelCase) and legacy (kebab-case) spelling. */
+  enum PeerKeys {
+    CRD,
+    LEGACY;
+
+    String k(String camel) {
+      if (this == CRD) {
+        return camel;
+      }
+      return switch (camel) {
+        case "myASN" -> "my-asn";
+        case "peerASN" -> "peer-asn";
+        case "peerAddress" -> "peer-address";
+        case "peerPort" -> "peer-port";
+        case "sourceAddress" -> "source-address";
+        case "holdTime" -> "hold-time";
+        case "keepaliveTime" -> "keepalive-time";
+        case "routerID" -> "router-id";
+        case "bfdProfile" -> "bfd-profile";
+        case "ebgpMultiHop" -> "ebgp-multihop";
+        case "nodeSelectors" -> "node-selectors";
+        default -> camel;
+      };
+    }
+  }
+
+  private static final long MAX_ASN = 0xFFFF_FFFFL; // RFC 6793: 4-octet AS numbers
+
+  void readPeer(
+      Reader r, PeerDraft d, Map<String, Object> m, String path, PeerKeys keys, boolean legacy) {
+    String myKey = keys.k("myASN");
+    String peerKey = keys.k("peerASN");
+    Optional<Long> myAsn = r.lng(m, myKey, path, 0, MAX_ASN);
+    if (!m.containsKey(myKey)) {
+      r.error(
+          Reader.at(path, myKey), null, "missing (expected: the local AS number 0..4294967295)");
+    }
+    myAsn.ifPresent(d.builder::myAsn);
+    Optional<Long> peerAsn = r.lng(m, peerKey, path, 0, MAX_ASN);
+    peerAsn.ifPresent(d.builder::peerAsn);
+    Optional<DynamicAsn> dyn = Optional.empty();
+    if (!legacy) {
+      Optional<String> dynText = r.str(m, "dynamicASN", path);
+      if (dynText.isPresent()) {
+        dyn =
+            switch (dynText.get()) {
+              case "internal" -> Optional.of(DynamicAsn.INTERNAL);
+              case "external" -> Optional.of(DynamicAsn.EXTERNAL);
+              default -> {
+                r.error(
+                    Reader.at(path, "dynamicASN"),
+                    dynText.get(),
+                    "unknown value (expected: internal or external)");
+                yield Optional.empty();
+              }
+            };
+      }
+      dyn.ifPresent(d.builder::dynamicAsn);
+      r.lng(m, "localASN", path, 0, MAX_ASN).ifPresent(d.builder::localAsn);
+    }
+    if (m.containsKey(peerKey) && m.containsKey("dynamicASN")) {
+      r.error(
+          Reader.at(path, "dynamicASN"),
+          Reader.render(m.get("dynamicASN")),
+          "set together with peerASN (expected: exactly one of peerASN, dynamicASN)");
+    } else if (!m.containsKey(peerKey) && !m.containsKey("dynamicASN")) {
+      r.error(
+          Reader.at(path, peerKey),
+          null,
+          legacy
+              ? "missing (expected: the peer's AS number 0..4294967295)"
+              : "missing (expected: exactly one of peerASN, dynamicASN)");
+    }
+    d.ibgp =
+        (myAsn.isPresent() && peerAsn.isPresent() && myAsn.get().equals(peerAsn.get()))
+            || dyn.orElse(DynamicAsn.EXTERNAL) == DynamicAsn.INTERNAL;
+
+    // address or interface
+    String addrKey = keys.k("peerAddress");
+    Optional<String> addrText = r.str(m, addrKey, path);
+    Optional<IpAddress> addr = addrText.flatMap(t -> ip(r, Reader.at(path, addrKey), t));
+    addr.ifPresent(d.builder::peerAddress);
+    addr.ifPresent(
+        a -> {
+          d.ipv6Peer = a.isV6();
+          d.peerAddressText = a.toString();
+        });
+    Optional<String> nic = legacy ? Optional.empty() : r.nonEmptyStr(m, "interface", path);
+    nic.ifPresent(d.builder::interfaceName);
+    if (m.containsKey(addrKey) && m.containsKey("interface")) {
+      r.error(
+          Reader.at(path, "interface"),
+          Reader.render(m.get("interface")),
+          "set together with peerAddress (expected: exactly one of peerAddress, interface)");
+    } else if (!m.containsKey(addrKey) && !m.containsKey("interface")) {
+      r.error(
+          Reader.at(path, addrKey),
+          null,
+          legacy
+              ? "missing (expected: the peer's IP address)"
+              : "missing (expected: exactly one of peerAddress, interface)");
+    }
+    String srcKey = keys.k("sourceAddress");
+    Optional<IpAddress> srcAddr =
+        r.str(m, srcKey, path).flatMap(t -> ip(r, Reader.at(path, srcKey), t));
+    srcAddr.ifPresent(d.builder::sourceAddress);
+    if (srcAddr.isPresent() && addr.isPresent() && srcAddr.get().family() != addr.get().family()) {
+      r.error(
+          Reader.at(path, srcKey),
+          srcAddr.get(),
+          "family "
+              + srcAddr.get().family().k8sName()
+              + " differs from peer address "
+              + addr.get()
+              + " (expected: an "
+              + addr.get().family().k8sName()
+              + " source address)");
+    }
+    // MetalLB CRD: peerPort maximum 16384 (api/v1beta2); port 0 cannot be dialled; the legacy
+    // ConfigMap took any uint16
+    long maxPort = legacy ? 65535 : 16384;
+    r.lng(m, keys.k("peerPort"), path, 1, maxPort)
+        .ifPresent(p -> d.builder.peerPort((int) (long) p));
+
+    timers(r, d, m, path, keys, legacy);
+    if (!legacy) {
+      r.duration(m, "connectTime", path)
+          .ifPresent(
+              ct -> {
+                // MetalLB: connectTime 1..65535 s, whole seconds (api/v1beta2, CEL rule)
+                if (ct.getNano() != 0 || ct.getSeconds() < 1 || ct.getSeconds() > 65535) {
+                  r.error(
+                      Reader.at(path, "connectTime"),
+                      Reader.render(m.get("connectTime")),
+                      "out of range (expected: whole seconds 1s..65535s)");
+                } else {
+                  d.builder.connectTime(ct);
+                }
+              });
+    }
+
+    String ridKey = keys.k("routerID");
+    r.str(m, ridKey, path)
+        .flatMap(t -> ip(r, Reader.at(path, ridKey), t))
+        .ifPresent(
+            rid -> {
+              if (rid.isV4()) {
+                d.builder.routerId(rid);
+              } else {
+                r.error(
+                    Reader.at(path, ridKey),
+                    rid,
+                    "router ID must be IPv4 (expected: a dotted quad, RFC 4271 §4.2 BGP"
+                        + " Identifier)");
+              }
+            });
+    List<LabelSelector> nodeSelectors = r.selectors(m, keys.k("nodeSelectors"), path);
+    d.builder.nodeSelectors(nodeSelectors);
+
+    // password XOR passwordSecret
+    Optional<String> password = r.str(m, "password", path);
+    boolean hasSecret = !legacy && m.containsKey("passwordSecret");
+    if (password.isPresent() && hasSecret) {
+      r.error(
+          Reader.at(path, "passwordSecret"),
+          null,
+          "set together with password (expected: at most one of password, passwordSecret)");
+    } else if (password.isPresent()) {
+      d.builder.password(password.get());
+    } else if (hasSecret) {
+      r.map(m, "passwordSecret", path)
+          .ifPresent(s -> passwordSecret(r, d, s, Reader.at(path, "passwordSecret")));
+    }
+
+    String bfdKey = keys.k("bfdProfile");
+    d.bfdField = Reader.at(path, bfdKey);
+    d.bfdProfile = r.nonEmptyStr(m, bfdKey, path);
+    d.bfdProfile.ifPresent(d.builder::bfdProfile);
+    String ebgpKey = keys.k("ebgpMultiHop");
+    boolean ebgp = r.bool(m, ebgpKey, path).orElse(false);
+    d.builder.ebgpMultiHop(ebgp);
+    if (ebgp && d.ibgp) {
+      r.error(
+          Reader.at(path, ebgpKey),
+          "true",
+          "eBGP multi-hop on an iBGP session (peer ASN equals my ASN) (expected: false, or a"
+              + " different peer ASN)");
+    }
+    if (!legacy) {
+      r.bool(m, "enableGracefulRestart", path).ifPresent(d.builder::enableGracefulRestart);
+      r.nonEmptyStr(m, "vrf", path).ifPresent(d.builder::vrf);
+      r.bool(m, "dualStackAddressFamily", path).ifPresent(d.builder::dualStackAddressFamily);
+      Optional<Boolean> disableMp = r.bool(m, "disableMP", path);
+      disableMp.ifPresent(d.builder::disableMp);
+      if (disableMp.orElse(false)) {
+        r.warn(
+            Reader.at(path, "disableMP"),
+            "true",
+            "deprecated and ignored since MetalLB v0.15.0 (expected: remove it; use"
+                + " dualStackAddressFamily to control address families)");
+      }
+    }
+    String vrf = legacy ? "" : r.str(m, "vrf", path).orElse("");
+    Object port = m.getOrDefault(keys.k("peerPort"), (long) BgpPeer.DEFAULT_PORT);
+    d.sessionField = addr.isPresent() ? Reader.at(path, addrKey) : Reader.at(path, "interface");
+    d.sessionKey =
+        addr.map(IpAddress::toString).orElse("interface " + nic.orElse(""))
+            + " port "
+            + port
+            + (vrf.isEmpty() ? "" : " in VRF " + vrf)
+            + " on nodes "
+            + nodeSelectors;
+    peers.add(d);
+  }
+
+  private void timers(
+      Reader r, PeerDraft d, Map<String, Object> m, String path, PeerKeys keys, boolean legacy) {
+    String holdKey = keys.k("holdTime");
+    String kaKey = keys.k("keepaliveTime");
+    int before = problems.errorCount();
+    Optional<java.time.Duration> hold = r.duration(m, holdKey, path);
+    Optional<java.time.Duration> ka = r.duration(m, kaKey, path);
+    if (problems.errorCount() != before) {
+      return;
+    }
+    if (legacy && hold.isEmpty()) {
+      hold = Optional.of(BgpPeer.DEFAULT_HOLD_TIME); // MetalLB v0.12 config.go: parseHoldTime("")
+    }
+    // MetalLB config.go parseTimers: the missing one is derived from the other
+    if (hold.isPresent() && ka.isEmpty()) {
+      ka = Optional.of(hold.get().dividedBy(3));
+    } else if (hold.isEmpty() && ka.isPresent()) {
+      hold = Optional.of(ka.get().multipliedBy(3));
+    }
+    if (hold.isEmpty()) {
+      return;
+    }
+    long rounded = hold.get().getSeconds();
+    String holdField = Reader.at(path, m.containsKey(holdKey) ? holdKey : kaKey);
+    String holdText = Reader.render(m.getOrDefault(holdKey, m.get(kaKey)));
+    boolean ok = true;
+    // RFC 4271 §4.2: hold time 0, or at least 3 seconds; 16-bit field
+    if (rounded != 0 && rounded < 3) {
+      r.error(
+          holdField,
+          holdText,
+          (m.containsKey(holdKey) ? "hold time " : "derived hold time (3 x keepalive) ")
+              + GoDuration.format(hold.get())
+              + " is too short (expected: 0 or >= 3s)");
+      ok = false;
+    } else if (rounded > 65535) {
+      r.error(holdField, holdText, "hold time too long (expected: <= 65535s, RFC 4271 §4.2)");
+      ok = false;
+    }
+    if (ok && ka.get().compareTo(java.time.Duration.ofSeconds(rounded)) > 0) {
+      r.error(
+          Reader.at(path, kaKey),
+          Reader.render(m.get(kaKey)),
+          "keepalive time "
+              + GoDuration.format(ka.get())
+              + " is longer than hold time "
+              + GoDuration.format(java.time.Duration.ofSeconds(rounded))
+              + " (expected: keepaliveTime <= holdTime)");
+      ok = false;
+    }
+    if (ok) {
+      d.builder.holdTime(hold.get()).keepaliveTime(ka.get());
+    }
+  }
+
+  private void passwordSecret(Reader r, PeerDraft d, Map<String, Object> s, String path) {
+    r.onlyKnown(s, path, "name", "namespace");
+    Optional<String> name = r.nonEmptyStr(s, "name", path);
+    Optional<String> ns = r.str(s, "namespace", path);
+    if (name.isEmpty()) {
+      if (!s.containsKey("name")) {
+        r.error(Reader.at(path, "name"), null, "missing (expected: the name of a Secret)");
+      }
+      return;
+    }
+    if (ns.isPresent() && !ns.get().isEmpty() && !ns.get().equals(ctx.namespace())) {
+      r.error(
+          Reader.at(path, "namespace"),
+          ns.get(),
+          "Secret outside ferrolb's namespace (expected: " + ctx.namespace() + ")");
+      return;
+    }
+    d.builder.passwordSecret(name.get());
+    SecretData secret = secrets.get(name.get());
+    if (secret == null) {
+      r.error(
+          Reader.at(path, "name"),
+          name.get(),
+          "no Secret of that name in namespace "
+              + ctx.namespace()
+              + " (expected: a Secret of type "
+              + SecretData.BASIC_AUTH
+              + " with key \"password\")");
+    } else if (!secret.type().equals(SecretData.BASIC_AUTH)) {
+      r.error(
+          Reader.at(path, "name"),
+          name.get(),
+          "Secret has type " + secret.type() + " (expected: " + SecretData.BASIC_AUTH + ")");
+    } else if (!secret.data().containsKey("password")) {
+      r.error(
+          Reader.at(path, "name"),
+          name.get(),
+          "Secret has no key \"password\" (expected: the TCP MD5 password under data.password)");
+    } else {
+      d.builder.password(secret.data().get("password"));
+    }
+  }
+
+  Optional<IpAddress> ip(Reader r, String field, String text) {
+    Optional<IpAddress> a = IpAddress.tryParse(text.strip());
+    if (a.isEmpty()) {
+      r.error(field, text, "not an IP address (expected: IPv4 a.b.c.d or IPv6 text)");
+    }
+    return a;
+  }
+
+  // ------------------------------------------------------------------ BFD and communities
+
+  private void readBfdCrd(Reader r, RawObject o) {
+    r.onlyKnown(
+        o.spec(),
+        "spec",
+        "receiveInterval",
+        "transmitInterval",
+        "echoInterval",
+        "detectMultiplier",
+        "echoMode",
+        "passiveMode",
+        "minimumTtl");
+    if (!define("BFDProfile", o.name(), r, "metadata.name")) {
+      return;
+    }
+    readBfd(r, o.name(), o.spec(), "spec", PeerKeys.CRD);
+  }
+
+  void readBfd(Reader r, String name, Map<String, Object> m, String path, PeerKeys keys) {
+    boolean legacy = keys == PeerKeys.LEGACY;
+    ImmutableBfdProfile.Builder b = ImmutableBfdProfile.builder().name(name);
+    // MetalLB api/v1beta1/bfdprofile_types.go: intervals 10..60000 ms, multiplier 2..255, TTL
+    // 1..254
+    r.lng(m, legacy ? "receive-interval" : "receiveInterval", path, 10, 60000)
+        .ifPresent(v -> b.receiveInterval((int) (long) v));
+    r.lng(m, legacy ? "transmit-interval" : "transmitInterval", path, 10, 60000)
+        .ifPresent(v -> b.transmitInterval((int) (long) v));
+    r.lng(m, legacy ? "echo-interval" : "echoInterval", path, 10, 60000)
+        .ifPresent(v -> b.echoInterval((int) (long) v));
+    r.lng(m, legacy ? "detect-multiplier" : "detectMultiplier", path, 2, 255)
+        .ifPresent(v -> b.detectMultiplier((int) (long) v));
+    r.lng(m, legacy ? "minimum-ttl" : "minimumTtl", path, 1, 254)
+        .ifPresent(v -> b.minimumTtl((int) (long) v));
+    r.bool(m, legacy ? "echo-mode" : "echoMode", path).ifPresent(b::echoMode);
+    r.bool(m, legacy ? "passive-mode" : "passiveMode", path).ifPresent(b::passiveMode);
+    bfdProfiles.add(b.build());
+  }
+
+  private void readCommunityCrd(Reader r, RawObject o) {
+    r.onlyKnown(o.spec(), "spec", "communities");
+    if (!define("Community", o.name(), r, "metadata.name")) {
+      return;
+    }
+    r.mapList(o.spec(), "communities", "spec")
+        .forEach(
+            (i, c) -> {
+              String p = Reader.at("spec.communities", i);
+              r.onlyKnown(c, p, "name", "value");
+              Optional<String> name = r.nonEmptyStr(c, "name", p);
+              Optional<String> value = r.nonEmptyStr(c, "value", p);
+              if (!c.containsKey("name")) {
+                r.error(Reader.at(p, "name"), null, "missing (expected: an alias name)");
+              }
+              if (!c.containsKey("value")) {
+                r.error(Reader.at(p, "value"), null, "missing (expected: A:B or large:A:B:C)");
+              }
+              if (name.isPresent() && value.isPresent()) {
+                addCommunity(
+                    r, name.get(), Reader.at(p, "name"), value.get(), Reader.at(p, "value"));
+              }
+            });
+  }
+
+  void addCommunity(Reader r, String alias, String aliasField, String value, String valueField) {
+    try {
+      BgpCommunity.parse(value);
+    } catch (IllegalArgumentException e) {
+      r.error(valueField, value, e.getMessage());
+      return;
+    }
+    if (define("community alias", alias, r, aliasField)) {
+      communities.put(alias, value);
+    }
+  }
+
+  // ------------------------------------------------------------------ cross-object checks
+
+  private ParseResult finish() {
+    checkOverlaps();
+    Map<String, PoolDraft> poolsByName = new LinkedHashMap<>();
+    for (PoolDraft p : pools) {
+      poolsByName.put(p.name(), p);
+    }
+    Map<String, PeerDraft> peersByName = new LinkedHashMap<>();
+    for (PeerDraft p : peers) {
+      peersByName.put(p.name, p);
+    }
+    Set<String> advertised = new LinkedHashSet<>();
+    List<L2Advertisement> l2 = new ArrayList<>();
+    for (L2Draft d : l2Ads) {
+      resolvePools(d.refs, poolsByName, "L2Advertisement");
+      advertised.addAll(d.refs.resolvedPools);
+      l2.add(d.builder.pools(d.refs.resolvedPools).build());
+    }
+    List<BgpAdvertisement> bgp = new ArrayList<>();
+    for (BgpAdDraft d : bgpAds) {
+      resolvePools(d.refs, poolsByName, "BGPAdvertisement");
+      advertised.addAll(d.refs.resolvedPools);
+      Reader r = new Reader(d.refs.src, problems, d.refs.legacy);
+      checkAggregation(r, d, poolsByName);
+      resolveCommunities(r, d);
+      checkPeerRefs(r, d, peersByName);
+      bgp.add(d.builder.pools(d.refs.resolvedPools).build());
+    }
+    Map<String, PeerDraft> sessions = new HashMap<>();
+    for (PeerDraft p : peers) {
+      checkBfdRef(p);
+      PeerDraft first = sessions.putIfAbsent(p.sessionKey, p);
+      if (first != null && !p.sessionKey.startsWith("interface ")) {
+        problems.error(
+            p.src,
+            p.sessionField,
+            p.peerAddressText,
+            "same session as BGPPeer \""
+                + first.name
+                + "\" (same address, port, VRF and node selectors; expected: one BGPPeer per"
+                + " session)");
+      }
+    }
+    checkLocalPrefConflicts();
+    for (PoolDraft p : pools) {
+      if (!advertised.contains(p.name())) {
+        problems.warn(
+            p.src(),
+            p.nameField(),
+            p.name(),
+            "no L2Advertisement or BGPAdvertisement selects this pool: its addresses are"
+                + " assigned but never announced");
+      }
+    }
+    if (!problems.errors.isEmpty()) {
+      return new ParseResult.Invalid(problems.errors, problems.warnings);
+    }
+    Config config =
+        ImmutableConfig.builder()
+            .pools(pools.stream().map(p -> p.pool().orElseThrow()).toList())
+            .l2Advertisements(l2)
+            .bgpAdvertisements(bgp)
+            .bgpPeers(peers.stream().map(p -> p.builder.build()).toList())
+            .bfdProfiles(bfdProfiles)
+            .communities(communities)
+            .build();
+    return new ParseResult.Valid(config, problems.warnings);
+  }
+
+  private void checkOverlaps() {
+    record Entry(PoolDraft pool, RangeAt at) {}
+    List<Entry> all = new ArrayList<>();
+    for (PoolDraft p : pools) {
+      for (RangeAt a : p.ranges()) {
+        all.add(new Entry(p, a));
+      }
+    }
+    all.sort(Comparator.comparing((Entry e) -> e.at().range()));
+    // sweep: compare each range with the one reaching furthest so far
+    Entry reach = null;
+    for (Entry e : all) {
+      if (reach != null && reach.at().range().overlaps(e.at().range())) {
+        Entry first = reach;
+        Entry second = e;
+        String other =
+            first.pool() == second.pool()
+                ? first.at().field() + " \"" + first.at().text() + "\" of the same pool"
+                : first.at().field()
+                    + " \""
+                    + first.at().text()
+                    + "\" of "
+                    + first.pool().src().object()
+                    + (first.pool().src().origin().isEmpty()
+                        ? ""
+                        : " at " + first.pool().src().origin());
+        problems.error(
+            second.pool().src(),
+            second.at().field(),
+            second.at().text(),
+            "overlaps "
+                + other
+                + " (pool \""
+                + second.pool().name()
+                + "\" vs pool \""
+                + first.pool().name()
+                + "\"; expected: disjoint address ranges across all pools)");
+      }
+      if (reach == null
+          || reach.at().range().family() != e.at().range().family()
+          || e.at().range().last().compareTo(reach.at().range().last()) > 0) {
+        reach = e;
+      }
+    }
+  }
+
+  private void resolvePools(AdRefs refs, Map<String, PoolDraft> poolsByName, String kind) {
+    if (refs.legacy) {
+      return; // a legacy ad belongs to its own pool, resolved when read
+    }
+    Reader r = new Reader(refs.src, problems, false);
+    Set<String> chosen = new LinkedHashSet<>();
+    refs.poolNames.forEach(
+        (i, name) -> {
+          if (!poolsByName.containsKey(name)) {
+            r.error(
+                Reader.at(refs.poolsField, i),
+                name,
+                "no IPAddressPool of that name (expected one of: "
+                    + (poolsByName.isEmpty()
+                        ? "none defined"
+                        : String.join(", ", poolsByName.keySet()))
+                    + ")");
+          } else {
+            chosen.add(name);
+          }
+        });
+    boolean anySelectorMatched = false;
+    for (PoolDraft p : poolsByName.values()) {
+      Map<String, String> labels = p.pool().map(Pool::labels).orElse(Map.of());
+      if (!refs.poolSelectors.isEmpty() && LabelSelector.anyMatches(refs.poolSelectors, labels)) {
+        chosen.add(p.name());
+        anySelectorMatched = true;
+      }
+    }
+    if (refs.poolSelectorsGiven && !refs.poolSelectors.isEmpty() && !anySelectorMatched) {
+      r.warn(
+          "spec.ipAddressPoolSelectors",
+          null,
+          "matches no IPAddressPool: this " + kind + " announces nothing");
+    }
+    if (refs.poolNames.isEmpty() && !refs.poolSelectorsGiven) {
+      chosen.addAll(poolsByName.keySet());
+    }
+    for (String name : poolsByName.keySet()) {
+      if (chosen.contains(name)) {
+        refs.resolvedPools.add(name);
+      }
+    }
+  }
+
+  private void checkAggregation(Reader r, BgpAdDraft d, Map<String, PoolDraft> poolsByName) {
+    for (String poolName : d.refs.resolvedPools) {
+      PoolDraft p = poolsByName.get(poolName);
+      if (p == null) {
+        continue;
+      }
+      for (IpFamily fam : IpFamily.values()) {
+        int agg = fam == IpFamily.IPV4 ? d.aggregationLength : d.aggregationLengthV6;
+        Cidr worst = null;
+        RangeAt worstAt = null;
+        for (RangeAt a : p.ranges()) {
+          if (a.range().family() != fam) {
+            continue;
+          }
+          for (Cidr c : a.range().toCidrs()) {
+            if (c.prefixLength() > agg
+                && (worst == null || c.prefixLength() > worst.prefixLength())) {
+              worst = c;
+              worstAt = a;
+            }
+          }
+        }
+        if (worst != null) {
+          String field = fam == IpFamily.IPV4 ? d.aggregationField : d.aggregationV6Field;
+          r.error(
+              field,
+              String.valueOf(agg),
+              "pool \""
+                  + poolName
+                  + "\" has "
+                  + worst
+                  + " (from "
+                  + worstAt.field()
+                  + " \""
+                  + worstAt.text()
+                  + "\"), more specific than /"
+                  + agg
+                  + " (expected: >= "
+                  + worst.prefixLength()
+                  + ", the longest prefix of the pool's "
+                  + fam.k8sName()
+                  + " CIDRs)");
+        }
+      }
+    }
+  }
+
+  private void resolveCommunities(Reader r, BgpAdDraft d) {
+    Set<String> seen = new LinkedHashSet<>();
+    d.communities.forEach(
+        (i, text) -> {
+          String f = Reader.at(d.communitiesField, i);
+          String value = communities.getOrDefault(text, text);
+          try {
+            BgpCommunity c = BgpCommunity.parse(value);
+            if (seen.add(c.toString())) {
+              d.builder.addCommunities(c);
+            }
+          } catch (IllegalArgumentException e) {
+            if (text.indexOf(':') >= 0) {
+              r.error(f, text, e.getMessage());
+            } else {
+              r.error(
+                  f,
+                  text,
+                  "unknown community alias (expected: A:B, large:A:B:C, or an alias defined by a"
+                      + " Community"
+                      + (communities.isEmpty()
+                          ? ""
+                          : ": " + String.join(", ", communities.keySet()))
+                      + ")");
+            }
+          }
+        });
+  }
+
+  private void checkPeerRefs(Reader r, BgpAdDraft d, Map<String, PeerDraft> peersByName) {
+    List<PeerDraft> targets = new ArrayList<>();
+    d.peers.forEach(
+        (i, name) -> {
+          PeerDraft p = peersByName.get(name);
+          if (p == null) {
+            r.error(
+                Reader.at(d.peersField, i),
+                name,
+                "no BGPPeer of that name (expected one of: "
+                    + (peersByName.isEmpty()
+                        ? "none defined"
+                        : String.join(", ", peersByName.keySet()))
+                    + ")");
+          } else {
+            targets.add(p);
+          }
+        });
+    if (d.peers.isEmpty()) {
+      targets.addAll(peersByName.values());
+    }
+    if (d.hasLocalPref && !targets.isEmpty() && targets.stream().noneMatch(p -> p.ibgp)) {
+      r.warn(
+          d.localPrefField,
+          null,
+          "has no effect: LOCAL_PREF is sent on iBGP sessions only, and every peer of this"
+              + " advertisement is eBGP");
+    }
+  }
+
+  /**
+   * Two advertisements of the same pool, aggregation, peers and nodes with different LOCAL_PREF:
+   * MetalLB then announces neither ("conflictingAdvertisements", speaker/bgp_controller.go).
+   */
+  private void checkLocalPrefConflicts() {
+    for (int i = 0; i < bgpAds.size(); i++) {
+      BgpAdDraft a = bgpAds.get(i);
+      for (int j = 0; j < i; j++) {
+        BgpAdDraft b = bgpAds.get(j);
+        if (!a.hasLocalPref
+            || !b.hasLocalPref
+            || a.localPref == b.localPref
+            || a.aggregationLength != b.aggregationLength
+            || a.aggregationLengthV6 != b.aggregationLengthV6
+            || !a.nodeSelectors.equals(b.nodeSelectors)) {
+          continue;
+        }
+        boolean peersOverlap =
+            a.peers.isEmpty()
+                || b.peers.isEmpty()
+                || a.peers.values().stream().anyMatch(b.peers.values()::contains);
+        List<String> shared =
+            a.refs.resolvedPools.stream().filter(b.refs.resolvedPools::contains).toList();
+        if (peersOverlap && !shared.isEmpty()) {
+          problems.warn(
+              a.refs.src,
+              a.localPrefField,
+              String.valueOf(a.localPref),
+              "conflicts with localPref "
+                  + b.localPref
+                  + " of "
+                  + b.refs.src.object()
+                  + " for pool \""
+                  + shared.get(0)
+                  + "\" on the same peers and nodes: such services are not announced"
+                  + " (expected: equal localPref, or disjoint peers or nodes)");
+        }
+      }
+    }
+  }
+
+  private void checkBfdRef(PeerDraft p) {
+    if (p.bfdProfile.isEmpty()) {
+      return;
+    }
+    Optional<BfdProfile> profile =
+        bfdProfiles.stream().filter(b -> b.name().equals(p.bfdProfile.get())).findFirst();
+    if (profile.isEmpty()) {
+      problems.error(
+          p.src,
+          p.bfdField,
+          p.bfdProfile.get(),
+          "no BFDProfile of that name (expected one of: "
+              + (bfdProfiles.isEmpty()
+                  ? "none defined"
+                  : String.join(", ", bfdProfiles.stream().map(BfdProfile::name).toList()))
+              + ")");
+    } else if (profile.get().echoMode() && p.ipv6Peer) {
+      problems.error(
+          p.src,
+          p.bfdField,
+          p.bfdProfile.get(),
+          "BFD echo mode is not supported with the IPv6 peer "
+              + p.peerAddressText
+              + " (expected: a profile with echoMode false)");
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.ferrolb.domain.config;
+
+import io.ferrolb.domain.config.ConfigParser.PeerKeys;
+import io.ferrolb.domain.config.Drafts.AdRefs;
+import io.ferrolb.domain.config.Drafts.BgpAdDraft;
+import io.ferrolb.domain.config.Drafts.PeerDraft;
+import io.ferrolb.domain.config.Drafts.RangeAt;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps the {@code config} key of a MetalLB v0.9–v0.12 ConfigMap onto the model: {@code peers}
+ * become BGP peers named {@code legacy-peer-N}; a {@code layer2} pool gets an L2Advertisement named
+ * like the pool; a {@code bgp} pool gets its {@code bgp-advertisements} (named {@code pool-N}), or
+ * one default advertisement named like the pool; {@code bgp-communities} become community aliases;
+ * {@code bfd-profiles} become BFD profiles. Field paths in errors are the ConfigMap's own keys
+ * ({@code address-pools[0].addresses[1]}).
+ */
+final class LegacyReader {
+
+  private final ConfigParser parser;
+  private final Reader r;
+
+  LegacyReader(ConfigParser parser, Reader r) {
+    this.parser = parser;
+    this.r = r;
+  }
+
+  void read(Map<String, Object> config) {
+    r.onlyKnown(config, "", "peers", "bgp-communities", "address-pools", "bfd-profiles");
+    r.map(config, "bgp-communities", "")
+        .ifPresent(
+            m ->
+                m.forEach(
+                    (alias, v) ->
+                        r.str(v, Reader.at("bgp-communities", alias))
+                            .ifPresent(
+                                value ->
+                                    parser.addCommunity(
+                                        r,
+                                        alias,
+                                        Reader.at("bgp-communities", alias),
+                                        value,
+                                        Reader.at("bgp-communities", alias)))));
+    r.mapList(config, "bfd-profiles", "").forEach(this::bfdProfile);
+    r.mapList(config, "peers", "").forEach(this::peer);
+    r.mapList(config, "address-pools", "").forEach(this::pool);
+  }
+
+  private void bfdProfile(int i, Map<String, Object> m) {
+    String path = Reader.at("bfd-profiles", i);
+    r.onlyKnown(
+        m,
+        path,
+        "name",
+        "receive-interval",
+        "transmit-interval",
+        "echo-interval",
+        "echo-mode",
+        "passive-mode",
+        "minimum-ttl",
+        "detect-multiplier");
+    Optional<String> name = r.nonEmptyStr(m, "name", path);
+    if (name.isEmpty()) {
+      if (!m.containsKey("name")) {
+        r.error(Reader.at(path, "name"), null, "missing (expected: a profile name)");
+      }
+      return;
+    }
+    if (parser.define("BFDProfile", name.get(), r, Reader.at(path, "name"))) {
+      parser.readBfd(r, name.get(), m, path, PeerKeys.LEGACY);
+    }
+  }
+
+  private void peer(int i, Map<String, Object> m) {
+    String path = Reader.at("peers", i);
+    r.onlyKnown(
+        m,
+        path,
+        "peer-address",
+        "peer-asn",
+        "my-asn",
+        "peer-port",
+        "source-address",
+        "hold-time",
+        "keepalive-time",
+        "router-id",
+        "password",
+        "bfd-profile",
+        "ebgp-multihop",
+        "node-selectors");
+    String name = "legacy-peer-" + (i + 1);
+    if (!parser.define("BGPPeer", name, r, path)) {
+      return;
+    }
+    PeerDraft d = new PeerDraft(r.src, name, path, ImmutableBgpPeer.builder());
+    d.builder.name(name).sourceVersion("legacy");
+    parser.readPeer(r, d, m, path, PeerKeys.LEGACY, true);
+  }
+
+  private void pool(int i, Map<String, Object> m) {
+    String path = Reader.at("address-pools", i);
+    r.onlyKnown(
+        m,
+        path,
+        "name",
+        "protocol",
+        "addresses",
+        "avoid-buggy-ips",
+        "auto-assign",
+        "bgp-advertisements");
+    String nameField = Reader.at(path, "name");
+    Optional<String> name = r.nonEmptyStr(m, "name", path);
+    if (!m.containsKey("name")) {
+      r.error(nameField, null, "missing (expected: a unique pool name)");
+    }
+    boolean fresh = name.isPresent() && parser.define("IPAddressPool", name.get(), r, nameField);
+    Optional<String> protocol = r.str(m, "protocol", path);
+    String protoField = Reader.at(path, "protocol");
+    boolean layer2 = false;
+    boolean bgp = false;
+    if (protocol.isEmpty()) {
+      if (!m.containsKey("protocol")) {
+        r.error(protoField, null, "missing (expected: layer2 or bgp)");
+      }
+    } else if (protocol.get().equals("layer2")) {
+      layer2 = true;
+    } else if (protocol.get().equals("bgp")) {
+      bgp = true;
+    } else {
+      r.error(protoField, protocol.get(), "unknown protocol (expected: layer2 or bgp)");
+    }
+    List<RangeAt> ranges = parser.addresses(r, m, "addresses", path);
+    boolean avoidBuggy = r.bool(m, "avoid-buggy-ips", path).orElse(false);
+    boolean autoAssign = r.bool(m, "auto-assign", path).orElse(true);
+    Object ads = m.get("bgp-advertisements");
+    boolean hasAds = ads != null && !(ads instanceof List<?> l && l.isEmpty());
+    if (hasAds && layer2) {
+      r.error(
+          Reader.at(path, "bgp-advertisements"),
+          null,
+          "only allowed in a pool with protocol bgp (this pool has protocol layer2)");
+    }
+    if (name.isEmpty()) {
+      return;
+    }
+    parser.addPool(
+        r,
+        name.get(),
+        nameField,
+        Reader.at(path, "addresses"),
+        Reader.at(path, "avoid-buggy-ips"),
+        fresh,
+        ranges,
+        autoAssign,
+        avoidBuggy,
+        Optional.empty(),
+        Map.of());
+    if (!fresh) {
+      return;
+    }
+    if (layer2) {
+      parser.addLegacyL2(new AdRefs(r.src, name.get(), path, true), name.get());
+    } else if (bgp) {
+      Map<Integer, Map<String, Object>> list = r.mapList(m, "bgp-advertisements", path);
+      if (list.isEmpty() && !hasAds) {
+        AdRefs refs = new AdRefs(r.src, name.get(), path, true);
+        BgpAdDraft d = parser.bgpAd(r, refs, Map.of(), path, "-", "-", "-", "-");
+        parser.addLegacyBgp(d, name.get());
+      }
+      list.forEach(
+          (j, ad) -> {
+            String p = Reader.at(Reader.at(path, "bgp-advertisements"), j);
+            r.onlyKnown(
+                ad, p, "aggregation-length", "aggregation-length-v6", "localpref", "communities");
+            AdRefs refs = new AdRefs(r.src, name.get() + "-" + (j + 1), p, true);
+            BgpAdDraft d =
+                parser.bgpAd(
+                    r,
+                    refs,
+                    ad,
+                    p,
+                    "aggregation-length",
+                    "aggregation-length-v6",
+                    "localpref",
+                    "communities");
+            parser.addLegacyBgp(d, name.get());
+          });
+    }
+  }
+}

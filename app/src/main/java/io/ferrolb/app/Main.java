@@ -16,8 +16,7 @@ public final class Main implements Runnable {
   /** The subcommands, one per line, so each role adds itself without touching the others. */
   static List<Object> subcommands() {
     return List.of(
-        new io.ferrolb.app.cli.ValidateCommand(),
-        new io.ferrolb.app.cli.ControllerCommand());
+        new io.ferrolb.app.cli.ValidateCommand(), new io.ferrolb.app.cli.ControllerCommand());
   }
 
   @Override

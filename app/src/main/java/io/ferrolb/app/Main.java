@@ -19,6 +19,7 @@ public final class Main implements Runnable {
     List<Object> commands = new ArrayList<>();
     commands.add(new io.ferrolb.app.cli.ValidateCommand());
     commands.add(new io.ferrolb.app.cli.ControllerCommand());
+    commands.add(new io.ferrolb.app.cli.SpeakerCommand());
     return commands;
   }
 

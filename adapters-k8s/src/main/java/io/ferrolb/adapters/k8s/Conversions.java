@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.ferrolb.adapters.k8s.yaml.YamlConfigDecoder;
+import io.ferrolb.adapters.k8s.yaml.YamlDecodeException;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
@@ -15,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** fabric8 objects to the port's plain types. */
 final class Conversions {
@@ -24,6 +24,9 @@ final class Conversions {
   static final String LEGACY_CONFIGMAP = "config";
 
   static final String LEGACY_KEY = "config";
+
+  /** The spec key for objects whose text cannot be decoded (see ConfigSource). */
+  static final String DECODE_ERROR = "__error";
 
   private Conversions() {}
 
@@ -112,9 +115,10 @@ final class Conversions {
     String text = cm.getData() == null ? null : cm.getData().get(LEGACY_KEY);
     Map<String, Object> spec;
     if (text == null) {
-      spec = Map.of("__error", "no key \"" + LEGACY_KEY + "\" in data (expected: the YAML config)");
+      spec =
+          Map.of(DECODE_ERROR, "no key \"" + LEGACY_KEY + "\" in data (expected: the YAML config)");
     } else {
-      spec = parseYaml(text);
+      spec = parseYaml(origin, text);
     }
     return new RawObject(
         "v1",
@@ -126,22 +130,26 @@ final class Conversions {
         origin);
   }
 
-  static Map<String, Object> parseYaml(String text) {
+  /**
+   * The {@code config} text through the shared decoder ({@link YamlConfigDecoder}), which reads it
+   * as MetalLB's legacy format; a decoding failure becomes {@code __error}.
+   */
+  static Map<String, Object> parseYaml(String origin, String text) {
     try {
-      Object doc =
-          new Load(LoadSettings.builder().setAllowDuplicateKeys(false).build())
-              .loadFromString(text);
-      if (doc == null) {
+      List<RawObject> docs = YamlConfigDecoder.decode(origin, text);
+      for (RawObject o : docs) {
+        if (RawObject.LEGACY_CONFIG_KIND.equals(o.kind())) {
+          return o.spec();
+        }
+      }
+      if (docs.isEmpty()) {
         return Map.of();
       }
-      if (doc instanceof Map<?, ?> map) {
-        return PlainTree.map(map);
-      }
       return Map.of(
-          "__error",
-          "data.config: a YAML " + doc.getClass().getSimpleName() + " (expected: a mapping)");
-    } catch (RuntimeException e) {
-      return Map.of("__error", "data.config: not valid YAML: " + e.getMessage());
+          DECODE_ERROR,
+          "data.config: a " + docs.get(0).kind() + " (expected: MetalLB's legacy configuration)");
+    } catch (YamlDecodeException e) {
+      return Map.of(DECODE_ERROR, "data.config: " + e.getMessage());
     }
   }
 

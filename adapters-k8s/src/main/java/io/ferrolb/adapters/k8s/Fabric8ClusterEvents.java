@@ -34,6 +34,11 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
       DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
   // client-go's recorder keeps 1000 pending events (tools/record: maxQueuedEvents)
   private static final int QUEUE = 1000;
+  // events are advisory: at most 50 writes/s with bursts of 100 (ferrolb's choice), so a mass
+  // allocation (cold start of 10,000 Services) cannot crowd out status writes at the API server;
+  // the excess waits in the queue and is dropped (and counted) when the queue is full
+  private static final double EVENTS_PER_SECOND = 50;
+  private static final double BURST = 100;
   // aggregation memory: distinct (object, reason, message) tuples remembered
   private static final int REMEMBERED = 4096;
 
@@ -57,6 +62,8 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
   private final AtomicLong failed = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
+  private double tokens = BURST;
+  private long refilledAt = System.nanoTime();
 
   public Fabric8ClusterEvents(KubernetesClient client, String component) {
     this.client = Objects.requireNonNull(client, "client");
@@ -90,6 +97,11 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
         return;
       }
       try {
+        awaitToken();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
         write(p);
       } catch (KubernetesClientException e) {
         failed.incrementAndGet();
@@ -98,6 +110,20 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
         failed.incrementAndGet();
         LOG.warn("event=eventWriteFailed target={} reason={}", p.target(), p.reason(), e);
       }
+    }
+  }
+
+  private void awaitToken() throws InterruptedException {
+    while (true) {
+      long now = System.nanoTime();
+      tokens = Math.min(BURST, tokens + (now - refilledAt) / 1e9 * EVENTS_PER_SECOND);
+      refilledAt = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return;
+      }
+      long waitMs = (long) Math.ceil((1 - tokens) / EVENTS_PER_SECOND * 1000);
+      Thread.sleep(Math.max(1, waitMs)); // the event writer's own thread; nothing else waits on it
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ferrolb.adapters.k8s;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -34,7 +35,15 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
   public boolean write(ServiceSnapshot current, List<IpAddress> ingress, Optional<String> pool) {
     boolean wrote = false;
     try {
-      var svc = client.services().inNamespace(current.namespace()).withName(current.name());
+      // a named item spares fabric8 the GET it would otherwise make before each PATCH
+      Service named =
+          new ServiceBuilder()
+              .withNewMetadata()
+              .withName(current.name())
+              .withNamespace(current.namespace())
+              .endMetadata()
+              .build();
+      var svc = client.services().inNamespace(current.namespace()).resource(named);
       if (!current.allocatedFromPool().equals(pool)) {
         svc.patch(JSON_PATCH, annotationPatch(current, pool));
         wrote = true;

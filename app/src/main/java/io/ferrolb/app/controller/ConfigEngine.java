@@ -1,27 +1,31 @@
 package io.ferrolb.app.controller;
 
+import io.ferrolb.domain.config.ConfigError;
+import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ParseContext;
+import io.ferrolb.domain.config.ParseResult;
 import io.ferrolb.domain.config.RawObject;
-import io.ferrolb.domain.pool.IpRange;
+import io.ferrolb.domain.config.SecretData;
 import io.ferrolb.domain.pool.Pool;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The one seam between the controller and the domain's configuration parser.
- *
- * <p>INTERIM: until {@code io.ferrolb.domain.config.ConfigParser} is on main this reads only what
- * the controller needs (pool names, addresses, autoAssign, avoidBuggyIPs) and reports undecodable
- * objects and unparsable addresses; it is not the validation. Swap {@link #parse} for {@code
- * ConfigParser.parse(objects, new ParseContext(namespace, Map.of()))}.
+ * The one seam between the controller and the domain's configuration parser ({@link ConfigParser}).
+ * The controller does not read Secrets: like MetalLB's validating webhook it blanks this
+ * "transient" reference (every {@code passwordSecret} a BGPPeer names is taken to exist with the
+ * right type); the speakers, which use the password, check it for real.
  */
 final class ConfigEngine {
 
-  /** A problem found in one object: where, and what to change. */
-  record Problem(RawObject object, String message) {
+  /** A problem found in one object (when known): where, and what to change. */
+  record Problem(String origin, Optional<RawObject> object, String message) {
     Problem {
+      Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(object, "object");
       Objects.requireNonNull(message, "message");
     }
@@ -30,9 +34,10 @@ final class ConfigEngine {
   sealed interface Result permits Valid, Invalid {}
 
   /** {@code empty} is true when no configuration object exists at all. */
-  record Valid(List<Pool> pools, boolean empty) implements Result {
+  record Valid(List<Pool> pools, boolean empty, List<String> warnings) implements Result {
     Valid {
       pools = List.copyOf(pools);
+      warnings = List.copyOf(warnings);
     }
   }
 
@@ -42,67 +47,48 @@ final class ConfigEngine {
     }
   }
 
+  /** The key a {@link io.ferrolb.ports.out.ConfigSource} puts in the spec of undecodable text. */
+  static final String DECODE_ERROR = "__error";
+
+  // stands in for a Secret the controller does not read (never used as a password)
+  private static final String NOT_READ = "not-read-by-the-controller";
+
   private ConfigEngine() {}
 
   static Result parse(List<RawObject> objects, String namespace) {
-    List<Pool> pools = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
+    List<RawObject> decoded = new ArrayList<>();
+    Map<String, RawObject> byOrigin = new HashMap<>();
+    Map<String, SecretData> secrets = new HashMap<>();
     for (RawObject o : objects) {
-      Object decodeError = o.spec().get("__error");
+      Object decodeError = o.spec().get(DECODE_ERROR);
       if (decodeError != null) {
-        problems.add(new Problem(o, String.valueOf(decodeError)));
+        problems.add(new Problem(o.origin(), Optional.of(o), String.valueOf(decodeError)));
         continue;
       }
-      if ("IPAddressPool".equals(o.kind())) {
-        pool(o, o.name(), o.spec(), "spec.", "autoAssign", "avoidBuggyIPs", pools, problems);
-      } else if (RawObject.LEGACY_CONFIG_KIND.equals(o.kind())
-          && o.spec().get("address-pools") instanceof List<?> list) {
-        for (int i = 0; i < list.size(); i++) {
-          if (list.get(i) instanceof Map<?, ?> m) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> spec = (Map<String, Object>) m;
-            String name = String.valueOf(spec.getOrDefault("name", ""));
-            String prefix = "address-pools[" + i + "].";
-            pool(o, name, spec, prefix, "auto-assign", "avoid-buggy-ips", pools, problems);
-          }
-        }
+      decoded.add(o);
+      byOrigin.put(o.origin(), o);
+      if ("BGPPeer".equals(o.kind())
+          && o.spec().get("passwordSecret") instanceof Map<?, ?> ref
+          && ref.get("name") instanceof String name) {
+        secrets.put(name, new SecretData(SecretData.BASIC_AUTH, Map.of("password", NOT_READ)));
+      }
+    }
+    ParseResult result = ConfigParser.parse(decoded, new ParseContext(namespace, secrets));
+    if (result instanceof ParseResult.Invalid invalid) {
+      for (ConfigError e : invalid.errors()) {
+        problems.add(
+            new Problem(e.origin(), Optional.ofNullable(byOrigin.get(e.origin())), e.toString()));
       }
     }
     if (!problems.isEmpty()) {
       return new Invalid(problems);
     }
-    return new Valid(pools, objects.isEmpty());
-  }
-
-  private static void pool(
-      RawObject o,
-      String name,
-      Map<String, Object> spec,
-      String prefix,
-      String autoAssignKey,
-      String buggyKey,
-      List<Pool> pools,
-      List<Problem> problems) {
-    List<IpRange> ranges = new ArrayList<>();
-    Object addresses = spec.get("addresses");
-    if (!(addresses instanceof List<?> list) || list.isEmpty()) {
-      problems.add(
-          new Problem(o, prefix + "addresses: missing (expected: at least one CIDR or a-b range)"));
-      return;
+    ParseResult.Valid valid = (ParseResult.Valid) result;
+    List<String> warnings = new ArrayList<>();
+    for (ConfigError w : valid.warnings()) {
+      warnings.add(w.withOrigin());
     }
-    for (int i = 0; i < list.size(); i++) {
-      String text = String.valueOf(list.get(i));
-      try {
-        ranges.add(IpRange.parse(text));
-      } catch (IllegalArgumentException e) {
-        problems.add(
-            new Problem(o, prefix + "addresses[" + i + "] \"" + text + "\": " + e.getMessage()));
-      }
-    }
-    if (ranges.size() == list.size()) {
-      boolean autoAssign = !Boolean.FALSE.equals(spec.get(autoAssignKey));
-      boolean buggy = Boolean.TRUE.equals(spec.get(buggyKey));
-      pools.add(new Pool(name, ranges, autoAssign, buggy, Optional.empty(), o.labels()));
-    }
+    return new Valid(valid.config().pools(), objects.isEmpty(), warnings);
   }
 }

@@ -328,6 +328,9 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     metrics.configStale(false);
     metrics.update();
     report(true, "");
+    for (String w : valid.warnings()) {
+      LOG.warn("event=configWarning {}", w);
+    }
     if (valid.empty() && !"empty".equals(lastConfigReport)) {
       LOG.warn(
           "event=noConfig namespace={}: no IPAddressPool and no ConfigMap \"config\"; LoadBalancer"
@@ -355,13 +358,16 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     metrics.updateError();
     List<String> lines = new ArrayList<>();
     for (ConfigEngine.Problem p : invalid.problems()) {
-      String line = p.object().origin() + ": " + p.message();
-      lines.add(line);
-      events.emit(
-          refOf(p.object()),
-          ClusterEvents.Type.WARNING,
-          "InvalidConfiguration",
-          p.message() + " — the last valid configuration stays in force until this is fixed");
+      lines.add(p.origin().isEmpty() ? p.message() : p.origin() + ": " + p.message());
+      p.object()
+          .ifPresent(
+              o ->
+                  events.emit(
+                      refOf(o),
+                      ClusterEvents.Type.WARNING,
+                      "InvalidConfiguration",
+                      p.message()
+                          + " (the last valid configuration stays in force until this is fixed)"));
     }
     String summary = String.join("; ", lines);
     if (!summary.equals(lastConfigReport)) {
@@ -428,7 +434,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
       }
       pipeline.submit(svc, a.ips(), Optional.of(a.pool()));
     } else if (v instanceof AllocationEngine.Clear c) {
-      if (svc.isLoadBalancer() && "no pools".equals(c.why()) && svc.ingress().isEmpty()) {
+      if (svc.isLoadBalancer() && !engine.hasPools() && svc.ingress().isEmpty()) {
         events.emit(
             ref,
             ClusterEvents.Type.WARNING,

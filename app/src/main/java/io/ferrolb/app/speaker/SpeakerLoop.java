@@ -68,6 +68,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
   private long passes;
+  private volatile long completedPasses;
 
   public SpeakerLoop(
       SpeakerSettings settings,
@@ -99,11 +100,18 @@ public final class SpeakerLoop implements AutoCloseable {
             });
   }
 
-  /** Starts watching; passes run on the loop thread from now on. */
+  /**
+   * Starts reacting to membership changes and runs a first pass; the caller has started the view
+   * with {@link #trigger} (or a forwarder to it) as its change callback.
+   */
   public void start() {
     membership.ifPresent(m -> m.addListener(alive -> trigger()));
-    view.start(this::trigger);
     trigger();
+  }
+
+  /** True once a pass completed on synced caches. */
+  public boolean ready() {
+    return completedPasses > 0;
   }
 
   /** Asks for a pass; many requests before the pass starts make one pass. */
@@ -117,7 +125,11 @@ public final class SpeakerLoop implements AutoCloseable {
     pending.set(false);
     long id = ++passes;
     try (var c = MDC.putCloseable("reconcile", "#" + id + " speaker " + settings.node())) {
-      if (!passOnce()) {
+      boolean ok = passOnce();
+      if (view.synced()) {
+        completedPasses++;
+      }
+      if (!ok) {
         loop.schedule(this::trigger, settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,7 +38,8 @@ class ControllerIT {
   private final List<KubernetesClient> clients = new ArrayList<>();
 
   @BeforeEach
-  void namespace() {
+  void namespaceAndCrds() throws IOException {
+    Fixtures.installCrds(client);
     client
         .namespaces()
         .resource(

@@ -7,10 +7,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Objects the controller tests create on the mock API server. */
 final class Fixtures {
@@ -34,7 +39,22 @@ final class Fixtures {
           .withNamespaced(true)
           .build();
 
+  /** deploy/crds of the repository (failsafe runs in the it-tests directory). */
+  static final Path CRDS = Path.of("..", "deploy", "crds");
+
   private Fixtures() {}
+
+  /** Creates every metallb.io CRD, so the mock honours their status subresources. */
+  static void installCrds(KubernetesClient client) throws IOException {
+    try (Stream<Path> files = Files.list(CRDS)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+  }
 
   static GenericKubernetesResource pool(String name, String... addresses) {
     Map<String, Object> spec = new LinkedHashMap<>();

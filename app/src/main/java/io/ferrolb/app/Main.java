@@ -1,5 +1,6 @@
 package io.ferrolb.app;
 
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,11 @@ public final class Main implements Runnable {
 
   /** The subcommands, one per line, so each role adds itself without touching the others. */
   static List<Object> subcommands() {
-    return List.of(new io.ferrolb.app.cli.ValidateCommand());
+    List<Object> commands = new ArrayList<>();
+    commands.add(new io.ferrolb.app.cli.ValidateCommand());
+    commands.add(new io.ferrolb.app.cli.ControllerCommand());
+    commands.add(new io.ferrolb.app.cli.SpeakerCommand());
+    return commands;
   }
 
   @Override

@@ -1,0 +1,222 @@
+package io.ferrolb.adapters.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.ports.out.ClusterView;
+import io.ferrolb.ports.out.ConfigSource;
+import io.ferrolb.ports.out.ServiceSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Informers on Services (all namespaces), Namespaces, the legacy ConfigMap and the {@code
+ * metallb.io} configuration kinds of one namespace. Handlers only pass keys on; reads come from the
+ * informer caches.
+ */
+public final class Fabric8ClusterView implements ClusterView, ConfigSource {
+  private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterView.class);
+
+  private static final Comparator<HasMetadata> CREATION_THEN_NAME =
+      Comparator.<HasMetadata, String>comparing(
+              o -> Conversions.orEmpty(o.getMetadata().getCreationTimestamp()))
+          .thenComparing(o -> o.getMetadata().getName());
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs =
+      new EnumMap<>(MetallbKind.class);
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<Namespace> namespaces;
+  private SharedIndexInformer<ConfigMap> legacy;
+
+  public Fabric8ClusterView(KubernetesClient client, String namespace) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  @Override
+  public synchronized void start(Listener listener) {
+    services = client.services().inAnyNamespace().runnableInformer(0);
+    services.addEventHandler(handler(s -> listener.serviceChanged(key(s)), null));
+    namespaces = client.namespaces().runnableInformer(0);
+    namespaces.addEventHandler(
+        new ResourceEventHandler<Namespace>() {
+          @Override
+          public void onAdd(Namespace ns) {
+            listener.namespaceChanged(ns.getMetadata().getName());
+          }
+
+          @Override
+          public void onUpdate(Namespace old, Namespace now) {
+            if (!Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())) {
+              listener.namespaceChanged(now.getMetadata().getName());
+            }
+          }
+
+          @Override
+          public void onDelete(Namespace ns, boolean unknownFinalState) {
+            listener.namespaceChanged(ns.getMetadata().getName());
+          }
+        });
+    legacy =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(Conversions.LEGACY_CONFIGMAP)
+            .runnableInformer(0);
+    legacy.addEventHandler(handler(c -> listener.configChanged(), null));
+    for (MetallbKind kind : MetallbKind.values()) {
+      if (!kind.isConfig()) {
+        continue;
+      }
+      SharedIndexInformer<GenericKubernetesResource> inf =
+          client
+              .genericKubernetesResources(kind.context())
+              .inNamespace(namespace)
+              .runnableInformer(0);
+      // status-only writes (pool counters) bump resourceVersion but not generation: not a change
+      inf.addEventHandler(handler(r -> listener.configChanged(), kind));
+      crs.put(kind, inf);
+    }
+    informers.add(services);
+    informers.add(namespaces);
+    informers.add(legacy);
+    informers.addAll(crs.values());
+    for (SharedIndexInformer<?> inf : informers) {
+      // keep retrying a failing list/watch (a CRD not installed yet, an API server restart)
+      inf.exceptionHandler(
+          (started, t) -> {
+            LOG.warn(
+                "event=watchFailed type={} retrying: {}",
+                inf.getApiTypeClass().getSimpleName(),
+                t.toString());
+            return true;
+          });
+      inf.start();
+    }
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> handler(
+      Consumer<T> onChange, MetallbKind kind) {
+    return new ResourceEventHandler<T>() {
+      @Override
+      public void onAdd(T obj) {
+        onChange.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T old, T now) {
+        if (kind != null
+            && Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+            && now.getMetadata().getGeneration() != null
+            && Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())) {
+          return;
+        }
+        if (Objects.equals(
+            old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
+          return; // resync
+        }
+        onChange.accept(now);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknownFinalState) {
+        onChange.accept(obj);
+      }
+    };
+  }
+
+  private static String key(HasMetadata o) {
+    return o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+  }
+
+  @Override
+  public synchronized boolean synced() {
+    if (informers.isEmpty()) {
+      return false;
+    }
+    for (SharedIndexInformer<?> inf : informers) {
+      if (!inf.hasSynced()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<ServiceSnapshot> service(String key) {
+    Service s = services.getStore().getByKey(key);
+    return s == null ? Optional.empty() : Optional.of(Conversions.service(s));
+  }
+
+  @Override
+  public Collection<ServiceSnapshot> services() {
+    List<Service> all = services.getStore().list();
+    List<ServiceSnapshot> out = new ArrayList<>(all.size());
+    for (Service s : all) {
+      out.add(Conversions.service(s));
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, String> namespaceLabels(String name) {
+    Namespace ns = namespaces.getStore().getByKey(name);
+    return ns == null ? Map.of() : Conversions.orEmpty(ns.getMetadata().getLabels());
+  }
+
+  @Override
+  public List<RawObject> configObjects() {
+    List<RawObject> out = new ArrayList<>();
+    for (Map.Entry<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> e :
+        crs.entrySet()) {
+      List<GenericKubernetesResource> items = new ArrayList<>(e.getValue().getStore().list());
+      items.sort(CREATION_THEN_NAME);
+      for (GenericKubernetesResource r : items) {
+        out.add(Conversions.raw(e.getKey(), r));
+      }
+    }
+    for (ConfigMap cm : legacy.getStore().list()) {
+      out.add(Conversions.legacy(cm));
+    }
+    return out;
+  }
+
+  /** The cached custom resource of {@code kind} named {@code name}, if any. */
+  Optional<GenericKubernetesResource> cached(MetallbKind kind, String name) {
+    SharedIndexInformer<GenericKubernetesResource> inf = crs.get(kind);
+    return inf == null
+        ? Optional.empty()
+        : Optional.ofNullable(inf.getStore().getByKey(namespace + "/" + name));
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (SharedIndexInformer<?> inf : informers) {
+      inf.stop();
+    }
+    informers.clear();
+  }
+}

@@ -1,0 +1,127 @@
+package io.ferrolb.adapters.k8s;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ferrolb.ports.out.ClusterWriteException;
+import io.ferrolb.ports.out.ConfigStatusWriter;
+import io.ferrolb.ports.out.PoolUsage;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The {@code ConfigurationState} object of the controller and the {@code IPAddressPool} status
+ * counters, both written with JSON Patches on the status subresource and only when they differ from
+ * what is stored.
+ */
+public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
+  private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
+  private final KubernetesClient client;
+  private final Fabric8ClusterView view;
+  private final String namespace;
+
+  public Fabric8ConfigStatusWriter(KubernetesClient client, Fabric8ClusterView view) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.view = Objects.requireNonNull(view, "view");
+    this.namespace = view.namespace();
+  }
+
+  @Override
+  public void configurationState(String component, boolean valid, String errorSummary) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("result", valid ? "Valid" : "Invalid");
+    status.put("errorSummary", errorSummary);
+    var ops = client.genericKubernetesResources(MetallbKind.CONFIGURATION_STATE.context());
+    try {
+      GenericKubernetesResource now = ops.inNamespace(namespace).withName(component).get();
+      if (now == null) {
+        GenericKubernetesResource fresh =
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion(MetallbKind.CONFIGURATION_STATE.apiVersion())
+                .withKind(MetallbKind.CONFIGURATION_STATE.kind())
+                .withNewMetadata()
+                .withName(component)
+                .withNamespace(namespace)
+                .withLabels(Map.of("metallb.io/component-type", "controller"))
+                .endMetadata()
+                .build();
+        now = ops.inNamespace(namespace).resource(fresh).create();
+      }
+      if (status.equals(now.getAdditionalProperties().get("status"))) {
+        return;
+      }
+      ops.inNamespace(namespace)
+          .withName(component)
+          .subresource("status")
+          .patch(JSON_PATCH, statusPatch(status));
+    } catch (KubernetesClientException e) {
+      throw new ClusterWriteException(
+          "ConfigurationState " + namespace + "/" + component + ": write failed", e);
+    }
+  }
+
+  @Override
+  public void poolUsage(List<PoolUsage> usage) {
+    var ops = client.genericKubernetesResources(MetallbKind.IP_ADDRESS_POOL.context());
+    for (PoolUsage u : usage) {
+      var cached = view.cached(MetallbKind.IP_ADDRESS_POOL, u.pool());
+      if (cached.isEmpty()) {
+        continue; // a pool of the legacy ConfigMap has no object to carry a status
+      }
+      Map<String, Object> status = poolStatus(u);
+      Object stored = cached.get().getAdditionalProperties().get("status");
+      if (sameCounters(status, stored)) {
+        continue;
+      }
+      try {
+        ops.inNamespace(namespace)
+            .withName(u.pool())
+            .subresource("status")
+            .patch(JSON_PATCH, statusPatch(status));
+      } catch (KubernetesClientException e) {
+        throw new ClusterWriteException(
+            "IPAddressPool " + namespace + "/" + u.pool() + ": status write failed", e);
+      }
+    }
+  }
+
+  /** MetalLB's CRD types these int64: exact figures are clamped to Long.MAX_VALUE here. */
+  static Map<String, Object> poolStatus(PoolUsage u) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("assignedIPv4", clamp(u.assignedV4()));
+    status.put("assignedIPv6", clamp(u.assignedV6()));
+    status.put("availableIPv4", clamp(u.availableV4()));
+    status.put("availableIPv6", clamp(u.availableV6()));
+    return status;
+  }
+
+  static long clamp(BigInteger v) {
+    return v.compareTo(LONG_MAX) > 0 ? Long.MAX_VALUE : v.longValue();
+  }
+
+  private static boolean sameCounters(Map<String, Object> want, Object stored) {
+    if (!(stored instanceof Map<?, ?> m)) {
+      return false;
+    }
+    for (Map.Entry<String, Object> e : want.entrySet()) {
+      Object v = m.get(e.getKey());
+      if (!(v instanceof Number n) || n.longValue() != (Long) e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String statusPatch(Map<String, Object> status) {
+    return Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
+  }
+}

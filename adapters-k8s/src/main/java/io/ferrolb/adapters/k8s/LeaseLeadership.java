@@ -1,0 +1,80 @@
+package io.ferrolb.adapters.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.ferrolb.ports.out.Leadership;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election with a {@code coordination.k8s.io} Lease (fabric8's LeaderElector). The lock is
+ * released on close, so a clean shutdown hands over at once; a crash hands over after the lease
+ * duration.
+ */
+public final class LeaseLeadership implements Leadership {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseLeadership.class);
+
+  /** Timings for a handover within 3 s of a leader's death (issue 3). */
+  public record Timing(Duration lease, Duration renewDeadline, Duration retryPeriod) {
+    public static final Timing FAST =
+        new Timing(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+  }
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String leaseName;
+  private final String identity;
+  private final Timing timing;
+  private CompletableFuture<?> running;
+
+  public LeaseLeadership(
+      KubernetesClient client, String namespace, String leaseName, String identity, Timing timing) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = namespace;
+    this.leaseName = leaseName;
+    this.identity = identity;
+    this.timing = timing;
+  }
+
+  @Override
+  public synchronized void start(Listener listener) {
+    var config =
+        new LeaderElectionConfigBuilder()
+            .withName(leaseName)
+            .withLeaseDuration(timing.lease())
+            .withRenewDeadline(timing.renewDeadline())
+            .withRetryPeriod(timing.retryPeriod())
+            .withLock(new LeaseLock(namespace, leaseName, identity))
+            .withReleaseOnCancel()
+            .withLeaderCallbacks(
+                new LeaderCallbacks(
+                    () -> {
+                      LOG.info("event=leaderElected identity={} lease={}", identity, leaseName);
+                      listener.startedLeading();
+                    },
+                    () -> {
+                      LOG.info("event=leaderLost identity={} lease={}", identity, leaseName);
+                      listener.stoppedLeading();
+                    },
+                    listener::newLeader))
+            .build();
+    running = client.leaderElector().withConfig(config).build().start();
+  }
+
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (running != null) {
+      running.cancel(true);
+      running = null;
+    }
+  }
+}

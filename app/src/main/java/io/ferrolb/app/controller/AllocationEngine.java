@@ -1,0 +1,191 @@
+package io.ferrolb.app.controller;
+
+import io.ferrolb.domain.allocation.Allocator;
+import io.ferrolb.domain.allocation.Decision;
+import io.ferrolb.domain.allocation.EventType;
+import io.ferrolb.domain.allocation.IpFamilyPolicy;
+import io.ferrolb.domain.allocation.PoolStats;
+import io.ferrolb.domain.allocation.Protocol;
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.allocation.ServicePort;
+import io.ferrolb.domain.allocation.ServiceRequest;
+import io.ferrolb.domain.allocation.TrafficPolicy;
+import io.ferrolb.domain.allocation.UserEvent;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.domain.pool.Pool;
+import io.ferrolb.ports.out.PoolUsage;
+import io.ferrolb.ports.out.ServiceSnapshot;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The one seam between the controller and the domain's {@link Allocator}: the loop talks only to
+ * this class, which owns the allocation state and is touched by the loop thread alone. It turns the
+ * adapter's {@link ServiceSnapshot} into the allocator's {@link ServiceRequest} and the allocator's
+ * {@link Decision} into what the loop writes.
+ */
+final class AllocationEngine {
+
+  /** One user-facing event the loop should emit on the Service. */
+  record Note(boolean warning, String reason, String message) {}
+
+  sealed interface Verdict permits Assign, Clear, Ignore {
+    List<Note> notes();
+  }
+
+  /** Desired ingress {@code ips} from {@code pool}. */
+  record Assign(List<IpAddress> ips, String pool, boolean changed, List<Note> notes)
+      implements Verdict {
+    Assign {
+      ips = List.copyOf(ips);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /** Desired ingress empty (not LoadBalancer, no pools, no ClusterIP, rejected). */
+  record Clear(String why, boolean rejected, List<Note> notes) implements Verdict {
+    Clear {
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /** Not ours (another load-balancer class): do not touch the Service. */
+  record Ignore(String why) implements Verdict {
+    @Override
+    public List<Note> notes() {
+      return List.of();
+    }
+  }
+
+  private final Allocator allocator = new Allocator();
+  private final String lbClass;
+  private boolean hasPools;
+  private long seenGeneration;
+
+  AllocationEngine(String lbClass) {
+    this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
+  }
+
+  boolean hasPools() {
+    return hasPools;
+  }
+
+  /** Installs new pools; returns the keys of services that lost their addresses. */
+  Set<String> setPools(List<Pool> pools) {
+    hasPools = !pools.isEmpty();
+    Set<String> lost = new HashSet<>();
+    for (ServiceKey k : allocator.setPools(pools).lostAddresses()) {
+      lost.add(k.toString());
+    }
+    return lost;
+  }
+
+  Verdict reconcile(ServiceSnapshot svc, Map<String, String> namespaceLabels) {
+    Decision d = allocator.reconcile(request(svc), lbClass, namespaceLabels);
+    List<Note> notes = notes(d.events());
+    if (d instanceof Decision.Allocated a) {
+      return new Assign(a.ips(), a.pool(), a.changed(), notes);
+    }
+    if (d instanceof Decision.Rejected r) {
+      return new Clear(r.detail(), true, notes);
+    }
+    if (d instanceof Decision.Cleared c) {
+      return new Clear(c.why(), false, notes);
+    }
+    return new Ignore(((Decision.Ignored) d).why());
+  }
+
+  /** Frees the addresses of {@code key}; true when it held any. */
+  boolean release(String key) {
+    return allocator.release(ServiceKey.parse(key)).isPresent();
+  }
+
+  /** True (once) when an address was freed or an allocation key changed since the last call. */
+  boolean takeFreed() {
+    long g = allocator.generation();
+    boolean moved = g != seenGeneration;
+    seenGeneration = g;
+    return moved;
+  }
+
+  boolean holds(String key) {
+    return allocator.assignment(ServiceKey.parse(key)).isPresent();
+  }
+
+  List<PoolUsage> stats() {
+    List<PoolUsage> out = new ArrayList<>();
+    for (PoolStats s : allocator.stats()) {
+      out.add(
+          new PoolUsage(
+              s.pool(),
+              s.inUseV4(),
+              s.inUseV6(),
+              s.availableV4().max(BigInteger.ZERO),
+              s.availableV6().max(BigInteger.ZERO)));
+    }
+    return out;
+  }
+
+  /** Holders of ingress first, then the rest, deterministic ({@link Allocator#recoveryOrder}). */
+  static List<ServiceSnapshot> recoveryOrder(Collection<ServiceSnapshot> services) {
+    Map<ServiceKey, ServiceSnapshot> byKey = new HashMap<>();
+    List<ServiceRequest> requests = new ArrayList<>(services.size());
+    for (ServiceSnapshot s : services) {
+      ServiceRequest r = request(s);
+      byKey.put(r.key(), s);
+      requests.add(r);
+    }
+    List<ServiceSnapshot> out = new ArrayList<>(requests.size());
+    for (ServiceRequest r : Allocator.recoveryOrder(requests)) {
+      out.add(byKey.get(r.key()));
+    }
+    return out;
+  }
+
+  static ServiceRequest request(ServiceSnapshot s) {
+    List<ServicePort> ports = new ArrayList<>(s.ports().size());
+    for (String p : s.ports()) {
+      int slash = p.indexOf('/');
+      Protocol protocol;
+      try {
+        protocol = Protocol.valueOf(p.substring(0, slash));
+      } catch (IllegalArgumentException e) {
+        continue; // a protocol Kubernetes added later: no sharing conflict can involve it
+      }
+      ports.add(new ServicePort(protocol, Integer.parseInt(p.substring(slash + 1))));
+    }
+    return new ServiceRequest(
+        new ServiceKey(s.namespace(), s.name()),
+        s.type(),
+        s.loadBalancerClass(),
+        s.labels(),
+        s.annotations(),
+        s.loadBalancerIp(),
+        "Local".equals(s.externalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER,
+        s.selector(),
+        ports,
+        switch (s.ipFamilyPolicy()) {
+          case "PreferDualStack" -> IpFamilyPolicy.PREFER_DUAL_STACK;
+          case "RequireDualStack" -> IpFamilyPolicy.REQUIRE_DUAL_STACK;
+          default -> IpFamilyPolicy.SINGLE_STACK;
+        },
+        s.ipFamilies(),
+        s.clusterIps(),
+        s.ingress());
+  }
+
+  private static List<Note> notes(List<UserEvent> events) {
+    List<Note> out = new ArrayList<>(events.size());
+    for (UserEvent e : events) {
+      out.add(new Note(e.type() == EventType.WARNING, e.reason(), e.message()));
+    }
+    return out;
+  }
+}

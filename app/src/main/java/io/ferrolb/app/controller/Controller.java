@@ -1,0 +1,120 @@
+package io.ferrolb.app.controller;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
+import io.ferrolb.adapters.k8s.Fabric8ClusterView;
+import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
+import io.ferrolb.adapters.k8s.Fabric8ServiceStatusWriter;
+import io.ferrolb.adapters.k8s.LeaseLeadership;
+import io.ferrolb.adapters.k8s.MemberlistSecret;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.security.SecureRandom;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One controller replica wired to a cluster: watches, the loop, events, status writers and the
+ * Lease election. {@link #close()} releases the Lease so a standby takes over at once.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+  /** The Lease the replicas compete for, in the controller's namespace. */
+  public static final String LEASE_NAME = "ferrolb-controller";
+
+  /**
+   * @param namespace where the configuration, the Lease and the memberlist Secret live
+   * @param lbClass {@code --lb-class}; "" handles Services without a class (MetalLB)
+   * @param identity this replica's name in the Lease (the pod name)
+   */
+  public record Options(
+      String namespace,
+      String lbClass,
+      String identity,
+      LeaseLeadership.Timing timing,
+      boolean createMemberlistSecret) {
+    public Options {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(lbClass, "lbClass");
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(timing, "timing");
+    }
+
+    public static Options of(String namespace, String identity) {
+      return new Options(namespace, "", identity, LeaseLeadership.Timing.FAST, true);
+    }
+  }
+
+  private final Fabric8ClusterView view;
+  private final Fabric8ClusterEvents events;
+  private final LeaseLeadership leadership;
+  private final ControllerLoop loop;
+  private final ControllerMetrics metrics;
+
+  private Controller(KubernetesClient client, Options o, PrometheusRegistry registry) {
+    view = new Fabric8ClusterView(client, o.namespace());
+    events = new Fabric8ClusterEvents(client, "controller");
+    metrics = new ControllerMetrics(registry);
+    loop =
+        new ControllerLoop(
+            view,
+            view,
+            new Fabric8ServiceStatusWriter(client),
+            events,
+            new Fabric8ConfigStatusWriter(client, view),
+            metrics,
+            o.lbClass());
+    leadership = new LeaseLeadership(client, o.namespace(), LEASE_NAME, o.identity(), o.timing());
+    if (o.createMemberlistSecret()) {
+      try {
+        if (MemberlistSecret.ensure(client, o.namespace(), new SecureRandom())) {
+          LOG.info(
+              "event=secretCreated secret={}/{} key={}",
+              o.namespace(),
+              MemberlistSecret.NAME,
+              MemberlistSecret.KEY);
+        }
+      } catch (KubernetesClientException e) {
+        LOG.warn(
+            "event=secretCreateFailed secret={}/{}: {}",
+            o.namespace(),
+            MemberlistSecret.NAME,
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Starts watches, the loop and the election; returns at once. */
+  public static Controller start(KubernetesClient client, Options o, PrometheusRegistry registry) {
+    Controller c = new Controller(client, o, registry);
+    c.loop.start();
+    c.view.start(c.loop);
+    c.leadership.start(c.loop);
+    LOG.info(
+        "event=controllerStarted namespace={} identity={} lbClass=\"{}\"",
+        o.namespace(),
+        o.identity(),
+        o.lbClass());
+    return c;
+  }
+
+  public ControllerLoop loop() {
+    return loop;
+  }
+
+  public ControllerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops campaigning (releasing the Lease), the loop, the watches and the event writer. */
+  @Override
+  public void close() {
+    leadership.close();
+    loop.stoppedLeading();
+    loop.stop();
+    view.close();
+    events.close();
+  }
+}

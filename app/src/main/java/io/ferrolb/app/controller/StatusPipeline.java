@@ -1,0 +1,107 @@
+package io.ferrolb.app.controller;
+
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.ClusterWriteException;
+import io.ferrolb.ports.out.ServiceSnapshot;
+import io.ferrolb.ports.out.ServiceStatusWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries the loop's decisions to the API server on a few threads, so one slow round trip does not
+ * hold up every other Service. Writes of one Service stay in order (each is chained after the
+ * previous one of that key); a desired state already on its way is not sent twice, even when the
+ * cache has not caught up yet. A failed write hands the key back to the loop.
+ */
+final class StatusPipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusPipeline.class);
+
+  private record Desired(List<IpAddress> ips, Optional<String> pool) {}
+
+  private final ServiceStatusWriter writer;
+  private final ExecutorService pool;
+  private final Consumer<String> onFailure;
+  private final Runnable onWritten;
+  private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+  private final Map<String, Desired> sent = new ConcurrentHashMap<>();
+
+  StatusPipeline(
+      ServiceStatusWriter writer, int threads, Consumer<String> onFailure, Runnable onWritten) {
+    this.writer = writer;
+    this.onFailure = onFailure;
+    this.onWritten = onWritten;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "ferrolb-status-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Makes {@code current} show {@code ips} and {@code poolName}; called by the loop thread. */
+  void submit(ServiceSnapshot current, List<IpAddress> ips, Optional<String> poolName) {
+    String key = current.key();
+    Desired d = new Desired(List.copyOf(ips), poolName);
+    if (current.ingress().equals(d.ips()) && current.allocatedFromPool().equals(poolName)) {
+      sent.remove(key, d);
+      return;
+    }
+    if (d.equals(sent.get(key))) {
+      return; // already on its way (or written, and the cache is behind)
+    }
+    sent.put(key, d);
+    tails.compute(
+        key,
+        (k, prev) -> {
+          CompletableFuture<Void> before =
+              prev == null ? CompletableFuture.completedFuture(null) : prev;
+          CompletableFuture<Void> next = before.thenRunAsync(() -> write(current, d), pool);
+          next.whenComplete((v, t) -> tails.remove(k, next));
+          return next;
+        });
+  }
+
+  /** Forgets what was sent for {@code key} (the Service is gone). */
+  void forget(String key) {
+    sent.remove(key);
+  }
+
+  private void write(ServiceSnapshot current, Desired d) {
+    try {
+      if (writer.write(current, d.ips(), d.pool())) {
+        onWritten.run();
+      }
+    } catch (ClusterWriteException e) {
+      sent.remove(current.key(), d);
+      LOG.debug("event=statusWriteFailed service={}: {}", current.key(), e.getMessage());
+      onFailure.accept(current.key());
+    } catch (RuntimeException e) {
+      sent.remove(current.key(), d);
+      LOG.error("event=statusWriteBug service={}", current.key(), e);
+      onFailure.accept(current.key());
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    try {
+      pool.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.ferrolb.it.controller;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Objects the controller tests create on the mock API server. */
+final class Fixtures {
+  static final String NS = "ferrolb-system";
+
+  static final ResourceDefinitionContext POOLS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("metallb.io")
+          .withVersion("v1beta1")
+          .withKind("IPAddressPool")
+          .withPlural("ipaddresspools")
+          .withNamespaced(true)
+          .build();
+
+  static final ResourceDefinitionContext STATES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("metallb.io")
+          .withVersion("v1beta1")
+          .withKind("ConfigurationState")
+          .withPlural("configurationstates")
+          .withNamespaced(true)
+          .build();
+
+  /** deploy/crds of the repository (failsafe runs in the it-tests directory). */
+  static final Path CRDS = Path.of("..", "deploy", "crds");
+
+  private Fixtures() {}
+
+  /** Creates every metallb.io CRD, so the mock honours their status subresources. */
+  static void installCrds(KubernetesClient client) throws IOException {
+    try (Stream<Path> files = Files.list(CRDS)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+  }
+
+  static GenericKubernetesResource pool(String name, String... addresses) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("addresses", List.of(addresses));
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("metallb.io/v1beta1")
+        .withKind("IPAddressPool")
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NS)
+        .endMetadata()
+        .withAdditionalProperties(Map.of("spec", spec))
+        .build();
+  }
+
+  static void applyPool(KubernetesClient client, String name, String... addresses) {
+    client
+        .genericKubernetesResources(POOLS)
+        .inNamespace(NS)
+        .resource(pool(name, addresses))
+        .createOr(op -> op.update());
+  }
+
+  /** A LoadBalancer Service with a ClusterIP (the mock server allocates none). */
+  static Service lb(String ns, String name, int index) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withType("LoadBalancer")
+        .withClusterIP(clusterIp(index))
+        .withClusterIPs(clusterIp(index))
+        .withIpFamilies("IPv4")
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(80)
+        .endPort()
+        .withSelector(Map.of("app", name))
+        .endSpec()
+        .build();
+  }
+
+  static String clusterIp(int index) {
+    return "10.96." + (index / 250) + "." + (1 + index % 250);
+  }
+
+  static List<String> ingress(Service s) {
+    List<String> out = new ArrayList<>();
+    if (s != null
+        && s.getStatus() != null
+        && s.getStatus().getLoadBalancer() != null
+        && s.getStatus().getLoadBalancer().getIngress() != null) {
+      for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
+        out.add(i.getIp());
+      }
+    }
+    return out;
+  }
+
+  static List<String> ingress(KubernetesClient client, String ns, String name) {
+    return ingress(client.services().inNamespace(ns).withName(name).get());
+  }
+
+  /** ns/name -> ingress of every Service. */
+  static Map<String, List<String>> allIngress(KubernetesClient client) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Service s : client.services().inAnyNamespace().list().getItems()) {
+      out.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), ingress(s));
+    }
+    return out;
+  }
+
+  static List<String> eventReasons(KubernetesClient client, String ns, String name) {
+    List<String> out = new ArrayList<>();
+    for (var e : client.v1().events().inNamespace(ns).list().getItems()) {
+      if (name.equals(e.getInvolvedObject().getName())) {
+        out.add(e.getReason());
+      }
+    }
+    return out;
+  }
+
+  static List<String> eventMessages(KubernetesClient client, String ns, String name) {
+    List<String> out = new ArrayList<>();
+    for (var e : client.v1().events().inNamespace(ns).list().getItems()) {
+      if (name.equals(e.getInvolvedObject().getName())) {
+        out.add(e.getReason() + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+package io.ferrolb.ports.out;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The controller's read side of the cluster: a cache of Services and Namespaces kept current by
+ * watches. Listeners only hear <em>keys</em>; readers read the cache, never the event payload.
+ *
+ * @since 0.1
+ */
+public interface ClusterView extends AutoCloseable {
+
+  /** Called from watch threads; implementations must only enqueue. */
+  interface Listener {
+    /** A Service was added, changed or deleted ({@code namespace/name}). */
+    void serviceChanged(String key);
+
+    /** A configuration object (CR, legacy ConfigMap) was added, changed or deleted. */
+    void configChanged();
+
+    /** The labels of a namespace changed (namespace selectors of pools). */
+    void namespaceChanged(String name);
+  }
+
+  /** Starts watching; returns at once. */
+  void start(Listener listener);
+
+  /** True once every watch has listed its objects. */
+  boolean synced();
+
+  Optional<ServiceSnapshot> service(String key);
+
+  Collection<ServiceSnapshot> services();
+
+  /** The labels of a namespace, empty when unknown. */
+  Map<String, String> namespaceLabels(String namespace);
+
+  @Override
+  void close();
+}

@@ -20,6 +20,7 @@ public final class Main implements Runnable {
     commands.add(new io.ferrolb.app.cli.ValidateCommand());
     commands.add(new io.ferrolb.app.cli.ControllerCommand());
     commands.add(new io.ferrolb.app.cli.SpeakerCommand());
+    commands.add(new io.ferrolb.app.cli.DemoCommand());
     return commands;
   }
 
@@ -38,6 +39,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("validate"))) {
+      // interactive commands print their own story; the JSON logs only for errors unless asked
+      System.setProperty(
+          "FERROLB_LOG_LEVEL", System.getenv().getOrDefault("FERROLB_LOG_LEVEL", "ERROR"));
+    }
     System.exit(commandLine().execute(args));
   }
 

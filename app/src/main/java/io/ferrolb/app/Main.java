@@ -21,6 +21,7 @@ public final class Main implements Runnable {
     commands.add(new io.ferrolb.app.cli.ControllerCommand());
     commands.add(new io.ferrolb.app.cli.SpeakerCommand());
     commands.add(new io.ferrolb.app.cli.DemoCommand());
+    commands.add(new io.ferrolb.app.cli.ApiServerCommand());
     return commands;
   }
 

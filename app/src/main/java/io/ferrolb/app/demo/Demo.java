@@ -184,6 +184,11 @@ public final class Demo {
     }
   }
 
+  /** The plural names of the metallb.io CRDs shipped in the jar. */
+  public static java.util.List<String> crdPlurals() {
+    return java.util.List.of(CRDS);
+  }
+
   private void installCrds() throws IOException {
     for (String plural : CRDS) {
       try (InputStream in = resource("ferrolb/crds/metallb.io_" + plural + ".yaml")) {

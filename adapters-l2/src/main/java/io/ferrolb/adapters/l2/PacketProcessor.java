@@ -28,6 +28,12 @@ public final class PacketProcessor {
       return drop(DropReason.OWN_FRAME, "source MAC is " + iface.name() + "'s own");
     }
     int type = frame.getShort(base + 12) & 0xFFFF;
+    if (type == ArpCodec.ETHERTYPE_ARP) {
+      Verdict.Reply fast = ArpFastPath.reply(frame, iface, owned);
+      if (fast != null) {
+        return fast;
+      }
+    }
     try {
       if (type == ArpCodec.ETHERTYPE_ARP) {
         return arp(ArpCodec.decode(frame), iface, owned);

@@ -6,11 +6,15 @@
 # io.ferrolb.it.l2.L2ResponderMain owning VIP 203.0.113.200 (not configured on any interface);
 # client flbl2-cli sends COUNT ARP requests to each address, interleaved GAP_MS apart, through an
 # AF_PACKET socket (arpprobe.py). tcpdump in the client stamps request and reply (nanosecond
-# precision) and pair.py pairs them: the figures are on the wire, without arping's ~0.5 ms of
-# its own overhead (lab.md pitfall 10).
+# precision) and pair.py pairs them first-in-first-out: the figures are on the wire, without
+# arping's ~0.5 ms of its own overhead (lab.md pitfall 10); a request never answered counts as
+# infinitely late ("inf").
 #
 # Env: COUNT (500) GAP_MS (2) WARMUP (100 requests per address, not measured: the speaker is a
 # long-running process) RT_PRIO (50: SCHED_FIFO for the receive thread; 0 = off)
+# JAVA_OPTS (speaker JVM flags; default: no periodic "Cleanup" safepoints, whose VM thread runs
+# at normal priority and, preempted on a busy node, held the SCHED_FIFO receive thread for up to
+# 64 ms when it came back from pcap_next_ex into Java - the flags the speaker should ship with)
 # Needs root, ip, tcpdump, python3, java 17, maven (offline repo filled by a normal build). Last line:
 #   RESULT arp-latency kernel_p50_us=N speaker_p50_us=N speaker_p99_us=N ratio_p50=R
 set -euo pipefail
@@ -20,6 +24,7 @@ COUNT=${COUNT:-500}
 GAP_MS=${GAP_MS:-2}
 WARMUP=${WARMUP:-100}
 RT_PRIO=${RT_PRIO:-50}
+JAVA_OPTS=${JAVA_OPTS--XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0}
 VIP=203.0.113.200
 WORK=$(mktemp -d /tmp/flbl2-arp-latency.XXXXXX)
 . "$HERE/netns.sh"
@@ -59,7 +64,8 @@ log "topology up"
 flbl2_up
 
 # "ip netns exec" execs java, so $! is the JVM itself (lab.md pitfall 6)
-ip netns exec flbl2-n1 java -Dferrolb.l2.rtPriority="$RT_PRIO" -cp "$CP" \
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+ip netns exec flbl2-n1 java ${JAVA_OPTS:-} -Dferrolb.l2.rtPriority="$RT_PRIO" -cp "$CP" \
   io.ferrolb.it.l2.L2ResponderMain $VIP >"$WORK/speaker.log" 2>&1 &
 echo $! > "$WORK/speaker.pid"
 for _ in $(seq 300); do grep -q READY "$WORK/speaker.log" && break; sleep 0.1; done
@@ -71,9 +77,10 @@ probe() {  # COUNT
     "$(v4 n1)" $VIP
 }
 probe "$WARMUP"
-sleep 0.5
+sleep 5.5   # let the takeover's gratuitous rounds (1.1 s x 5 s) end before measuring
 
-ip netns exec flbl2-cli tcpdump -i $IF -nn -l -tt --time-stamp-precision=nano arp \
+
+ip netns exec flbl2-cli tcpdump -i $IF -e -nn -l -tt --time-stamp-precision=nano arp \
   >"$WORK/cap.txt" 2>"$WORK/tcpdump.err" &
 echo $! > "$WORK/tcpdump.pid"
 for _ in $(seq 100); do grep -q 'listening on' "$WORK/tcpdump.err" && break; sleep 0.1; done
@@ -82,12 +89,12 @@ probe "$COUNT"
 sleep 0.5
 kill_pid "$WORK/tcpdump.pid" tcpdump
 
-read -r _ kn kp50 kp99 kmax < <(python3 "$HERE/pair.py" "$(v4 cli)" "$WORK/cap.txt" "$(v4 n1)")
-read -r _ sn sp50 sp99 smax < <(python3 "$HERE/pair.py" "$(v4 cli)" "$WORK/cap.txt" $VIP)
-[ "$sn" -gt 0 ] && [ "$kn" -gt 0 ] || { echo "no replies paired (kernel $kn, speaker $sn)"; exit 1; }
+read -r kn kp50 kp99 kmax < <(python3 "$HERE/pair.py" "$(v4 cli)" "$(mac cli)" "$COUNT" "$WORK/cap.txt" "$(v4 n1)")
+read -r sn sp50 sp99 smax < <(python3 "$HERE/pair.py" "$(v4 cli)" "$(mac cli)" "$COUNT" "$WORK/cap.txt" $VIP)
+[ "$sp50" != inf ] && [ "$kp50" != inf ] || { echo "no replies paired (kernel $kn, speaker $sn)"; exit 1; }
 printf '%-8s %7s %8s %8s %8s\n' who answered p50_us p99_us max_us
 printf '%-8s %3s/%-3s %8s %8s %8s\n' kernel "$kn" "$COUNT" "$kp50" "$kp99" "$kmax"
 printf '%-8s %3s/%-3s %8s %8s %8s\n' speaker "$sn" "$COUNT" "$sp50" "$sp99" "$smax"
-echo "gap ${GAP_MS} ms, rt_prio $RT_PRIO, load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+echo "gap ${GAP_MS} ms, rt_prio $RT_PRIO, JAVA_OPTS '$JAVA_OPTS', load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 ratio=$(python3 -c "print(f'{$sp50 / max($kp50, 1):.2f}')")
 echo "RESULT arp-latency kernel_p50_us=$kp50 speaker_p50_us=$sp50 speaker_p99_us=$sp99 ratio_p50=$ratio"

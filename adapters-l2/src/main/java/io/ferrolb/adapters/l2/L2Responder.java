@@ -103,6 +103,7 @@ public final class L2Responder implements AutoCloseable {
       }
     }
     Set<String> failed = new TreeSet<>();
+    List<String> added = new ArrayList<>();
     for (SelectedInterface s : want.values()) {
       if (responders.containsKey(s.name())) {
         continue;
@@ -113,12 +114,21 @@ public final class L2Responder implements AutoCloseable {
             new InterfaceResponder(s, ch, () -> owned, stats(), config.realtimePriority());
         responders.put(s.name(), r);
         r.start();
+        added.add(s.name());
       } catch (IOException | RuntimeException e) {
         LOG.warn("interfaceOpenFailed interface={}: {}", s.name(), e.toString());
         failed.add(s.name());
       }
     }
     updateGroups();
+    // a new (or re-addressed) interface announces the addresses already owned on it
+    for (String name : added) {
+      for (IpAddress ip : owned.byAddress().keySet()) {
+        if (owned.allowedOn(ip, name)) {
+          scheduleBurst(ip, Optional.of(name));
+        }
+      }
+    }
     return failed;
   }
 
@@ -145,23 +155,27 @@ public final class L2Responder implements AutoCloseable {
     for (IpAddress ip : next.byAddress().keySet()) {
       if (!prev.byAddress().containsKey(ip)) {
         LOG.info("ipOwned ip={} interfaces={}", ip, next.byAddress().get(ip));
-        scheduleBurst(ip);
+        scheduleBurst(ip, Optional.empty());
       }
     }
   }
 
-  /** Rounds at 0, interval, 2 x interval, ... as one-shot tasks, cancelled together on release. */
-  private void scheduleBurst(IpAddress ip) {
+  /**
+   * Rounds at 0, interval, 2 x interval, ... as one-shot tasks, on every interface or only {@code
+   * onlyOn}; all of an address's rounds are cancelled together on release.
+   */
+  private void scheduleBurst(IpAddress ip, Optional<String> onlyOn) {
     long rounds = config.gratuitousRounds();
     long interval = config.gratuitousInterval().toNanos();
-    List<ScheduledFuture<?>> futures = new ArrayList<>();
+    List<ScheduledFuture<?>> futures = bursts.computeIfAbsent(ip, k -> new ArrayList<>());
+    futures.removeIf(ScheduledFuture::isDone);
     for (long k = 0; k < rounds; k++) {
-      futures.add(scheduler.schedule(() -> sendGratuitous(ip), k * interval, TimeUnit.NANOSECONDS));
+      futures.add(
+          scheduler.schedule(() -> sendGratuitous(ip, onlyOn), k * interval, TimeUnit.NANOSECONDS));
     }
-    bursts.put(ip, futures);
   }
 
-  private void sendGratuitous(IpAddress ip) {
+  private void sendGratuitous(IpAddress ip, Optional<String> onlyOn) {
     List<InterfaceResponder> snapshot;
     synchronized (this) {
       snapshot = List.copyOf(responders.values());
@@ -173,7 +187,7 @@ public final class L2Responder implements AutoCloseable {
     AddressCounters c = countersFor(ip);
     for (InterfaceResponder r : snapshot) {
       SelectedInterface s = r.iface();
-      if (!now.allowedOn(ip, s.name())) {
+      if (!now.allowedOn(ip, s.name()) || (onlyOn.isPresent() && !onlyOn.get().equals(s.name()))) {
         continue;
       }
       try {

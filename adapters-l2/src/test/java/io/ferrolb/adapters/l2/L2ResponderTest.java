@@ -155,6 +155,22 @@ class L2ResponderTest {
   }
 
   @Test
+  void anInterfaceAddedLaterAnnouncesTheAddressesAlreadyOwnedOnItOnly() {
+    responder.start();
+    responder.setInterfaces(List.of(ETH0));
+    responder.setOwned(Map.of(VIP4, Set.of()));
+    FakeL2Channel eth0 = channels.get("eth0");
+    await().until(() -> eth0.sent.size() == 6);
+
+    responder.setInterfaces(List.of(ETH0, ETH1));
+
+    FakeL2Channel eth1 = channels.get("eth1");
+    await().until(() -> eth1.sent.size() == 6);
+    assertThat(ArpCodec.decode(ByteBuffer.wrap(eth1.sent.get(0))).senderHardware()).isEqualTo(MAC1);
+    await().during(Duration.ofMillis(150)).until(() -> eth0.sent.size() == 6);
+  }
+
+  @Test
   void interfacesAreDiffedAndUnopenableOnesReported() {
     responder.start();
     responder.setInterfaces(List.of(ETH0, ETH1));

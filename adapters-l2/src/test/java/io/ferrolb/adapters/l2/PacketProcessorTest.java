@@ -206,7 +206,7 @@ class PacketProcessorTest {
   }
 
   @Test
-  void warmUpBuildsOneReplyPerFramePerRound() {
+  void warmUpBuildsTwoRepliesPerRound() {
     assertThat(PacketProcessor.warmUp(10)).isEqualTo(20);
   }
 }

@@ -19,7 +19,7 @@
 #   RESULT arp-latency kernel_p50_us=N speaker_p50_us=N speaker_p99_us=N ratio_p50=R
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
 COUNT=${COUNT:-500}
 GAP_MS=${GAP_MS:-2}
 WARMUP=${WARMUP:-100}

@@ -1,5 +1,6 @@
 package io.ferrolb.it.speaker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole product on a real segment: the controller in this JVM and three speaker JVMs, each in
@@ -55,14 +55,20 @@ class SpeakerNetworkIT {
   static final String API = "198.19.255.1";
   static final Duration WAIT = Duration.ofSeconds(60);
 
-  @TempDir static Path dir;
+  /** Logs and the kubeconfig stay here after the run (target/ of it-tests) for post-mortems. */
+  static final Path dir = Path.of("target", "speaker-network-it");
+
   static KubernetesMockServer server;
   static KubernetesClient client;
   static Controller controller;
   static final Map<String, Process> speakers = new HashMap<>();
 
   static int num(String h) {
-    return h.equals("cli") ? 100 : 10 + Integer.parseInt(h.substring(1));
+    return switch (h) {
+      case "cli" -> 100;
+      case "rtr" -> 1;
+      default -> 10 + Integer.parseInt(h.substring(1));
+    };
   }
 
   static String mac(String h) {
@@ -73,6 +79,12 @@ class SpeakerNetworkIT {
   static void topologyApiControllerAndSpeakers() throws Exception {
     String missing = missing("ip", "arping", "ndisc6");
     Assumptions.assumeTrue(missing == null, () -> "speaker network IT skipped: " + missing);
+    Files.createDirectories(dir);
+    try (Stream<Path> old = Files.list(dir)) {
+      for (Path f : old.toList()) {
+        Files.delete(f);
+      }
+    }
     down();
     sh("ip netns add " + P + "sw");
     sh("ip -n " + P + "sw link add " + P + "lan type bridge stp_state 0 mcast_snooping 0");
@@ -80,7 +92,7 @@ class SpeakerNetworkIT {
     sh("ip -n " + P + "sw link set " + P + "lan up");
     sh("ip -n " + P + "sw link set " + P + "apibr up");
     sh("ip netns exec " + P + "sw sysctl -q -w net.ipv6.conf.all.disable_ipv6=1");
-    for (String h : List.of("n1", "n2", "n3", "cli")) {
+    for (String h : List.of("n1", "n2", "n3", "cli", "rtr")) {
       String ns = P + h;
       sh("ip netns add " + ns);
       sh(
@@ -95,7 +107,7 @@ class SpeakerNetworkIT {
       sh("ip -n " + ns + " addr add 2001:db8:77::" + num(h) + "/64 dev eth0 nodad");
       sh("ip -n " + ns + " link set eth0 up");
       sh("ip -n " + ns + " link set lo up");
-      if (!h.equals("cli")) {
+      if (h.startsWith("n")) {
         sh("ip -n " + P + "sw link add " + P + "a" + h + " type veth peer name api0 netns " + ns);
         sh("ip -n " + P + "sw link set " + P + "a" + h + " master " + P + "apibr up");
         sh("ip -n " + ns + " addr add 198.19.255." + num(h) + "/24 dev api0");
@@ -185,6 +197,20 @@ class SpeakerNetworkIT {
             "addresses",
             List.of("203.0.113.200-203.0.113.210", "2001:db8:77::200-2001:db8:77::20f")));
     cr("L2Advertisement", "l2advertisements", "lan", Map.of("interfaces", List.of("eth0")));
+    if (Files.isExecutable(Path.of("/usr/lib/frr/bgpd"))) {
+      startFrr();
+      crV2(
+          "BGPPeer",
+          "bgppeers",
+          "frr",
+          Map.of(
+              "myASN", 64500L, "peerASN", 64496L, "peerAddress", "203.0.113.1", "holdTime", "9s"));
+      cr(
+          "BGPAdvertisement",
+          "bgpadvertisements",
+          "lan",
+          Map.of("ipAddressPools", List.of("lan"), "communities", List.of("64500:7")));
+    }
 
     controller =
         Controller.start(
@@ -211,6 +237,91 @@ class SpeakerNetworkIT {
     }
   }
 
+  static Path frr;
+
+  /** FRR 8.4 (zebra + bgpd, as user frr) in flbs-rtr: AS 64496, the three nodes as eBGP peers. */
+  static void startFrr() throws IOException {
+    frr = Files.createTempDirectory("flbs-frr");
+    String d = frr.toString();
+    Files.writeString(frr.resolve("zebra.conf"), "hostname flbs-rtr\n");
+    StringBuilder conf =
+        new StringBuilder(
+            String.join(
+                "\n",
+                "router bgp 64496",
+                " bgp router-id 203.0.113.1",
+                " no bgp ebgp-requires-policy",
+                " no bgp default ipv4-unicast",
+                " bgp bestpath as-path multipath-relax",
+                " neighbor SPK peer-group",
+                " neighbor SPK remote-as 64500",
+                " neighbor SPK timers connect 1",
+                ""));
+    for (String n : NODES) {
+      conf.append(" neighbor 203.0.113.").append(num(n)).append(" peer-group SPK\n");
+    }
+    conf.append(
+        " address-family ipv4 unicast\n  neighbor SPK activate\n  maximum-paths 8\n exit-address-family\n");
+    Files.writeString(frr.resolve("bgpd.conf"), conf.toString());
+    sh("chmod 755 " + d + " && chown -R frr:frr " + d);
+    String common = " -d -u frr -g frr -P 0 -z " + d + "/zserv.api --vty_socket " + d;
+    sh(
+        "ip netns exec "
+            + P
+            + "rtr /usr/lib/frr/zebra"
+            + common
+            + " -f "
+            + d
+            + "/zebra.conf -i "
+            + d
+            + "/zebra.pid --log file:"
+            + d
+            + "/zebra.log");
+    sh("for i in $(seq 100); do [ -S " + d + "/zserv.api ] && break; sleep 0.1; done");
+    sh(
+        "ip netns exec "
+            + P
+            + "rtr /usr/lib/frr/bgpd"
+            + common
+            + " -f "
+            + d
+            + "/bgpd.conf -i "
+            + d
+            + "/bgpd.pid --log file:"
+            + d
+            + "/bgpd.log");
+    sh("for i in $(seq 100); do [ -S " + d + "/bgpd.vty ] && break; sleep 0.1; done");
+  }
+
+  static String vtysh(String command) throws IOException {
+    return run("vtysh --vty_socket " + frr + " -c '" + command + "'");
+  }
+
+  static void crV2(String kind, String plural, String name, Map<String, Object> spec) {
+    GenericKubernetesResource r =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("metallb.io/v1beta2")
+            .withKind(kind)
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("ferrolb-system")
+            .endMetadata()
+            .withAdditionalProperties(Map.of("spec", spec))
+            .build();
+    client
+        .genericKubernetesResources(
+            new ResourceDefinitionContext.Builder()
+                .withGroup("metallb.io")
+                .withVersion("v1beta2")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build())
+        .inNamespace("ferrolb-system")
+        .resource(r)
+        .createOr(op -> op.update());
+  }
+
   static void startSpeaker(String n) throws IOException {
     List<String> cmd =
         new ArrayList<>(
@@ -235,7 +346,7 @@ class SpeakerNetworkIT {
                 "--namespace",
                 "ferrolb-system",
                 "--announcers",
-                "layer2",
+                frr == null ? "layer2" : "layer2,bgp",
                 "--metrics-port",
                 "7472"));
     ProcessBuilder pb =
@@ -254,6 +365,24 @@ class SpeakerNetworkIT {
     }
     if (controller != null) {
       controller.close();
+    }
+    if (frr != null) {
+      Files.writeString(
+          dir.resolve("frr-summary.txt"),
+          vtysh("show bgp summary") + vtysh("show bgp ipv4 unicast"));
+      run("cp " + frr + "/bgpd.log " + dir + "/ 2>/dev/null");
+      for (String daemon : List.of("bgpd", "zebra")) {
+        run(
+            "f="
+                + frr
+                + "/"
+                + daemon
+                + ".pid; [ -s $f ] && grep -q '^"
+                + daemon
+                + "' /proc/$(cat $f)/comm"
+                + " && kill $(cat $f)");
+      }
+      run("sleep 0.3; rm -rf " + frr);
     }
     if (client != null) {
       client.close();
@@ -472,6 +601,44 @@ class SpeakerNetworkIT {
     } finally {
       startSpeaker(order.get(0));
     }
+  }
+
+  @Test
+  void everyNodeAdvertisesAClusterServiceToTheRouterAsEcmpWithTheCommunity() throws IOException {
+    Assumptions.assumeTrue(
+        frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
+    service("bgp-cluster", "203.0.113.205", "Cluster", "n1", "n2", "n3");
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> nextHops("203.0.113.205/32"),
+            h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
+    assertThat(vtysh("show bgp ipv4 unicast 203.0.113.205/32")).contains("64500:7");
+  }
+
+  @Test
+  void aLocalServiceIsAdvertisedOnlyByTheNodeWithTheEndpoint() {
+    Assumptions.assumeTrue(
+        frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
+    service("bgp-local", "203.0.113.206", "Local", "n2");
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> nextHops("203.0.113.206/32"), h -> h.equals(Set.of("203.0.113.12")));
+  }
+
+  /** The next hops FRR holds for {@code prefix}, from its BGP table. */
+  static Set<String> nextHops(String prefix) throws IOException {
+    String out = vtysh("show bgp ipv4 unicast " + prefix + " json");
+    Set<String> hops = new TreeSet<>();
+    Matcher m = Pattern.compile("\"ip\":\"(203\\.0\\.113\\.\\d+)\"").matcher(out);
+    while (m.find()) {
+      hops.add(m.group(1));
+    }
+    return hops;
   }
 
   static String neighbour(String ip) throws IOException {

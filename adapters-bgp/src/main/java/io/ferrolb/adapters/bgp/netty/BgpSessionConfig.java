@@ -1,5 +1,6 @@
 package io.ferrolb.adapters.bgp.netty;
 
+import io.ferrolb.adapters.bgp.bfd.BfdSettings;
 import io.ferrolb.domain.pool.IpAddress;
 import java.time.Duration;
 import java.util.Objects;

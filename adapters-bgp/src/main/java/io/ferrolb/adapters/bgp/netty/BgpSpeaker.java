@@ -60,6 +60,7 @@ public final class BgpSpeaker implements AutoCloseable {
     return open(config, BgpSessionListener.NONE);
   }
 
+  /** Stops the event loops. Close the sessions first: this sends no NOTIFICATION. */
   @Override
   public void close() {
     synchronized (this) {

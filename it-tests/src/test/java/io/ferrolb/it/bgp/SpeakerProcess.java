@@ -65,6 +65,7 @@ final class SpeakerProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(5, TimeUnit.SECONDS);
+    new File(log.toString()).delete();
   }
 
   @Override

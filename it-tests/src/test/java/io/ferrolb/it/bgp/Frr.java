@@ -80,6 +80,10 @@ final class Frr implements AutoCloseable {
     return Sh.run(cmd).out();
   }
 
+  java.nio.file.Path dir() {
+    return dir;
+  }
+
   String kernelRoute(String prefix) {
     return Sh.shQuiet(
         "ip -n " + ns + (prefix.contains(":") ? " -6" : "") + " route show " + prefix);

@@ -1,5 +1,6 @@
 package io.ferrolb.it.bgp;
 
+import io.ferrolb.adapters.bgp.bfd.BfdSettings;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
 import io.ferrolb.adapters.bgp.netty.Advertisement;
@@ -104,6 +105,10 @@ public final class SpeakerMain {
             case "source" -> c.withSourceAddress(IpAddress.parse(kv[1]));
             case "multihop" -> c.withEbgpMultihop(Integer.parseInt(kv[1]));
             case "nh6" -> c.withIpv6NextHop(IpAddress.parse(kv[1]));
+            case "bfd" -> {
+              Duration iv = Duration.ofMillis(Long.parseLong(kv[1]));
+              yield c.withBfd(new BfdSettings(iv, iv, 3, false));
+            }
             default -> throw new IllegalArgumentException("unknown peer option " + kv[0]);
           };
     }

@@ -56,14 +56,21 @@ final class SpeakerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** SIGSTOP: the process goes silent without closing anything (a hung node). */
+  void freeze() {
+    Sh.sh("kill -STOP " + process.pid());
+  }
+
   /** SIGKILL: no NOTIFICATION; the kernel still closes the TCP connection. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(5, TimeUnit.SECONDS);
+    new File(log.toString()).delete();
   }
 
   @Override
   public void close() throws InterruptedException {
+    Sh.shQuiet("kill -CONT " + process.pid());
     process.destroy();
     if (!process.waitFor(5, TimeUnit.SECONDS)) {
       process.destroyForcibly();

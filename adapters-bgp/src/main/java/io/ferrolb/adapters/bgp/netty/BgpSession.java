@@ -1,5 +1,7 @@
 package io.ferrolb.adapters.bgp.netty;
 
+import io.ferrolb.adapters.bgp.bfd.BfdSession;
+import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.codec.AddressFamily;
 import io.ferrolb.adapters.bgp.codec.BgpMessage;
 import io.ferrolb.adapters.bgp.codec.BgpProtocolException;
@@ -89,6 +91,7 @@ public final class BgpSession implements AutoCloseable {
   private Optional<String> lastDownReason = Optional.empty();
   private boolean closed;
   private SessionState previous = SessionState.IDLE;
+  private volatile BfdSession bfdSession;
   private volatile SessionStatus status =
       new SessionStatus(SessionState.IDLE, Optional.empty(), 0, 0, 0, Optional.empty());
 
@@ -192,6 +195,16 @@ public final class BgpSession implements AutoCloseable {
     return out;
   }
 
+  void attachBfd(BfdSession session) {
+    this.bfdSession = session;
+  }
+
+  /** The BFD state of this session's peer, if BFD is configured. */
+  public Optional<BfdState> bfdState() {
+    BfdSession b = bfdSession;
+    return b == null ? Optional.empty() : Optional.of(b.state());
+  }
+
   /** BFD declared the peer down: the session goes down at once (RFC 5882 §4.3). */
   public void bfdDown() {
     loop.execute(() -> fire(new Event.BfdDown()));
@@ -200,6 +213,10 @@ public final class BgpSession implements AutoCloseable {
   /** Sends CEASE/administrative shutdown if connected and stops for good. */
   @Override
   public void close() {
+    BfdSession b = bfdSession;
+    if (b != null) {
+      b.close();
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(
         () -> {

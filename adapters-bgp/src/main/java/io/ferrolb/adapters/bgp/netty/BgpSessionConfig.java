@@ -1,5 +1,6 @@
 package io.ferrolb.adapters.bgp.netty;
 
+import io.ferrolb.adapters.bgp.bfd.BfdSettings;
 import io.ferrolb.domain.pool.IpAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,7 +12,7 @@ import java.util.Optional;
  * @param holdTime proposed hold time (0 or 3..65535 s; MetalLB default 90 s)
  * @param keepalive empty: a third of the negotiated hold time
  * @param password TCP-MD5 key (RFC 2385); never logged
- * @param ebgpMultihop TTL of outgoing packets; empty: 1 for eBGP, 255 for iBGP... see {@link #ttl}
+ * @param ebgpMultihop TTL of outgoing packets; empty: 1 for eBGP, 64 for iBGP (see {@link #ttl})
  * @param gracefulRestartTime advertise RFC 4724 as restarting speaker with this restart time
  * @param ipv4NextHop next hop for IPv4 prefixes; empty: the session's local address if IPv4
  * @param ipv6NextHop global next hop for IPv6 prefixes; empty: the local address if global IPv6

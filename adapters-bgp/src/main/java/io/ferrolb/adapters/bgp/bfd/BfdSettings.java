@@ -1,4 +1,4 @@
-package io.ferrolb.adapters.bgp.netty;
+package io.ferrolb.adapters.bgp.bfd;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,0 +1,113 @@
+package io.ferrolb.it.bgp;
+
+import static io.ferrolb.it.bgp.Lab.N1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** BFD (RFC 5880/5881 single hop) between a ferrolb speaker and FRR 8.4 bfdd, 300 ms x 3. */
+class FrrBfdIT {
+  static final String CONF =
+      """
+      router bgp 4200000100
+       bgp router-id 203.0.113.1
+       no bgp ebgp-requires-policy
+       no bgp default ipv4-unicast
+       neighbor 203.0.113.11 remote-as 4200000001
+       neighbor 203.0.113.11 timers connect 1
+       neighbor 203.0.113.11 bfd
+       neighbor 203.0.113.11 bfd profile lab
+       address-family ipv4 unicast
+        neighbor 203.0.113.11 activate
+        neighbor 203.0.113.11 route-map DENY out
+       exit-address-family
+      route-map DENY deny 10
+      """;
+  static final String BFDD =
+      """
+      bfd
+       profile lab
+        detect-multiplier 3
+        receive-interval 300
+        transmit-interval 300
+      """;
+
+  static Frr frr;
+
+  @BeforeAll
+  static void lab() throws Exception {
+    Lab.assumeLab(Frr.ZEBRA, "/usr/lib/frr/bgpd", "/usr/lib/frr/bfdd");
+    Lab.up(List.of(Lab.R_FRR, N1));
+    frr = Frr.start(Lab.FRR, CONF, BFDD);
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (frr != null) {
+      frr.close();
+    }
+    Lab.down();
+  }
+
+  private String route() {
+    return frr.vtysh("show bgp ipv4 unicast 198.51.100.60/32 json");
+  }
+
+  private SpeakerProcess speakerWithBfd() throws Exception {
+    SpeakerProcess s =
+        SpeakerProcess.start(
+            N1.ns(),
+            List.of(
+                "--asn", "4200000001",
+                "--router-id", N1.v4(),
+                "--peer", "203.0.113.1,4200000100,bfd=300",
+                "--adv", "198.51.100.60/32"));
+    await("route and BFD up\n" + s.log())
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                route().contains("\"ip\":\"203.0.113.11\"")
+                    && frr.vtysh("show bfd peers json").contains("\"status\":\"up\""));
+    return s;
+  }
+
+  @Test
+  void aFrozenSpeakersRoutesAreWithdrawnWithinOneSecond() throws Exception {
+    try (SpeakerProcess s = speakerWithBfd()) {
+      long t0 = System.nanoTime();
+      s.freeze(); // no FIN, no NOTIFICATION: only BFD can tell
+      await("route withdrawn")
+          .atMost(Duration.ofSeconds(3))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !route().contains("203.0.113.11"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("BFD: route withdrawn " + ms + " ms after the speaker froze");
+      assertThat(ms).isLessThan(1200); // 3 x 300 ms detection + polling
+    }
+  }
+
+  @Test
+  void aBfdDownTakesOurBgpSessionDownAtOnce() throws Exception {
+    try (SpeakerProcess s = speakerWithBfd()) {
+      long t0 = System.nanoTime();
+      Sh.sh("kill -STOP $(cat " + frr.dir() + "/bfdd.pid)");
+      try {
+        await("speaker closed the BGP session")
+            .atMost(Duration.ofSeconds(3))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> s.log().contains("sending NOTIFICATION CEASE_BFD_DOWN(6/10)"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("BFD: speaker took BGP down " + ms + " ms after bfdd froze");
+        assertThat(ms).isLessThan(1500);
+        assertThat(s.log()).contains("BFD 203.0.113.1: UP -> DOWN (diag 1)");
+      } finally {
+        Sh.sh("kill -CONT $(cat " + frr.dir() + "/bfdd.pid)");
+      }
+    }
+  }
+}

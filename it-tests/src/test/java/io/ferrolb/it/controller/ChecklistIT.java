@@ -528,6 +528,47 @@ class ChecklistIT {
   }
 
   @Test
+  void item21AnEtpChangeThatBreaksSharingDropsTheIpAndAPendingOneGetsIt() {
+    pool("one", "198.51.100.2/32");
+    start();
+    svc(
+        "a",
+        annotations(
+            "metallb.io/allow-shared-ip", "k", "metallb.io/loadBalancerIPs", "198.51.100.2"));
+    svc(
+        "b",
+        b -> {
+          annotations(
+                  "metallb.io/allow-shared-ip", "k", "metallb.io/loadBalancerIPs", "198.51.100.2")
+              .accept(b);
+          ports("TCP/443").accept(b);
+        });
+    expectIngress("a", "198.51.100.2");
+    expectIngress("b", "198.51.100.2");
+    svc(
+        "c",
+        b -> {
+          annotations(
+                  "metallb.io/allow-shared-ip", "k", "metallb.io/loadBalancerIPs", "198.51.100.2")
+              .accept(b);
+          ports("TCP/8443").accept(b);
+          b.editSpec().withExternalTrafficPolicy("Local").endSpec();
+        });
+    expectPendingWith("c", "AllocationFailed");
+    // a and b become Local with c's selector: now c is compatible, and they are with each other
+    for (String n : List.of("a", "b")) {
+      update(
+          "default",
+          n,
+          s -> {
+            s.getSpec().setExternalTrafficPolicy("Local");
+            s.getSpec().setSelector(Map.of("app", "c"));
+          });
+    }
+    expectIngress("c", "198.51.100.2");
+  }
+
+  @Test
   void item22TcpAndUdpOnPort53ShareOneIp() {
     pool("dns", "198.51.100.53/32");
     start();
@@ -610,6 +651,17 @@ class ChecklistIT {
         .until(
             () -> Fixtures.ingress(client, "default", "v6first"),
             i -> i.size() == 1 && i.get(0).contains(":"));
+  }
+
+  @Test
+  void item27PreferDualStackGainsTheSecondFamilyWhenItsPoolIsExtended() {
+    pool("grow", "198.51.100.0/30");
+    pool("other", "2001:db8:6::/126");
+    start();
+    svc("prefer", dualStack("PreferDualStack", "10.96.1.1", "2001:db8:96::6"));
+    expectIngress("prefer", "198.51.100.0");
+    pool("grow", Map.of("addresses", List.of("198.51.100.0/30", "2001:db8:7::/126")));
+    expectIngress("prefer", "198.51.100.0", "2001:db8:7::");
   }
 
   @Test

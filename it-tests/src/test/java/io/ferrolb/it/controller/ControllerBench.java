@@ -37,7 +37,17 @@ public final class ControllerBench {
 
   private ControllerBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1); // the controller's and mock server's threads would keep the JVM alive
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     int services = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int oneByOne = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     KubernetesMockServer server =
@@ -124,7 +134,6 @@ public final class ControllerBench {
         "RESULT controller services=%d cold_start_s=%.2f create_to_status_p50_ms=%d"
             + " create_to_status_p99_ms=%d reassigned_after_restart=%d%n",
         services, coldStartS, p50, p99, reassigned);
-    System.exit(0);
   }
 
   private static Controller start(KubernetesMockServer server, String id) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,6 +52,26 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return null;
+  }
+
+  /**
+   * A GET of one object by name is answered from the index too (fabric8's leader election reads its
+   * Lease every retry period); lists, watches, selectors and subresources take the stock path.
+   */
+  @Override
+  public MockResponse handleGet(String path) {
+    if (path.contains("?") || path.endsWith("/status")) {
+      return super.handleGet(path);
+    }
+    AttributeSet query = getKey(path);
+    if (query.getAttribute("name") == null) {
+      return super.handleGet(path);
+    }
+    Map.Entry<AttributeSet, String> hit = findResource(query);
+    if (hit == null) {
+      return super.handleGet(path);
+    }
+    return new MockResponse().setResponseCode(200).setBody(hit.getValue());
   }
 
   /** The stock store (insertion-ordered) that keeps the name index in step. */

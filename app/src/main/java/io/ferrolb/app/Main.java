@@ -1,5 +1,6 @@
 package io.ferrolb.app;
 
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,13 @@ public final class Main implements Runnable {
 
   /** The subcommands, one per line, so each role adds itself without touching the others. */
   static List<Object> subcommands() {
-    return List.of(
-        new io.ferrolb.app.cli.ValidateCommand(), new io.ferrolb.app.cli.ControllerCommand());
+    List<Object> commands = new ArrayList<>();
+    commands.add(new io.ferrolb.app.cli.ValidateCommand());
+    commands.add(new io.ferrolb.app.cli.ControllerCommand());
+    commands.add(new io.ferrolb.app.cli.SpeakerCommand());
+    commands.add(new io.ferrolb.app.cli.DemoCommand());
+    commands.add(new io.ferrolb.app.cli.ApiServerCommand());
+    return commands;
   }
 
   @Override
@@ -34,6 +40,11 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("validate"))) {
+      // interactive commands print their own story; the JSON logs only for errors unless asked
+      System.setProperty(
+          "FERROLB_LOG_LEVEL", System.getenv().getOrDefault("FERROLB_LOG_LEVEL", "ERROR"));
+    }
     System.exit(commandLine().execute(args));
   }
 

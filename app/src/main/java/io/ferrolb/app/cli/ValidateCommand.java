@@ -82,6 +82,9 @@ public final class ValidateCommand implements Callable<Integer> {
       return INVALID;
     }
     ParseResult.Valid valid = (ParseResult.Valid) result;
+    if (valid.config().pools().isEmpty()) {
+      out.println("no address pools: nothing to allocate");
+    }
     for (Pool p : valid.config().pools()) {
       out.println(describe(p));
     }

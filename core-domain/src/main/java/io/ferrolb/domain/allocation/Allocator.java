@@ -131,7 +131,7 @@ public final class Allocator {
     Objects.requireNonNull(lbClass, "lbClass");
     Objects.requireNonNull(namespaceLabels, "namespaceLabels");
     if (!handlesClass(svc.loadBalancerClass(), lbClass)) {
-      remove(svc.key());
+      release(svc.key()); // not ours (any more): hold nothing for it
       return new Decision.Ignored(
           svc.loadBalancerClass().isEmpty()
               ? "no loadBalancerClass, handling only class \"" + lbClass + "\""
@@ -282,6 +282,8 @@ public final class Allocator {
   }
 
   private record AllocError(RejectionReason reason, String message) {}
+
+  private static final Requested NOTHING_REQUESTED = new Requested(List.of(), Optional.empty(), "");
 
   private record Requested(List<IpAddress> ips, Optional<Family> family, String error) {
     boolean invalid() {
@@ -628,21 +630,17 @@ public final class Allocator {
       if (family != Family.DUAL) {
         return get(family.single()).map(List::of);
       }
-      switch (policy) {
-        case SINGLE_STACK:
-          return Optional.empty();
-        case REQUIRE_DUAL_STACK:
-          return v4.isPresent() && v6.isPresent()
-              ? Optional.of(List.of(v4.get(), v6.get()))
-              : Optional.empty();
-        case PREFER_DUAL_STACK:
-          if (v4.isPresent() && v6.isPresent()) {
-            return Optional.of(List.of(v4.get(), v6.get()));
-          }
-          return v4.or(() -> v6).map(List::of);
-        default:
-          throw new IllegalStateException("policy " + policy);
-      }
+      return switch (policy) {
+        case SINGLE_STACK -> Optional.empty();
+        case REQUIRE_DUAL_STACK ->
+            v4.isPresent() && v6.isPresent()
+                ? Optional.of(List.of(v4.get(), v6.get()))
+                : Optional.empty();
+        case PREFER_DUAL_STACK ->
+            v4.isPresent() && v6.isPresent()
+                ? Optional.of(List.of(v4.get(), v6.get()))
+                : v4.or(() -> v6).map(List::of);
+      };
     }
   }
 
@@ -1010,7 +1008,7 @@ public final class Allocator {
     String ann = annotation(svc, LOAD_BALANCER_IPS);
     String spec = svc.specLoadBalancerIp().orElse("");
     if (ann.isEmpty() && spec.isEmpty()) {
-      return new Requested(List.of(), Optional.empty(), "");
+      return NOTHING_REQUESTED;
     }
     if (!ann.isEmpty() && !spec.isEmpty()) {
       return new Requested(

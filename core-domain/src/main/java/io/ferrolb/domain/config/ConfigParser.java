@@ -14,6 +14,9 @@ import io.ferrolb.domain.pool.IpFamily;
 import io.ferrolb.domain.pool.IpRange;
 import io.ferrolb.domain.pool.LabelSelector;
 import io.ferrolb.domain.pool.Pool;
+import io.ferrolb.domain.pool.ServiceAllocation;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Parses and validates MetalLB configuration objects (CRDs and the legacy ConfigMap) into one
@@ -121,6 +125,14 @@ public final class ConfigParser {
     boolean legacy = o.kind().equals(RawObject.LEGACY_CONFIG_KIND);
     Src src = new Src(o.origin(), (legacy ? "ConfigMap" : o.kind()) + " \"" + o.name() + "\"");
     Reader r = new Reader(src, problems, legacy);
+    if (o.kind().equals("ConfigMap") && o.apiVersion().equals("v1")) {
+      r.warn(
+          "data",
+          null,
+          "no \"config\" key: not MetalLB's configuration, ignored (expected: MetalLB's"
+              + " configuration under data.config)");
+      return;
+    }
     if (!KINDS.contains(o.kind()) && !o.apiVersion().startsWith("metallb.io/")) {
       r.warn(
           "apiVersion",
@@ -215,7 +227,7 @@ public final class ConfigParser {
     List<RangeAt> ranges = addresses(r, spec, "addresses", "spec");
     boolean autoAssign = r.bool(spec, "autoAssign", "spec").orElse(true);
     boolean avoidBuggy = r.bool(spec, "avoidBuggyIPs", "spec").orElse(false);
-    Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc =
+    Optional<ServiceAllocation> alloc =
         r.map(spec, "serviceAllocation", "spec")
             .flatMap(m -> serviceAllocation(r, m, "spec.serviceAllocation"));
     addPool(
@@ -242,7 +254,7 @@ public final class ConfigParser {
       List<RangeAt> ranges,
       boolean autoAssign,
       boolean avoidBuggy,
-      Optional<io.ferrolb.domain.pool.ServiceAllocation> alloc,
+      Optional<ServiceAllocation> alloc,
       Map<String, String> labels) {
     checkUsable(r, addressesField, avoidField, ranges, avoidBuggy);
     Optional<Pool> pool = Optional.empty();
@@ -305,9 +317,7 @@ public final class ConfigParser {
                       text,
                       "IPv4-mapped IPv6 addresses (::ffff:0:0/96) are not usable"
                           + " (expected: write IPv4 addresses as IPv4)");
-                } else if (range
-                    .size()
-                    .equals(java.math.BigInteger.ONE.shiftLeft(range.family().bits()))) {
+                } else if (range.size().equals(BigInteger.ONE.shiftLeft(range.family().bits()))) {
                   r.error(
                       f,
                       text,
@@ -335,7 +345,7 @@ public final class ConfigParser {
     return range.overlaps(MAPPED);
   }
 
-  private Optional<io.ferrolb.domain.pool.ServiceAllocation> serviceAllocation(
+  private Optional<ServiceAllocation> serviceAllocation(
       Reader r, Map<String, Object> m, String path) {
     r.onlyKnown(m, path, "priority", "namespaces", "namespaceSelectors", "serviceSelectors");
     int before = problems.errorCount();
@@ -368,8 +378,7 @@ public final class ConfigParser {
     if (problems.errorCount() != before) {
       return Optional.empty();
     }
-    return Optional.of(
-        new io.ferrolb.domain.pool.ServiceAllocation((int) priority, namespaces, nsSel, svcSel));
+    return Optional.of(new ServiceAllocation((int) priority, namespaces, nsSel, svcSel));
   }
 
   // ------------------------------------------------------------------ advertisements
@@ -588,7 +597,7 @@ public final class ConfigParser {
               + " dynamicASN, interface, connectTime, ...)");
       Map<String, Object> onlyV2 = new LinkedHashMap<>();
       Map<String, Object> rest = new LinkedHashMap<>();
-      spec.forEach((k, v) -> (PEER_V2_KEYS.contains(k) ? onlyV2 : rest).put(k, v));
+      new TreeMap<>(spec).forEach((k, v) -> (PEER_V2_KEYS.contains(k) ? onlyV2 : rest).put(k, v));
       onlyV2.keySet().removeAll(PEER_V1_KEYS);
       onlyV2
           .keySet()
@@ -831,8 +840,8 @@ public final class ConfigParser {
     String holdKey = keys.k("holdTime");
     String kaKey = keys.k("keepaliveTime");
     int before = problems.errorCount();
-    Optional<java.time.Duration> hold = r.duration(m, holdKey, path);
-    Optional<java.time.Duration> ka = r.duration(m, kaKey, path);
+    Optional<Duration> hold = r.duration(m, holdKey, path);
+    Optional<Duration> ka = r.duration(m, kaKey, path);
     if (problems.errorCount() != before) {
       return;
     }
@@ -865,14 +874,14 @@ public final class ConfigParser {
       r.error(holdField, holdText, "hold time too long (expected: <= 65535s, RFC 4271 §4.2)");
       ok = false;
     }
-    if (ok && ka.get().compareTo(java.time.Duration.ofSeconds(rounded)) > 0) {
+    if (ok && ka.get().compareTo(Duration.ofSeconds(rounded)) > 0) {
       r.error(
           Reader.at(path, kaKey),
           Reader.render(m.get(kaKey)),
           "keepalive time "
               + GoDuration.format(ka.get())
               + " is longer than hold time "
-              + GoDuration.format(java.time.Duration.ofSeconds(rounded))
+              + GoDuration.format(Duration.ofSeconds(rounded))
               + " (expected: keepaliveTime <= holdTime)");
       ok = false;
     }

@@ -76,7 +76,7 @@ public final class GoDuration {
         "invalid duration: " + why + " (expected: Go duration like 90s, 1m30s, 500ms)");
   }
 
-  /** Go's {@code Duration.String()} for whole-millisecond durations: {@code 1m30s}, {@code 0s}. */
+  /** Go's {@code Duration.String()}: {@code 1m30s}, {@code 1.5s}, {@code 500ms}, {@code 0s}. */
   public static String format(Duration d) {
     if (d.isZero()) {
       return "0s";
@@ -85,6 +85,17 @@ public final class GoDuration {
     if (d.isNegative()) {
       sb.append('-');
       d = d.negated();
+    }
+    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+      long ns = d.toNanos();
+      if (ns < 1_000) {
+        return sb.append(ns).append("ns").toString();
+      }
+      int scale = ns < 1_000_000 ? 3 : 6;
+      String unit = ns < 1_000_000 ? "\u00b5s" : "ms";
+      return sb.append(BigDecimal.valueOf(ns, scale).stripTrailingZeros().toPlainString())
+          .append(unit)
+          .toString();
     }
     long h = d.toHours();
     long m = d.toMinutesPart();

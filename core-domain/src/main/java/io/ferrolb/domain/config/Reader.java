@@ -94,7 +94,7 @@ final class Reader {
 
   /** Reports every key of {@code m} not in {@code known} as an unknown field. */
   void onlyKnown(Map<String, Object> m, String path, Set<String> known, String hint) {
-    for (String k : m.keySet()) {
+    for (String k : new TreeSet<>(m.keySet())) { // sorted: spec maps may be unordered
       if (!known.contains(k)) {
         error(
             at(path, k),
@@ -155,7 +155,8 @@ final class Reader {
       return Optional.of(l);
     }
     if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
-      return lng(Map.of(key, (long) (double) d), key, path, min, max);
+      // 1e3 or 64512.0: an integral number written as a float, accepted like JSON integers
+      return lng(Map.of(key, (Object) (long) (double) d), key, path, min, max);
     }
     wrongType(p, v, "integer " + min + ".." + max);
     return Optional.empty();
@@ -173,7 +174,10 @@ final class Reader {
     return Optional.empty();
   }
 
-  /** A Go duration; {@code allowNumber}: never (metav1.Duration and yaml.v2 strings alike). */
+  /**
+   * A Go duration string. A bare number is rejected, as Go's {@code time.ParseDuration} (behind
+   * both metav1.Duration and the legacy ConfigMap) rejects it.
+   */
   Optional<Duration> duration(Map<String, Object> m, String key, String path) {
     String p = at(path, key);
     Object v = m.get(key);

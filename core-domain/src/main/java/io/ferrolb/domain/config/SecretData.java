@@ -2,6 +2,7 @@ package io.ferrolb.domain.config;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * A Kubernetes Secret as the parser sees it: its {@code type} and its data, already base64-decoded.
@@ -19,6 +20,6 @@ public record SecretData(String type, Map<String, String> data) {
 
   @Override
   public String toString() {
-    return "SecretData[type=" + type + ", keys=" + new java.util.TreeSet<>(data.keySet()) + "]";
+    return "SecretData[type=" + type + ", keys=" + new TreeSet<>(data.keySet()) + "]";
   }
 }

@@ -63,6 +63,21 @@ public final class NodeElection {
     return new Result(ordered, ordered.stream().findFirst());
   }
 
+  /**
+   * The owner of all of a Service's addresses: MetalLB elects on the first ingress address only
+   * ("using the first IP should work for both single and dual stack"), so a dual-stack Service's
+   * two addresses are always announced by the same node.
+   *
+   * @throws IllegalArgumentException when {@code ingress} is empty
+   */
+  public static Result electForService(
+      Collection<String> eligibleNodes, List<IpAddress> ingress, Map<String, Long> preference) {
+    if (ingress.isEmpty()) {
+      throw new IllegalArgumentException("ingress: empty (expected: at least one address)");
+    }
+    return elect(eligibleNodes, ingress.get(0), preference);
+  }
+
   /** {@code sha256(node + "#" + ip)}, the election key of one node for one address. */
   public static byte[] electionKey(String node, IpAddress ip) {
     return hash(node + "#" + ip);

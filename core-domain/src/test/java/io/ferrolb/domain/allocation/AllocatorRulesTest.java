@@ -1089,6 +1089,45 @@ class AllocatorRulesTest {
     }
   }
 
+  @Nested
+  class Signalling {
+
+    @Test
+    void reconcilingAnUnchangedServiceDoesNotAskForReprocessing() {
+      FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
+      c.apply(v4("s1").annotation("metallb.io/allow-shared-ip", "k"));
+      long g = c.allocator.generation();
+
+      c.reconcile(new ServiceKey("default", "s1"));
+
+      assertThat(c.allocator.generation()).isEqualTo(g);
+    }
+
+    @Test
+    void aTransientAssignmentWithinOneReconcileDoesNotAskForReprocessing() {
+      FakeController c =
+          new FakeController(pool("blue", "10.0.0.0/30"), pool("green", "10.0.1.0/30"));
+      long g = c.allocator.generation();
+
+      c.apply(
+          v4("s1").specLoadBalancerIp("10.0.0.1").annotation("metallb.io/address-pool", "green"));
+
+      assertThat(c.allocator.generation()).isEqualTo(g);
+    }
+
+    @Test
+    void aServiceThatBecomesAnotherClassLetsGoOfItsAddress() {
+      FakeController c = new FakeController(pool("tiny", "10.0.0.7/32"));
+      c.apply(v4("s1"));
+      c.apply(v4("s2"));
+
+      c.apply(c.specs.get(new ServiceKey("default", "s1")).toBuilder().loadBalancerClass("other"));
+
+      assertThat(c.allocator.assignment(new ServiceKey("default", "s1"))).isEmpty();
+      assertThat(c.ingressOf("default", "s2")).containsExactly(ip("10.0.0.7"));
+    }
+  }
+
   // ------------------------------------------------------------------ 30: deprecated annotations
 
   @Nested

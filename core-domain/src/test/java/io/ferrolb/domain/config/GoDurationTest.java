@@ -47,7 +47,18 @@ class GoDurationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"90s, 1m30s", "0s, 0s", "1h30m, 1h30m0s", "1500ms, 1.5s", "45s, 45s"})
+  @CsvSource({
+    "90s, 1m30s",
+    "0s, 0s",
+    "1h30m, 1h30m0s",
+    "1500ms, 1.5s",
+    "45s, 45s",
+    "500ms, 500ms",
+    "1500us, 1.5ms",
+    "1500ns, 1.5\u00b5s",
+    "7ns, 7ns",
+    "-2s, -2s"
+  })
   void formatsLikeGo(String text, String formatted) {
     assertThat(GoDuration.format(GoDuration.parse(text))).isEqualTo(formatted);
   }

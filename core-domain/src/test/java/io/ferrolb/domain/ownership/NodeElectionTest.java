@@ -105,6 +105,15 @@ class NodeElectionTest {
   }
 
   @Test
+  void aDualStackServiceIsOwnedByTheWinnerOfItsFirstAddress() {
+    NodeElection.Result r =
+        NodeElection.electForService(
+            NODES, List.of(IpAddress.parse("2001:db8::1"), IpAddress.parse("10.0.0.1")), Map.of());
+
+    assertThat(r.winner()).contains("node-d"); // 2001:db8::1's golden order, not 10.0.0.1's
+  }
+
+  @Test
   void noEligibleNodeMeansNoWinner() {
     assertThat(NodeElection.elect(List.of(), IpAddress.parse("10.0.0.1")))
         .isEqualTo(new NodeElection.Result(List.of(), Optional.empty()));

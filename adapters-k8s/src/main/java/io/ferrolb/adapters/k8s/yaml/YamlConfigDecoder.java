@@ -16,7 +16,6 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads MetalLB configuration from YAML files into {@link RawObject}s for {@code ConfigParser}.
@@ -27,16 +26,18 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *   <li>a {@code metallb.io} object ({@code IPAddressPool}, {@code BGPPeer}, ...);
  *   <li>a {@code kind: List} whose {@code items} are such objects;
  *   <li>a legacy MetalLB {@code ConfigMap}: its {@code data.config} string is parsed as YAML and
- *       becomes a {@link RawObject#LEGACY_CONFIG_KIND} object;
+ *       becomes a {@link RawObject#LEGACY_CONFIG_KIND} object (a ConfigMap without {@code
+ *       data.config} stays kind {@code ConfigMap}, which the parser reports and ignores);
  *   <li>just the ConfigMap's config data (a document without {@code kind} and {@code apiVersion},
  *       with {@code address-pools}, {@code peers}, ... at the top);
  *   <li>a {@code v1 Secret} (for {@code BGPPeer.spec.passwordSecret}): its {@code data} is
  *       base64-decoded and {@code stringData} merged in; spec = {@code {type, data}}.
  * </ul>
  *
- * Origins are {@code path:N}, N the 1-based document index. YAML 1.2 core schema: integers become
- * {@code Long}, floats {@code Double}; null values are dropped (Go treats them as absent); empty
- * documents are skipped. Other kinds pass through so the parser can name them.
+ * Origins are {@code path:N}, N the 1-based document index. YAML 1.2 core schema with the YAML 1.1
+ * booleans kubectl accepts ({@link KubectlYamlSchema}): integers become {@code Long}, floats {@code
+ * Double}; null values are dropped (Go treats them as absent); empty documents are skipped. Other
+ * kinds pass through so the parser can name them.
  */
 public final class YamlConfigDecoder {
 
@@ -117,12 +118,8 @@ public final class YamlConfigDecoder {
     if (kind.equals("ConfigMap") && apiVersion.equals("v1")) {
       Object data = m.get("data") instanceof Map<?, ?> dm ? dm.get("config") : null;
       if (!(data instanceof String config)) {
-        throw new YamlDecodeException(
-            origin
-                + ": ConfigMap \""
-                + objName
-                + "\" has no data.config string (expected: MetalLB's configuration under"
-                + " data.config)");
+        // not MetalLB's ConfigMap (e.g. metallb-excludel2 in a manifest): the parser names it
+        return new RawObject("v1", "ConfigMap", namespace, objName, labels, Map.of(), origin);
       }
       List<Object> inner = load(origin + " data.config", config, 0);
       Object spec = inner.isEmpty() ? null : inner.get(0);
@@ -188,7 +185,7 @@ public final class YamlConfigDecoder {
     LoadSettings settings =
         LoadSettings.builder()
             .setLabel(name)
-            .setSchema(new CoreSchema())
+            .setSchema(new KubectlYamlSchema())
             .setAllowDuplicateKeys(false)
             .setAllowRecursiveKeys(false)
             .setMaxAliasesForCollections(MAX_ALIASES)

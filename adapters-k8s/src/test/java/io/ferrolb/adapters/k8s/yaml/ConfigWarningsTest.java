@@ -74,6 +74,12 @@ class ConfigWarningsTest {
             "Deployment \"controller\": apiVersion \"apps/v1\": not MetalLB configuration,"
                 + " ignored (expected: metallb.io objects, a ConfigMap or a Secret)"),
         Arguments.of(
+            "a ConfigMap without a config key",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: metallb-excludel2}\n"
+                + "data: {excludel2.yaml: 'announcedInterfacesToExclude: [veth]'}\n",
+            "ConfigMap \"metallb-excludel2\": data: no \"config\" key: not MetalLB's"
+                + " configuration, ignored (expected: MetalLB's configuration under data.config)"),
+        Arguments.of(
             "disableMP",
             ConfigRulesTest.PEER
                 + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n  disableMP: true\n",

@@ -86,6 +86,21 @@ class YamlConfigDecoderTest {
   }
 
   @Test
+  void plainYaml11BooleansAreBooleansAsInKubectlButQuotedOnesStayStrings() throws Exception {
+    RawObject o =
+        YamlConfigDecoder.decode(
+                "b.yaml",
+                "a: yes\nb: No\nc: on\nd: OFF\ne: y\nf: \"yes\"\ng: 'no'\nh: true\ni: nope\n")
+            .get(0);
+
+    assertThat(o.spec())
+        .isEqualTo(
+            Map.of(
+                "a", true, "b", false, "c", true, "d", false, "e", true, "f", "yes", "g", "no", "h",
+                true, "i", "nope"));
+  }
+
+  @Test
   void invalidYamlNamesFileAndLine() {
     assertThatThrownBy(() -> YamlConfigDecoder.decode(DIR.resolve("invalid.yaml")))
         .isInstanceOf(YamlDecodeException.class)
@@ -123,14 +138,13 @@ class YamlConfigDecoderTest {
   }
 
   @Test
-  void configMapWithoutConfigKeyIsRejected() {
-    assertThatThrownBy(
-            () ->
-                YamlConfigDecoder.decode(
-                    "c.yaml",
-                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {other: a}\n"))
-        .isInstanceOf(YamlDecodeException.class)
-        .hasMessageContaining("c.yaml:1: ConfigMap \"x\" has no data.config string");
+  void configMapWithoutConfigKeyPassesThroughForTheParserToReport() throws Exception {
+    List<RawObject> objects =
+        YamlConfigDecoder.decode(
+            "c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {other: a}\n");
+
+    assertThat(objects)
+        .containsExactly(new RawObject("v1", "ConfigMap", "", "x", Map.of(), Map.of(), "c.yaml:1"));
   }
 
   @Test

@@ -1,0 +1,335 @@
+package io.ferrolb.adapters.k8s;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.allocation.TrafficPolicy;
+import io.ferrolb.domain.announce.Endpoint;
+import io.ferrolb.domain.announce.NodeState;
+import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.ObjectRef;
+import io.ferrolb.ports.out.SpeakerView;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker's informers: LoadBalancer Services, EndpointSlices, Nodes, the speaker pods of
+ * ferrolb's namespace (the split-brain quorum base), the {@code memberlist} Secret and the
+ * configuration. Every handler only signals "something changed"; readers take from the caches.
+ */
+public final class Fabric8SpeakerView implements SpeakerView {
+  private static final Logger LOG = LoggerFactory.getLogger(Fabric8SpeakerView.class);
+
+  /** The label EndpointSlices carry to name their Service (Kubernetes discovery/v1). */
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** The label of speaker pods (the DaemonSet in deploy/base). */
+  public static final String SPEAKER_POD_LABEL = "app.kubernetes.io/component";
+
+  private static final Comparator<HasMetadata> CREATION_THEN_NAME =
+      Comparator.<HasMetadata, String>comparing(
+              o -> Conversions.orEmpty(o.getMetadata().getCreationTimestamp()))
+          .thenComparing(o -> o.getMetadata().getName());
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String lbClass;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs =
+      new EnumMap<>(MetallbKind.class);
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<EndpointSlice> slices;
+  private SharedIndexInformer<Node> nodes;
+  private SharedIndexInformer<Pod> speakers;
+  private SharedIndexInformer<Secret> memberlist;
+  private SharedIndexInformer<ConfigMap> legacy;
+
+  /**
+   * @param lbClass the load-balancer class this speaker serves; "" for services without a class
+   */
+  public Fabric8SpeakerView(KubernetesClient client, String namespace, String lbClass) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
+  }
+
+  @Override
+  public synchronized void start(Runnable onChange) {
+    services = client.services().inAnyNamespace().runnableInformer(0);
+    slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+    nodes = client.nodes().runnableInformer(0);
+    speakers =
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(SPEAKER_POD_LABEL, "speaker")
+            .runnableInformer(0);
+    memberlist = client.secrets().inNamespace(namespace).withName("memberlist").runnableInformer(0);
+    legacy =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(Conversions.LEGACY_CONFIGMAP)
+            .runnableInformer(0);
+    informers.addAll(List.of(services, slices, nodes, speakers, memberlist, legacy));
+    for (MetallbKind kind : MetallbKind.values()) {
+      if (kind.isConfig()) {
+        SharedIndexInformer<GenericKubernetesResource> inf =
+            client
+                .genericKubernetesResources(kind.context())
+                .inNamespace(namespace)
+                .runnableInformer(0);
+        crs.put(kind, inf);
+        informers.add(inf);
+      }
+    }
+    for (SharedIndexInformer<?> inf : informers) {
+      addHandler(inf, onChange);
+      inf.exceptionHandler(
+          (started, t) -> {
+            LOG.warn(
+                "event=watchFailed type={} retrying: {}",
+                inf.getApiTypeClass().getSimpleName(),
+                t.toString());
+            return true;
+          });
+      inf.start();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void addHandler(SharedIndexInformer<?> informer, Runnable onChange) {
+    ((SharedIndexInformer<HasMetadata>) informer)
+        .addEventHandler(
+            new ResourceEventHandler<HasMetadata>() {
+              @Override
+              public void onAdd(HasMetadata obj) {
+                onChange.run();
+              }
+
+              @Override
+              public void onUpdate(HasMetadata old, HasMetadata now) {
+                if (!Objects.equals(
+                    old.getMetadata().getResourceVersion(),
+                    now.getMetadata().getResourceVersion())) {
+                  onChange.run();
+                }
+              }
+
+              @Override
+              public void onDelete(HasMetadata obj, boolean unknownFinalState) {
+                onChange.run();
+              }
+            });
+  }
+
+  @Override
+  public synchronized boolean synced() {
+    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  @Override
+  public Collection<ServiceState> services() {
+    Map<String, List<EndpointSlice>> byService = new HashMap<>();
+    for (EndpointSlice s : slices.getStore().list()) {
+      String svc = Conversions.orEmpty(s.getMetadata().getLabels()).get(SERVICE_NAME_LABEL);
+      if (svc != null) {
+        byService
+            .computeIfAbsent(s.getMetadata().getNamespace() + "/" + svc, k -> new ArrayList<>())
+            .add(s);
+      }
+    }
+    List<ServiceState> out = new ArrayList<>();
+    for (Service s : services.getStore().list()) {
+      if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType())) {
+        continue;
+      }
+      String cls = Conversions.orEmpty(s.getSpec().getLoadBalancerClass());
+      if (!cls.equals(lbClass)) {
+        continue; // MetalLB: no --lb-class serves only services without a class
+      }
+      String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+      out.add(state(s, byService.getOrDefault(key, List.of())));
+    }
+    return out;
+  }
+
+  static ServiceState state(Service s, List<EndpointSlice> slices) {
+    List<IpAddress> ingress = new ArrayList<>();
+    if (s.getStatus() != null
+        && s.getStatus().getLoadBalancer() != null
+        && s.getStatus().getLoadBalancer().getIngress() != null) {
+      for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
+        if (i.getIp() != null) {
+          IpAddress.tryParse(i.getIp()).ifPresent(ingress::add);
+        }
+      }
+    }
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (EndpointSlice slice : slices) {
+      if (slice.getEndpoints() == null) {
+        continue;
+      }
+      for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e : slice.getEndpoints()) {
+        EndpointConditions c = e.getConditions();
+        endpoints.add(
+            new Endpoint(
+                Optional.ofNullable(e.getNodeName()),
+                Optional.ofNullable(c == null ? null : c.getReady()),
+                Optional.ofNullable(c == null ? null : c.getServing())));
+      }
+    }
+    TrafficPolicy etp =
+        "Local".equals(s.getSpec().getExternalTrafficPolicy())
+            ? TrafficPolicy.LOCAL
+            : TrafficPolicy.CLUSTER;
+    return new ServiceState(
+        new ServiceKey(s.getMetadata().getNamespace(), s.getMetadata().getName()),
+        ingress,
+        Conversions.orEmpty(s.getMetadata().getLabels()),
+        Conversions.orEmpty(s.getMetadata().getAnnotations()),
+        etp,
+        endpoints);
+  }
+
+  @Override
+  public Optional<ObjectRef> serviceRef(ServiceKey key) {
+    Service s = services.getStore().getByKey(key.toString());
+    if (s == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ObjectRef(
+            "v1",
+            "Service",
+            key.namespace(),
+            key.name(),
+            Conversions.orEmpty(s.getMetadata().getUid())));
+  }
+
+  @Override
+  public Collection<NodeState> nodes() {
+    List<NodeState> out = new ArrayList<>();
+    for (Node n : nodes.getStore().list()) {
+      boolean unavailable = condition(n, "NetworkUnavailable").equals("True");
+      out.add(
+          new NodeState(
+              n.getMetadata().getName(),
+              Conversions.orEmpty(n.getMetadata().getLabels()),
+              unavailable));
+    }
+    return out;
+  }
+
+  private static String condition(Node n, String type) {
+    if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+      return "";
+    }
+    for (NodeCondition c : n.getStatus().getConditions()) {
+      if (type.equals(c.getType())) {
+        return Conversions.orEmpty(c.getStatus());
+      }
+    }
+    return "";
+  }
+
+  @Override
+  public Optional<String> nodeAddress(String node) {
+    Node n = nodes.getStore().getByKey(node);
+    if (n == null || n.getStatus() == null || n.getStatus().getAddresses() == null) {
+      return Optional.empty();
+    }
+    for (NodeAddress a : n.getStatus().getAddresses()) {
+      if ("InternalIP".equals(a.getType()) && IpAddress.tryParse(a.getAddress()).isPresent()) {
+        return Optional.of(a.getAddress());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Nodes running a speaker pod that is not being deleted and not failed. Pods are the truth here,
+   * not Nodes: the DaemonSet may be restricted to some nodes.
+   */
+  @Override
+  public Set<String> expectedSpeakers() {
+    Set<String> out = new TreeSet<>();
+    for (Pod p : speakers.getStore().list()) {
+      if (p.getMetadata().getDeletionTimestamp() != null
+          || p.getSpec() == null
+          || p.getSpec().getNodeName() == null) {
+        continue;
+      }
+      String phase = p.getStatus() == null ? "" : Conversions.orEmpty(p.getStatus().getPhase());
+      if (phase.equals("Failed") || phase.equals("Succeeded")) {
+        continue;
+      }
+      out.add(p.getSpec().getNodeName());
+    }
+    return out;
+  }
+
+  @Override
+  public List<RawObject> configObjects() {
+    List<RawObject> out = new ArrayList<>();
+    for (Map.Entry<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> e :
+        crs.entrySet()) {
+      List<GenericKubernetesResource> items = new ArrayList<>(e.getValue().getStore().list());
+      items.sort(CREATION_THEN_NAME);
+      for (GenericKubernetesResource r : items) {
+        out.add(Conversions.raw(e.getKey(), r));
+      }
+    }
+    for (ConfigMap cm : legacy.getStore().list()) {
+      out.add(Conversions.legacy(cm));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<byte[]> memberlistKey() {
+    for (Secret s : memberlist.getStore().list()) {
+      if (s.getData() != null && s.getData().get("secretkey") != null) {
+        return Optional.of(Base64.getMimeDecoder().decode(s.getData().get("secretkey")));
+      }
+      if (s.getStringData() != null && s.getStringData().get("secretkey") != null) {
+        return Optional.of(
+            s.getStringData().get("secretkey").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public synchronized void close() {
+    informers.forEach(SharedIndexInformer::stop);
+    informers.clear();
+  }
+}

@@ -1,0 +1,30 @@
+package io.ferrolb.adapters.l2.membership;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Finds a port free for both UDP and TCP on 127.0.0.1 (the membership binds both). */
+final class FreePorts {
+  private FreePorts() {}
+
+  static int udpAndTcp() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+        int port = udp.getLocalPort();
+        try (ServerSocket tcp = new ServerSocket()) {
+          tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+          return port;
+        } catch (IOException taken) {
+          // try another
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    throw new IllegalStateException("no port free for both UDP and TCP after 50 attempts");
+  }
+}

@@ -1,0 +1,123 @@
+package io.ferrolb.app.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.ferrolb.app.observability.HealthServer;
+import io.ferrolb.app.speaker.Speaker;
+import io.ferrolb.domain.ownership.SplitBrainPolicy;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferrolb speaker}: announce the service addresses of this node (L2 and/or BGP). */
+@Command(
+    name = "speaker",
+    mixinStandardHelpOptions = true,
+    description = "Announce service addresses from this node: ARP/NDP (layer2) and/or BGP.")
+public final class SpeakerCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--node-name",
+      defaultValue = "${env:FERROLB_NODE_NAME}",
+      required = true,
+      description = "This node's Kubernetes name (default: $FERROLB_NODE_NAME).")
+  String node;
+
+  @Option(
+      names = "--namespace",
+      defaultValue = "${env:FERROLB_NAMESPACE:-ferrolb-system}",
+      description =
+          "Namespace of the configuration and the memberlist Secret (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(
+      names = "--lb-class",
+      defaultValue = "",
+      description = "Announce only Services of this loadBalancerClass; empty: those without one.")
+  String lbClass;
+
+  @Option(
+      names = "--announcers",
+      split = ",",
+      defaultValue = "layer2,bgp",
+      description = "Protocols to run (default: ${DEFAULT-VALUE}).")
+  List<String> announcers;
+
+  @Option(
+      names = "--l2-announcer",
+      defaultValue = "layer2",
+      description = "Provider that answers for Layer 2 claims: layer2, or a plugin's name.")
+  String l2Announcer;
+
+  @Option(
+      names = "--announcer-setting",
+      description = "A setting for announcer plugins, key=value (repeatable).")
+  Map<String, String> announcerSettings = new LinkedHashMap<>();
+
+  @Option(
+      names = "--host-ip",
+      defaultValue = "${env:FERROLB_HOST_IP}",
+      description =
+          "This node's address for gossip and the BGP router ID (default: the Node's InternalIP).")
+  String hostIp;
+
+  @Option(
+      names = "--ml-bindport",
+      defaultValue = "7946",
+      description = "Gossip port, TCP and UDP (MetalLB's memberlist port; 0 disables gossip).")
+  int gossipPort;
+
+  @Option(
+      names = "--ignore-exclude-lb",
+      description =
+          "Announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers.")
+  boolean ignoreExcludeLb;
+
+  @Option(
+      names = "--split-brain",
+      defaultValue = "QUORUM",
+      description =
+          "QUORUM (announce only from the majority side of a partition) or ANNOUNCE_ALWAYS (MetalLB's behaviour).")
+  SplitBrainPolicy.Mode splitBrain;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "7472",
+      description =
+          "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; 0 = any free port).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    CountDownLatch stop = new CountDownLatch(1);
+    Speaker.Options options =
+        new Speaker.Options(
+            node,
+            namespace,
+            lbClass,
+            new LinkedHashSet<>(announcers),
+            l2Announcer,
+            Optional.ofNullable(hostIp).filter(s -> !s.isBlank()),
+            gossipPort,
+            ignoreExcludeLb,
+            splitBrain,
+            announcerSettings,
+            Duration.ofSeconds(30));
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        Speaker speaker = Speaker.start(client, options, registry);
+        HealthServer health = HealthServer.start(metricsPort, registry, speaker::notReady)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ferrolb-shutdown"));
+      stop.await();
+    }
+    return 0;
+  }
+}

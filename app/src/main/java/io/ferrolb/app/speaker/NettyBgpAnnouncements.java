@@ -1,0 +1,208 @@
+package io.ferrolb.app.speaker;
+
+import io.ferrolb.adapters.bgp.codec.Community;
+import io.ferrolb.adapters.bgp.codec.LargeCommunity;
+import io.ferrolb.adapters.bgp.fsm.SessionState;
+import io.ferrolb.adapters.bgp.netty.Advertisement;
+import io.ferrolb.adapters.bgp.netty.BfdSettings;
+import io.ferrolb.adapters.bgp.netty.BgpSession;
+import io.ferrolb.adapters.bgp.netty.BgpSessionConfig;
+import io.ferrolb.adapters.bgp.netty.BgpSpeaker;
+import io.ferrolb.domain.announce.BgpPlan;
+import io.ferrolb.domain.announce.BgpRoute;
+import io.ferrolb.domain.announce.NodeState;
+import io.ferrolb.domain.config.BfdProfile;
+import io.ferrolb.domain.config.BgpCommunity;
+import io.ferrolb.domain.config.BgpPeer;
+import io.ferrolb.domain.pool.IpAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The BGP side of the speaker on the native netty speaker: one session per planned peer, kept
+ * across plans while its session configuration is unchanged (a config reload that does not touch a
+ * peer never flaps its session), reopened when it changes, closed when the peer leaves the plan.
+ */
+public final class NettyBgpAnnouncements implements BgpAnnouncements {
+  private static final Logger LOG = LoggerFactory.getLogger(NettyBgpAnnouncements.class);
+
+  /** FRR's default graceful-restart time (MetalLB design/gracefulrestart-bgp.md). */
+  static final Duration GRACEFUL_RESTART_TIME = Duration.ofSeconds(120);
+
+  /** TTL for eBGP multihop sessions (FRR's default for "ebgp-multihop" without a value). */
+  static final int MULTIHOP_TTL = 255;
+
+  private final BgpSpeaker speaker;
+  private final Optional<IpAddress> nodeIp;
+  private final Function<String, Optional<String>> secretPassword;
+  private final Map<String, Open> sessions = new TreeMap<>();
+
+  private record Open(BgpSessionConfig config, BgpSession session) {}
+
+  /**
+   * @param nodeIp this node's address, for the router ID when a peer names none
+   * @param secretPassword resolves a BGPPeer's passwordSecret name to the password
+   */
+  public NettyBgpAnnouncements(
+      BgpSpeaker speaker,
+      Optional<IpAddress> nodeIp,
+      Function<String, Optional<String>> secretPassword) {
+    this.speaker = speaker;
+    this.nodeIp = nodeIp;
+    this.secretPassword = secretPassword;
+  }
+
+  @Override
+  public synchronized void apply(NodeState self, BgpPlan plan) {
+    Set<String> planned = new HashSet<>();
+    for (BgpPeer peer : plan.peers()) {
+      Optional<BgpSessionConfig> cfg = sessionConfig(self, peer, plan);
+      if (cfg.isEmpty()) {
+        continue;
+      }
+      planned.add(peer.name());
+      Open open = sessions.get(peer.name());
+      if (open != null && !open.config().equals(cfg.get())) {
+        LOG.info("event=peerReconfigured peer={} session reopened", peer.name());
+        open.session().close();
+        open = null;
+      }
+      if (open == null) {
+        LOG.info("event=peerAdded peer={} {}", peer.name(), cfg.get());
+        open = new Open(cfg.get(), speaker.open(cfg.get()));
+        sessions.put(peer.name(), open);
+      }
+      open.session().setAdvertisements(advertisements(plan.routesFor(peer.name())));
+    }
+    for (Iterator<Map.Entry<String, Open>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Open> e = it.next();
+      if (!planned.contains(e.getKey())) {
+        LOG.info("event=peerRemoved peer={}", e.getKey());
+        e.getValue().session().close();
+        it.remove();
+      }
+    }
+  }
+
+  private Optional<BgpSessionConfig> sessionConfig(NodeState self, BgpPeer peer, BgpPlan plan) {
+    if (peer.peerAddress().isEmpty() || peer.peerAsn().isEmpty()) {
+      LOG.warn(
+          "event=peerUnsupported peer={}: unnumbered (interface) and dynamic-ASN peers need a"
+              + " listening speaker; skipped",
+          peer.name());
+      return Optional.empty();
+    }
+    IpAddress routerId = peer.routerId().orElseGet(() -> routerId(self, peer));
+    BgpSessionConfig cfg =
+        BgpSessionConfig.of(
+                peer.myAsn(), peer.peerAsn().getAsLong(), peer.peerAddress().get(), routerId)
+            .withPeerPort(peer.peerPort())
+            .withHoldTime(peer.effectiveHoldTime());
+    if (peer.keepaliveTime().isPresent()) {
+      cfg = cfg.withKeepalive(peer.keepaliveTime().get());
+    }
+    if (peer.sourceAddress().isPresent()) {
+      cfg = cfg.withSourceAddress(peer.sourceAddress().get());
+    }
+    Optional<String> password =
+        peer.password().or(() -> peer.passwordSecret().flatMap(secretPassword));
+    if (password.isPresent()) {
+      cfg = cfg.withPassword(password.get());
+    }
+    if (peer.ebgpMultiHop()) {
+      cfg = cfg.withEbgpMultihop(MULTIHOP_TTL);
+    }
+    if (peer.enableGracefulRestart()) {
+      cfg = cfg.withGracefulRestart(GRACEFUL_RESTART_TIME);
+    }
+    if (peer.bfdProfile().isPresent()) {
+      Optional<BfdProfile> profile =
+          plan.bfdProfiles().stream()
+              .filter(p -> p.name().equals(peer.bfdProfile().get()))
+              .findFirst();
+      if (profile.isPresent()) {
+        BfdProfile p = profile.get();
+        cfg =
+            cfg.withBfd(
+                new BfdSettings(
+                    Duration.ofMillis(p.transmitInterval()),
+                    Duration.ofMillis(p.receiveInterval()),
+                    p.detectMultiplier(),
+                    peer.ebgpMultiHop()));
+      }
+    }
+    return Optional.of(cfg);
+  }
+
+  /**
+   * MetalLB's choice without a configured router ID: an IPv4 source address, else the node's IPv4
+   * address, else a CRC32 of the node name (speaker/bgp_controller.go getRouterID).
+   */
+  private IpAddress routerId(NodeState self, BgpPeer peer) {
+    Optional<IpAddress> v4 =
+        peer.sourceAddress().filter(IpAddress::isV4).or(() -> nodeIp.filter(IpAddress::isV4));
+    if (v4.isPresent()) {
+      return v4.get();
+    }
+    CRC32 crc = new CRC32();
+    crc.update(self.name().getBytes(StandardCharsets.UTF_8));
+    return IpAddress.v4(crc.getValue());
+  }
+
+  static Set<Advertisement> advertisements(Set<BgpRoute> routes) {
+    Set<Advertisement> out = new HashSet<>();
+    for (BgpRoute r : routes) {
+      Set<Community> std = new HashSet<>();
+      Set<LargeCommunity> large = new HashSet<>();
+      for (BgpCommunity c : r.communities()) {
+        if (c instanceof BgpCommunity.Standard s) {
+          std.add(Community.of(s.high(), s.low()));
+        } else if (c instanceof BgpCommunity.Large l) {
+          large.add(new LargeCommunity(l.global(), l.local1(), l.local2()));
+        }
+      }
+      Advertisement a =
+          Advertisement.of(r.prefix()).withCommunities(std).withLargeCommunities(large);
+      if (r.localPref().isPresent()) {
+        a = a.withLocalPref(r.localPref().getAsLong());
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Map<String, Boolean> sessionsUp() {
+    Map<String, Boolean> up = new TreeMap<>();
+    sessions.forEach(
+        (name, open) -> up.put(name, open.session().status().state() == SessionState.ESTABLISHED));
+    return up;
+  }
+
+  /** Per peer: the session's status, for metrics. */
+  public synchronized Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> statuses() {
+    Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> out = new HashMap<>();
+    sessions.forEach((name, open) -> out.put(name, open.session().status()));
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Open o : List.copyOf(sessions.values())) {
+      o.session().close();
+    }
+    sessions.clear();
+  }
+}

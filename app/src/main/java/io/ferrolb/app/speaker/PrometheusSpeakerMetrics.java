@@ -1,0 +1,132 @@
+package io.ferrolb.app.speaker;
+
+import io.ferrolb.adapters.l2.AddressCounters;
+import io.ferrolb.adapters.l2.Layer2Announcer;
+import io.ferrolb.domain.pool.IpAddress;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+/** The speaker's metrics under MetalLB's names (reference §6), plus ferrolb's own. */
+public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
+  private final Gauge configLoaded;
+  private final Gauge configStale;
+  private final Gauge announced;
+  private final Gauge unannounced;
+  private final Gauge sessionUp;
+  private final Map<String, Set<Announced>> series = new HashMap<>();
+  private Set<String> peers = Set.of();
+
+  public PrometheusSpeakerMetrics(PrometheusRegistry registry, Optional<Layer2Announcer> layer2) {
+    configLoaded =
+        Gauge.builder()
+            .name("metallb_k8s_client_config_loaded_bool")
+            .help("1 when a valid configuration was loaded")
+            .register(registry);
+    configStale =
+        Gauge.builder()
+            .name("metallb_k8s_client_config_stale_bool")
+            .help("1 when the running configuration is stale: the latest one was invalid")
+            .register(registry);
+    announced =
+        Gauge.builder()
+            .name("metallb_speaker_announced")
+            .help("1 for each service address this node announces, by protocol")
+            .labelNames("service", "protocol", "node", "ip")
+            .register(registry);
+    unannounced =
+        Gauge.builder()
+            .name("ferrolb_speaker_unannounced_services")
+            .help("Services holding an address that no eligible node announces")
+            .register(registry);
+    sessionUp =
+        Gauge.builder()
+            .name("metallb_bgp_session_up")
+            .help("1 when the BGP session with the peer is established")
+            .labelNames("peer")
+            .register(registry);
+    layer2.ifPresent(l2 -> registerLayer2(registry, l2));
+  }
+
+  private static void registerLayer2(PrometheusRegistry registry, Layer2Announcer l2) {
+    counter(
+        registry,
+        l2,
+        "metallb_layer2_requests_received",
+        "ARP/NDP requests received for the address",
+        AddressCounters::requestsReceived);
+    counter(
+        registry,
+        l2,
+        "metallb_layer2_responses_sent",
+        "ARP/NDP responses sent for the address",
+        AddressCounters::responsesSent);
+    counter(
+        registry,
+        l2,
+        "metallb_layer2_gratuitous_sent",
+        "Gratuitous ARP / unsolicited NA sent for the address",
+        AddressCounters::gratuitousSent);
+  }
+
+  private static void counter(
+      PrometheusRegistry registry,
+      Layer2Announcer l2,
+      String name,
+      String help,
+      ToLongFunction<AddressCounters> value) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("ip")
+        .callback(
+            cb -> {
+              for (Map.Entry<IpAddress, AddressCounters> e : l2.counters().entrySet()) {
+                cb.call(value.applyAsLong(e.getValue()), e.getKey().toString());
+              }
+            })
+        .register(registry);
+  }
+
+  @Override
+  public void config(boolean loaded, boolean stale) {
+    configLoaded.set(loaded ? 1 : 0);
+    configStale.set(stale ? 1 : 0);
+  }
+
+  @Override
+  public synchronized void announced(String protocol, String node, Set<Announced> now) {
+    Set<Announced> before = series.getOrDefault(protocol, Set.of());
+    for (Announced a : before) {
+      if (!now.contains(a)) {
+        announced.remove(a.service(), protocol, node, a.ip());
+      }
+    }
+    for (Announced a : now) {
+      announced.labelValues(a.service(), protocol, node, a.ip()).set(1);
+    }
+    series.put(protocol, new HashSet<>(now));
+  }
+
+  @Override
+  public void unannouncedServices(long count) {
+    unannounced.set(count);
+  }
+
+  @Override
+  public synchronized void sessions(Map<String, Boolean> up) {
+    for (String p : peers) {
+      if (!up.containsKey(p)) {
+        sessionUp.remove(p);
+      }
+    }
+    up.forEach((p, u) -> sessionUp.labelValues(p).set(u ? 1 : 0));
+    peers = Set.copyOf(up.keySet());
+  }
+}

@@ -1,0 +1,243 @@
+package io.ferrolb.app.speaker;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ferrolb.adapters.bgp.netty.BgpSpeaker;
+import io.ferrolb.adapters.k8s.Fabric8AnnouncementStatusWriter;
+import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
+import io.ferrolb.adapters.k8s.Fabric8ClusterView;
+import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
+import io.ferrolb.adapters.l2.Layer2Announcer;
+import io.ferrolb.adapters.l2.membership.JGroupsMembership;
+import io.ferrolb.adapters.l2.membership.MemberlistKey;
+import io.ferrolb.adapters.l2.membership.MembershipSettings;
+import io.ferrolb.app.plugin.AnnouncerRegistry;
+import io.ferrolb.app.plugin.ProviderLoader;
+import io.ferrolb.domain.ownership.SplitBrainPolicy;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.Announcer;
+import io.ferrolb.ports.out.ApplyReport;
+import io.ferrolb.ports.out.Membership;
+import io.ferrolb.ports.spi.AnnouncerContext;
+import io.ferrolb.ports.spi.Settings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running speaker: the Kubernetes view, gossip membership, the announcers and the loop. */
+public final class Speaker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Speaker.class);
+
+  /**
+   * How to run.
+   *
+   * @param announcers the protocols to run: "layer2" (or a plugin name) and/or "bgp"
+   * @param l2Announcer the provider answering for L2 claims: "layer2" or a plugin's name
+   * @param hostIp this node's address (gossip bind, router ID); empty = the Node's InternalIP
+   * @param gossipPort UDP/TCP port of the membership protocol (0 disables gossip)
+   * @param announcerSettings settings handed to announcer plugins
+   * @param syncTimeout how long to wait for the caches before starting without them
+   */
+  public record Options(
+      String node,
+      String namespace,
+      String lbClass,
+      Set<String> announcers,
+      String l2Announcer,
+      Optional<String> hostIp,
+      int gossipPort,
+      boolean ignoreExcludeLabel,
+      SplitBrainPolicy.Mode splitBrain,
+      Map<String, String> announcerSettings,
+      Duration syncTimeout) {
+    public Options {
+      Objects.requireNonNull(node, "node");
+      announcers = Set.copyOf(announcers);
+      announcerSettings = Map.copyOf(announcerSettings);
+    }
+  }
+
+  private final Fabric8SpeakerView view;
+  private final SpeakerLoop loop;
+  private final Optional<Membership> membership;
+  private final ScheduledExecutorService scheduler;
+  private final Fabric8ClusterEvents events;
+
+  private Speaker(
+      Fabric8SpeakerView view,
+      SpeakerLoop loop,
+      Optional<Membership> membership,
+      ScheduledExecutorService scheduler,
+      Fabric8ClusterEvents events) {
+    this.view = view;
+    this.loop = loop;
+    this.membership = membership;
+    this.scheduler = scheduler;
+    this.events = events;
+  }
+
+  public static Speaker start(KubernetesClient client, Options o, PrometheusRegistry registry)
+      throws InterruptedException {
+    Fabric8SpeakerView view = new Fabric8SpeakerView(client, o.namespace(), o.lbClass());
+    AtomicReference<SpeakerLoop> loopRef = new AtomicReference<>();
+    view.start(
+        () -> {
+          SpeakerLoop l = loopRef.get();
+          if (l != null) {
+            l.trigger();
+          }
+        });
+    Instant deadline = Instant.now().plus(o.syncTimeout());
+    while (!view.synced() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20); // start-up only: waiting for the first list of every informer
+    }
+    if (!view.synced()) {
+      LOG.warn("event=syncSlow caches not synced after {}; starting anyway", o.syncTimeout());
+    }
+
+    Optional<IpAddress> hostIp =
+        o.hostIp().or(() -> view.nodeAddress(o.node())).flatMap(IpAddress::tryParse);
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "speaker-timers");
+              t.setDaemon(true);
+              return t;
+            });
+
+    Announcer l2 = desired -> ApplyReport.unchanged();
+    boolean layer2 = o.announcers().contains("layer2") || o.announcers().contains(o.l2Announcer());
+    if (layer2) {
+      AnnouncerRegistry registryOfProviders =
+          AnnouncerRegistry.of(ProviderLoader.serviceLoader(Speaker.class.getClassLoader()).load());
+      l2 =
+          registryOfProviders
+              .require(o.l2Announcer(), "the speaker's --l2-announcer")
+              .create(context(o, scheduler));
+    }
+
+    Optional<Membership> membership = Optional.empty();
+    if (layer2 && o.gossipPort() > 0) {
+      Optional<byte[]> key = view.memberlistKey();
+      if (key.isEmpty() || hostIp.isEmpty()) {
+        LOG.warn(
+            "event=membershipDisabled {}; every Node counts as alive, so a dead node is only"
+                + " noticed through Kubernetes. Create it with: kubectl create secret generic -n {}"
+                + " memberlist --from-literal=secretkey=\"$(openssl rand -base64 128)\"",
+            key.isEmpty()
+                ? "the memberlist Secret (key secretkey) is missing"
+                : "this node's address is unknown (set --host-ip)",
+            o.namespace());
+      } else {
+        JGroupsMembership m =
+            new JGroupsMembership(
+                MembershipSettings.defaults(
+                        o.node(), inet(hostIp.get()), MemberlistKey.fromSecret(key.get()))
+                    .withPort(o.gossipPort()));
+        m.start();
+        membership = Optional.of(m);
+      }
+    }
+
+    BgpAnnouncements bgp =
+        o.announcers().contains("bgp")
+            ? new NettyBgpAnnouncements(new BgpSpeaker(), hostIp, secret -> Optional.empty())
+            : BgpAnnouncements.disabled();
+    Fabric8ClusterEvents events = new Fabric8ClusterEvents(client, "ferrolb-speaker");
+    SpeakerMetrics metrics =
+        new PrometheusSpeakerMetrics(
+            registry, l2 instanceof Layer2Announcer la ? Optional.of(la) : Optional.empty());
+    SpeakerLoop loop =
+        new SpeakerLoop(
+            new SpeakerSettings(
+                o.node(),
+                o.namespace(),
+                o.ignoreExcludeLabel(),
+                o.splitBrain(),
+                Duration.ofSeconds(2)),
+            view,
+            membership,
+            o.gossipPort(),
+            l2,
+            bgp,
+            new Fabric8AnnouncementStatusWriter(client, o.namespace()),
+            events,
+            new Fabric8ConfigStatusWriter(client, new Fabric8ClusterView(client, o.namespace())),
+            metrics);
+    loopRef.set(loop);
+    loop.start();
+    LOG.info(
+        "event=speakerStarted node={} namespace={} announcers={} gossip={}",
+        o.node(),
+        o.namespace(),
+        o.announcers(),
+        membership.isPresent() ? "on:" + o.gossipPort() : "off");
+    return new Speaker(view, loop, membership, scheduler, events);
+  }
+
+  private static InetAddress inet(IpAddress ip) {
+    try {
+      return InetAddress.getByAddress(ip.toBytes()); // no name lookup
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("4 or 16 bytes are always an address", e);
+    }
+  }
+
+  private static AnnouncerContext context(Options o, ScheduledExecutorService scheduler) {
+    Settings settings = Settings.of(o.announcerSettings());
+    return new AnnouncerContext() {
+      @Override
+      public Settings settings() {
+        return settings;
+      }
+
+      @Override
+      public String nodeName() {
+        return o.node();
+      }
+
+      @Override
+      public Clock clock() {
+        return Clock.systemUTC();
+      }
+
+      @Override
+      public ScheduledExecutorService scheduler() {
+        return scheduler;
+      }
+    };
+  }
+
+  /** Empty when ready; otherwise what is missing, for /readyz. */
+  public String notReady() {
+    if (!view.synced()) {
+      return "not ready: informers not synced";
+    }
+    return loop.ready() ? "" : "not ready: no reconcile pass completed yet";
+  }
+
+  public SpeakerLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    membership.ifPresent(Membership::close);
+    scheduler.shutdownNow();
+    view.close();
+    events.close();
+  }
+}

@@ -1,0 +1,347 @@
+package io.ferrolb.app.speaker;
+
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.announce.BgpPlan;
+import io.ferrolb.domain.announce.BgpPlanner;
+import io.ferrolb.domain.announce.L2Plan;
+import io.ferrolb.domain.announce.L2Planner;
+import io.ferrolb.domain.announce.NodeState;
+import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ConfigError;
+import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ParseContext;
+import io.ferrolb.domain.config.ParseResult;
+import io.ferrolb.domain.ownership.SplitBrainPolicy;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.AnnouncementStatusWriter;
+import io.ferrolb.ports.out.Announcer;
+import io.ferrolb.ports.out.ApplyReport;
+import io.ferrolb.ports.out.ClusterEvents;
+import io.ferrolb.ports.out.ConfigStatusWriter;
+import io.ferrolb.ports.out.DesiredAnnouncements;
+import io.ferrolb.ports.out.Membership;
+import io.ferrolb.ports.out.SpeakerView;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The speaker's one loop: every change in the cluster or in gossip membership triggers a pass
+ * (coalesced), and a pass recomputes the whole plan from the caches and hands it to the announcers,
+ * which converge. Only this thread touches announcers and status.
+ */
+public final class SpeakerLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SpeakerLoop.class);
+  static final String LAYER2 = "layer2";
+  static final String BGP = "bgp";
+
+  private final SpeakerSettings settings;
+  private final SpeakerView view;
+  private final Optional<Membership> membership;
+  private final int gossipPort;
+  private final Announcer l2;
+  private final BgpAnnouncements bgp;
+  private final AnnouncementStatusWriter status;
+  private final ClusterEvents events;
+  private final ConfigStatusWriter configStatus;
+  private final SpeakerMetrics metrics;
+  private final ScheduledExecutorService loop;
+  private final AtomicBoolean pending = new AtomicBoolean();
+
+  private Optional<Config> lastGood = Optional.empty();
+  private Optional<String> lastConfigError = Optional.empty();
+  private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
+  private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
+  private long passes;
+  private volatile long completedPasses;
+
+  public SpeakerLoop(
+      SpeakerSettings settings,
+      SpeakerView view,
+      Optional<Membership> membership,
+      int gossipPort,
+      Announcer l2,
+      BgpAnnouncements bgp,
+      AnnouncementStatusWriter status,
+      ClusterEvents events,
+      ConfigStatusWriter configStatus,
+      SpeakerMetrics metrics) {
+    this.settings = settings;
+    this.view = view;
+    this.membership = membership;
+    this.gossipPort = gossipPort;
+    this.l2 = l2;
+    this.bgp = bgp;
+    this.status = status;
+    this.events = events;
+    this.configStatus = configStatus;
+    this.metrics = metrics;
+    this.loop =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "speaker-loop");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts reacting to membership changes and runs a first pass; the caller has started the view
+   * with {@link #trigger} (or a forwarder to it) as its change callback.
+   */
+  public void start() {
+    membership.ifPresent(m -> m.addListener(alive -> trigger()));
+    trigger();
+  }
+
+  /** True once a pass completed on synced caches. */
+  public boolean ready() {
+    return completedPasses > 0;
+  }
+
+  /** Asks for a pass; many requests before the pass starts make one pass. */
+  public void trigger() {
+    if (pending.compareAndSet(false, true)) {
+      loop.execute(this::pass);
+    }
+  }
+
+  private void pass() {
+    pending.set(false);
+    long id = ++passes;
+    try (var c = MDC.putCloseable("reconcile", "#" + id + " speaker " + settings.node())) {
+      boolean ok = passOnce();
+      if (view.synced()) {
+        completedPasses++;
+      }
+      if (!ok) {
+        loop.schedule(this::trigger, settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("speaker pass failed; retrying in {}", settings.retryAfter(), e);
+      loop.schedule(this::trigger, settings.retryAfter().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** One pass; false when something failed and a retry is due. Package-private for tests. */
+  boolean passOnce() {
+    if (!view.synced()) {
+      return true; // the informers trigger again once synced
+    }
+    Optional<Config> config = loadConfig();
+    Collection<NodeState> nodes = view.nodes();
+    Optional<NodeState> self =
+        nodes.stream().filter(n -> n.name().equals(settings.node())).findFirst();
+    Collection<ServiceState> services = view.services();
+    feedSeeds(nodes);
+
+    if (config.isEmpty() || self.isEmpty()) {
+      if (self.isEmpty()) {
+        LOG.warn(
+            "event=nodeMissing node {} has no Node object; announcing nothing", settings.node());
+      }
+      boolean ok = l2.apply(DesiredAnnouncements.none(settings.node())).ok();
+      bgp.apply(
+          self.orElse(new NodeState(settings.node(), Map.of(), true)),
+          new BgpPlan(List.of(), List.of(), Map.of(), Map.of()));
+      publish(Map.of(), Map.of(), Map.of(), 0);
+      return ok;
+    }
+
+    Set<String> alive =
+        membership
+            .map(Membership::aliveNodes)
+            .orElseGet(() -> nodes.stream().map(NodeState::name).collect(Collectors.toSet()));
+    SplitBrainPolicy.Verdict verdict =
+        SplitBrainPolicy.decide(
+            settings.node(), alive, view.expectedSpeakers(), settings.splitBrain());
+    if (!verdict.mayAnnounce()) {
+      LOG.warn(
+          "event=partitioned sees {} of {} speakers ({}); withdrawing Layer 2 claims until the"
+              + " partition heals",
+          verdict.visible(),
+          verdict.quorumBase(),
+          verdict.reason());
+    }
+    L2Plan l2Plan =
+        L2Planner.plan(
+            settings.node(),
+            config.get(),
+            nodes,
+            verdict.candidates(),
+            services,
+            settings.ignoreExcludeLabel());
+    ApplyReport l2Report = l2.apply(toDesired(l2Plan));
+    if (!l2Report.ok()) {
+      LOG.warn("event=announceFailed protocol=layer2 {}", ((ApplyReport.Failed) l2Report).reason());
+    }
+
+    BgpPlan bgpPlan =
+        BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
+    bgp.apply(self.get(), bgpPlan);
+
+    Map<ServiceKey, Set<String>> l2Now = new TreeMap<>(KEY_ORDER);
+    l2Plan.claims().values().forEach(c -> c.services().forEach(s -> l2Now.put(s, c.interfaces())));
+    Map<ServiceKey, Set<String>> bgpNow = new TreeMap<>(KEY_ORDER);
+    bgpPlan
+        .decisions()
+        .forEach(
+            (k, d) -> {
+              if (d instanceof BgpPlan.Advertised a) {
+                bgpNow.put(k, a.peers());
+              }
+            });
+    Map<ServiceKey, List<IpAddress>> ips = new HashMap<>();
+    services.forEach(s -> ips.put(s.key(), s.ingress()));
+    publish(l2Now, bgpNow, ips, l2Plan.unannouncedServices());
+    metrics.sessions(bgp.sessionsUp());
+    return l2Report.ok();
+  }
+
+  private static final java.util.Comparator<ServiceKey> KEY_ORDER =
+      java.util.Comparator.comparing(ServiceKey::namespace).thenComparing(ServiceKey::name);
+
+  /** Status objects, events for changes only (never one per pass), metrics. */
+  private void publish(
+      Map<ServiceKey, Set<String>> l2Now,
+      Map<ServiceKey, Set<String>> bgpNow,
+      Map<ServiceKey, List<IpAddress>> ips,
+      long unannounced) {
+    if (!l2Now.equals(announcedL2)) {
+      status.layer2(settings.node(), l2Now);
+      announceChanges(LAYER2, announcedL2, l2Now);
+      announcedL2 = Map.copyOf(l2Now);
+    }
+    if (!bgpNow.equals(announcedBgp)) {
+      status.bgp(settings.node(), bgpNow);
+      announceChanges(BGP, announcedBgp, bgpNow);
+      announcedBgp = Map.copyOf(bgpNow);
+    }
+    metrics.announced(LAYER2, settings.node(), series(l2Now.keySet(), ips));
+    metrics.announced(BGP, settings.node(), series(bgpNow.keySet(), ips));
+    metrics.unannouncedServices(unannounced);
+  }
+
+  private static Set<SpeakerMetrics.Announced> series(
+      Set<ServiceKey> keys, Map<ServiceKey, List<IpAddress>> ips) {
+    Set<SpeakerMetrics.Announced> out = new HashSet<>();
+    for (ServiceKey k : keys) {
+      for (IpAddress ip : ips.getOrDefault(k, List.of())) {
+        out.add(new SpeakerMetrics.Announced(k.toString(), ip.toString()));
+      }
+    }
+    return out;
+  }
+
+  private void announceChanges(
+      String protocol, Map<ServiceKey, Set<String>> before, Map<ServiceKey, Set<String>> now) {
+    for (ServiceKey k : now.keySet()) {
+      if (!before.containsKey(k)) {
+        LOG.info("event=serviceAnnounced service={} protocol={}", k, protocol);
+        view.serviceRef(k)
+            .ifPresent(
+                ref ->
+                    events.emit(
+                        ref,
+                        ClusterEvents.Type.NORMAL,
+                        "nodeAssigned",
+                        "announcing from node \""
+                            + settings.node()
+                            + "\" with protocol \""
+                            + protocol
+                            + "\""));
+      }
+    }
+    for (ServiceKey k : before.keySet()) {
+      if (!now.containsKey(k)) {
+        LOG.info("event=serviceWithdrawn service={} protocol={}", k, protocol);
+      }
+    }
+  }
+
+  /** Parses the configuration; an invalid one keeps the last good one and is reported. */
+  private Optional<Config> loadConfig() {
+    ParseResult result =
+        ConfigParser.parse(view.configObjects(), new ParseContext(settings.namespace(), Map.of()));
+    String component = "speaker-" + settings.node();
+    if (result instanceof ParseResult.Valid valid) {
+      boolean empty = view.configObjects().isEmpty();
+      if (lastConfigError.isPresent() || lastGood.isEmpty()) {
+        configStatus.configurationState(component, true, "");
+      }
+      lastConfigError = Optional.empty();
+      lastGood = empty ? Optional.empty() : Optional.of(valid.config());
+      metrics.config(!empty, false);
+      return lastGood;
+    }
+    ParseResult.Invalid invalid = (ParseResult.Invalid) result;
+    String summary =
+        invalid.errors().stream().map(ConfigError::toString).collect(Collectors.joining("; "));
+    if (!lastConfigError.equals(Optional.of(summary))) {
+      LOG.warn(
+          "event=configInvalid failed to parse the configuration; keeping the last good one: {}",
+          summary);
+      configStatus.configurationState(component, false, summary);
+      lastConfigError = Optional.of(summary);
+    }
+    metrics.config(lastGood.isPresent(), true);
+    return lastGood;
+  }
+
+  private void feedSeeds(Collection<NodeState> nodes) {
+    if (membership.isEmpty()) {
+      return;
+    }
+    Set<InetSocketAddress> seeds = new HashSet<>();
+    for (NodeState n : nodes) {
+      if (!n.name().equals(settings.node())) {
+        view.nodeAddress(n.name()).ifPresent(a -> seeds.add(new InetSocketAddress(a, gossipPort)));
+      }
+    }
+    membership.get().setSeeds(seeds);
+  }
+
+  static DesiredAnnouncements toDesired(String node, L2Plan plan) {
+    Set<DesiredAnnouncements.Entry> entries = new HashSet<>();
+    for (L2Plan.Claim c : plan.claims().values()) {
+      entries.add(
+          new DesiredAnnouncements.Entry(
+              c.address(),
+              c.services().stream().map(ServiceKey::toString).collect(Collectors.toSet()),
+              c.interfaces(),
+              Map.of()));
+    }
+    return new DesiredAnnouncements(node, entries);
+  }
+
+  private DesiredAnnouncements toDesired(L2Plan plan) {
+    return toDesired(settings.node(), plan);
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    l2.close();
+    bgp.close();
+  }
+}

@@ -1,0 +1,10 @@
+"""UDP echo on every node: answers each datagram with "<node> <payload>" (stdlib only)."""
+import socket
+import sys
+
+node, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", port))
+while True:
+    data, peer = s.recvfrom(256)
+    s.sendto(node.encode() + b" " + data, peer)

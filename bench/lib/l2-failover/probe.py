@@ -1,0 +1,31 @@
+"""Client prober: a datagram to VIP:port every 10 ms; logs "<wall time> <seq> <node>" for each answer."""
+import select
+import socket
+import sys
+import time
+
+vip, port, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+interval = float(sys.argv[4]) if len(sys.argv) > 4 else 0.01
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setblocking(False)
+seq = 0
+nxt = time.monotonic()
+with open(out, "w", buffering=1) as f:
+    while True:
+        now = time.monotonic()
+        if now >= nxt:
+            try:
+                s.sendto(str(seq).encode(), (vip, port))
+            except OSError:
+                pass  # no neighbour entry yet: the next probe retries
+            seq += 1
+            nxt += interval
+        r, _, _ = select.select([s], [], [], max(0.0, nxt - time.monotonic()))
+        while r:
+            try:
+                data, _ = s.recvfrom(256)
+            except BlockingIOError:
+                break
+            node, _, n = data.decode().partition(" ")
+            f.write(f"{time.time():.6f} {n} {node}\n")
+            r, _, _ = select.select([s], [], [], 0)

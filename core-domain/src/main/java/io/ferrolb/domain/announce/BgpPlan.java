@@ -1,0 +1,49 @@
+package io.ferrolb.domain.announce;
+
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.config.BfdProfile;
+import io.ferrolb.domain.config.BgpPeer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The BGP decisions of one speaker: the sessions it keeps (peers selected for this node), the
+ * routes for each of them, and per service the peers it is advertised to or why it is not.
+ */
+public record BgpPlan(
+    List<BgpPeer> peers,
+    List<BfdProfile> bfdProfiles,
+    Map<String, Set<BgpRoute>> routesByPeer,
+    Map<ServiceKey, Decision> decisions) {
+
+  public BgpPlan {
+    peers = List.copyOf(peers);
+    bfdProfiles = List.copyOf(bfdProfiles);
+    routesByPeer = Map.copyOf(routesByPeer);
+    decisions = Map.copyOf(decisions);
+  }
+
+  /** Routes for the peer named {@code peer}; empty when none. */
+  public Set<BgpRoute> routesFor(String peer) {
+    return routesByPeer.getOrDefault(peer, Set.of());
+  }
+
+  /** The outcome for one service on this node. */
+  public sealed interface Decision permits Advertised, NotAdvertised {}
+
+  /** Advertised from this node to these peers (by name). */
+  public record Advertised(Set<String> peers) implements Decision {
+    public Advertised {
+      peers = Set.copyOf(peers);
+    }
+  }
+
+  public record NotAdvertised(NotAnnouncedReason reason, String detail) implements Decision {
+    public NotAdvertised {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+    }
+  }
+}

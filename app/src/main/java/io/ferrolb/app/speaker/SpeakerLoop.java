@@ -65,6 +65,7 @@ public final class SpeakerLoop implements AutoCloseable {
 
   private Optional<Config> lastGood = Optional.empty();
   private Optional<String> lastConfigError = Optional.empty();
+  private Optional<String> lastL2Failure = Optional.empty();
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
   private long passes;
@@ -187,9 +188,7 @@ public final class SpeakerLoop implements AutoCloseable {
             services,
             settings.ignoreExcludeLabel());
     ApplyReport l2Report = l2.apply(toDesired(l2Plan));
-    if (!l2Report.ok()) {
-      LOG.warn("event=announceFailed protocol=layer2 {}", ((ApplyReport.Failed) l2Report).reason());
-    }
+    reportL2Failure(l2Report, l2Plan);
 
     BgpPlan bgpPlan =
         BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
@@ -211,6 +210,35 @@ public final class SpeakerLoop implements AutoCloseable {
     publish(l2Now, bgpNow, ips, l2Plan.unannouncedServices());
     metrics.sessions(bgp.sessionsUp());
     return l2Report.ok();
+  }
+
+  /**
+   * A failed Layer 2 apply (typically an L2Advertisement interface missing on this node) becomes a
+   * Warning event {@code announceFailed} on the services concerned, once per distinct failure.
+   */
+  private void reportL2Failure(ApplyReport report, L2Plan plan) {
+    if (report.ok()) {
+      lastL2Failure = Optional.empty();
+      return;
+    }
+    String reason = ((ApplyReport.Failed) report).reason();
+    if (lastL2Failure.equals(Optional.of(reason))) {
+      return;
+    }
+    lastL2Failure = Optional.of(reason);
+    LOG.warn("event=announceFailed protocol=layer2 node={} {}", settings.node(), reason);
+    for (L2Plan.Claim c : plan.claims().values()) {
+      for (ServiceKey k : c.services()) {
+        view.serviceRef(k)
+            .ifPresent(
+                ref ->
+                    events.emit(
+                        ref,
+                        ClusterEvents.Type.WARNING,
+                        "announceFailed",
+                        "node \"" + settings.node() + "\" cannot announce: " + reason));
+      }
+    }
   }
 
   private static final java.util.Comparator<ServiceKey> KEY_ORDER =

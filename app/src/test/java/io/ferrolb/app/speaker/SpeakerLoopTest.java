@@ -1,0 +1,234 @@
+package io.ferrolb.app.speaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.allocation.TrafficPolicy;
+import io.ferrolb.domain.announce.Endpoint;
+import io.ferrolb.domain.announce.NodeState;
+import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.ownership.SplitBrainPolicy;
+import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.AnnouncementStatusWriter;
+import io.ferrolb.ports.out.DesiredAnnouncements;
+import io.ferrolb.ports.out.FakeAnnouncer;
+import io.ferrolb.ports.out.FakeMembership;
+import io.ferrolb.ports.out.InMemoryConfigStatusWriter;
+import io.ferrolb.ports.out.ObjectRef;
+import io.ferrolb.ports.out.RecordingClusterEvents;
+import io.ferrolb.ports.out.SpeakerView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The speaker's loop with fakes for every port: one pass at a time, no threads, no sockets. */
+class SpeakerLoopTest {
+  static final ServiceKey WEB = new ServiceKey("default", "web");
+  static final String VIP = "203.0.113.200";
+
+  /** A view whose content the test sets. */
+  static final class FakeView implements SpeakerView {
+    List<RawObject> config = new ArrayList<>();
+    List<NodeState> nodes = List.of(new NodeState("n1", Map.of(), false));
+    List<ServiceState> services = new ArrayList<>();
+    Set<String> expected = Set.of();
+
+    @Override
+    public void start(Runnable onChange) {}
+
+    @Override
+    public boolean synced() {
+      return true;
+    }
+
+    @Override
+    public Collection<ServiceState> services() {
+      return services;
+    }
+
+    @Override
+    public Optional<ObjectRef> serviceRef(ServiceKey key) {
+      return Optional.of(
+          new ObjectRef("v1", "Service", key.namespace(), key.name(), "uid-" + key.name()));
+    }
+
+    @Override
+    public Collection<NodeState> nodes() {
+      return nodes;
+    }
+
+    @Override
+    public Optional<String> nodeAddress(String node) {
+      return Optional.of("203.0.113.11");
+    }
+
+    @Override
+    public Set<String> expectedSpeakers() {
+      return expected;
+    }
+
+    @Override
+    public List<RawObject> configObjects() {
+      return config;
+    }
+
+    @Override
+    public Optional<byte[]> memberlistKey() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static final class RecordingStatus implements AnnouncementStatusWriter {
+    final List<Map<ServiceKey, Set<String>>> layer2 = new ArrayList<>();
+
+    @Override
+    public void layer2(String node, Map<ServiceKey, Set<String>> interfacesByService) {
+      layer2.add(interfacesByService);
+    }
+
+    @Override
+    public void bgp(String node, Map<ServiceKey, Set<String>> peersByService) {}
+  }
+
+  final FakeView view = new FakeView();
+  final FakeAnnouncer l2 = new FakeAnnouncer();
+  final RecordingClusterEvents events = new RecordingClusterEvents();
+  final RecordingStatus status = new RecordingStatus();
+  final InMemoryConfigStatusWriter configStatus = new InMemoryConfigStatusWriter();
+
+  SpeakerLoop loop(Optional<io.ferrolb.ports.out.Membership> membership) {
+    return new SpeakerLoop(
+        new SpeakerSettings(
+            "n1", "ferrolb-system", false, SplitBrainPolicy.Mode.QUORUM, Duration.ofSeconds(1)),
+        view,
+        membership,
+        7946,
+        l2,
+        BgpAnnouncements.disabled(),
+        status,
+        events,
+        configStatus,
+        SpeakerMetrics.NONE);
+  }
+
+  static RawObject pool(String... addresses) {
+    return new RawObject(
+        "metallb.io/v1beta1",
+        "IPAddressPool",
+        "ferrolb-system",
+        "lan",
+        Map.of(),
+        Map.of("addresses", List.of((Object[]) addresses)),
+        "IPAddressPool ferrolb-system/lan");
+  }
+
+  static RawObject l2ad(List<String> interfaces) {
+    Map<String, Object> spec =
+        interfaces.isEmpty() ? Map.of() : Map.of("interfaces", List.copyOf(interfaces));
+    return new RawObject(
+        "metallb.io/v1beta1",
+        "L2Advertisement",
+        "ferrolb-system",
+        "l2",
+        Map.of(),
+        spec,
+        "L2Advertisement ferrolb-system/l2");
+  }
+
+  void web() {
+    view.services.add(
+        new ServiceState(
+            WEB,
+            List.of(IpAddress.parse(VIP)),
+            Map.of(),
+            Map.of(),
+            TrafficPolicy.CLUSTER,
+            List.of(Endpoint.readyOn("n1"))));
+  }
+
+  @Test
+  void theOnlyNodeClaimsTheAddressAndSaysSoOnce() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
+    web();
+    SpeakerLoop loop = loop(Optional.empty());
+
+    assertThat(loop.passOnce()).isTrue();
+    assertThat(loop.passOnce()).isTrue();
+
+    assertThat(l2.current().orElseThrow().entries())
+        .extracting(DesiredAnnouncements.Entry::address)
+        .containsExactly(IpAddress.parse(VIP));
+    assertThat(events.reasonsFor("web")).containsExactly("nodeAssigned");
+    assertThat(status.layer2).containsExactly(Map.of(WEB, Set.of()));
+  }
+
+  @Test
+  void aFailedApplyRaisesAnnounceFailedOncePerDistinctFailure() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of("eth9"))));
+    web();
+    SpeakerLoop loop = loop(Optional.empty());
+    l2.failWith("announceFailed: no selected interface eth9");
+
+    assertThat(loop.passOnce()).isFalse();
+    assertThat(loop.passOnce()).isFalse();
+
+    assertThat(events.reasonsFor("web")).containsOnlyOnce("announceFailed");
+  }
+
+  @Test
+  void anInvalidConfigurationKeepsTheLastGoodClaimsAndIsReported() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
+    web();
+    SpeakerLoop loop = loop(Optional.empty());
+    loop.passOnce();
+
+    view.config.set(0, pool("203.0.113.200/33"));
+    loop.passOnce();
+
+    assertThat(l2.current().orElseThrow().entries()).hasSize(1);
+    assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isFalse();
+    assertThat(configStatus.state("speaker-n1").orElseThrow().errorSummary()).contains("/33");
+
+    view.config.set(0, pool("203.0.113.200-203.0.113.210"));
+    loop.passOnce();
+    assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isTrue();
+  }
+
+  @Test
+  void aSpeakerThatSeesItselfAloneAmongThreeWithdraws() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
+    web();
+    view.nodes =
+        List.of(
+            new NodeState("n1", Map.of(), false),
+            new NodeState("n2", Map.of(), false),
+            new NodeState("n3", Map.of(), false));
+    FakeMembership membership = new FakeMembership("n1");
+    view.expected = Set.of("n1", "n2", "n3");
+    SpeakerLoop quorum = loop(Optional.of(membership));
+
+    membership.view(); // alone
+    quorum.passOnce();
+    assertThat(l2.current().orElseThrow().entries()).isEmpty();
+    assertThat(membership.seedHistory()).isNotEmpty();
+
+    membership.view("n2", "n3");
+    quorum.passOnce();
+    String owner =
+        io.ferrolb.domain.ownership.NodeElection.elect(
+                List.of("n1", "n2", "n3"), IpAddress.parse(VIP))
+            .winner()
+            .orElseThrow();
+    assertThat(l2.current().orElseThrow().entries()).hasSize(owner.equals("n1") ? 1 : 0);
+    quorum.close();
+  }
+}

@@ -1,0 +1,529 @@
+package io.ferrolb.it.speaker;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.ferrolb.adapters.k8s.LeaseLeadership;
+import io.ferrolb.app.controller.Controller;
+import io.ferrolb.domain.ownership.NodeElection;
+import io.ferrolb.domain.pool.IpAddress;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole product on a real segment: the controller in this JVM and three speaker JVMs, each in
+ * its own node namespace (flbs-n1..n3) reaching the in-memory API server over a link of its own
+ * (198.19.255.0/24, RFC 2544), announcing on a bridged segment (203.0.113.0/24, 2001:db8:77::/64)
+ * that a client namespace probes with arping and ndisc6. Root only; skips with a message otherwise.
+ */
+class SpeakerNetworkIT {
+  static final String P = "flbs-";
+  static final List<String> NODES = List.of("n1", "n2", "n3");
+  static final String API = "198.19.255.1";
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+  static Controller controller;
+  static final Map<String, Process> speakers = new HashMap<>();
+
+  static int num(String h) {
+    return h.equals("cli") ? 100 : 10 + Integer.parseInt(h.substring(1));
+  }
+
+  static String mac(String h) {
+    return String.format("02:77:05:00:00:%02x", num(h));
+  }
+
+  @BeforeAll
+  static void topologyApiControllerAndSpeakers() throws Exception {
+    String missing = missing("ip", "arping", "ndisc6");
+    Assumptions.assumeTrue(missing == null, () -> "speaker network IT skipped: " + missing);
+    down();
+    sh("ip netns add " + P + "sw");
+    sh("ip -n " + P + "sw link add " + P + "lan type bridge stp_state 0 mcast_snooping 0");
+    sh("ip -n " + P + "sw link add " + P + "apibr type bridge stp_state 0");
+    sh("ip -n " + P + "sw link set " + P + "lan up");
+    sh("ip -n " + P + "sw link set " + P + "apibr up");
+    sh("ip netns exec " + P + "sw sysctl -q -w net.ipv6.conf.all.disable_ipv6=1");
+    for (String h : List.of("n1", "n2", "n3", "cli")) {
+      String ns = P + h;
+      sh("ip netns add " + ns);
+      sh(
+          "ip netns exec "
+              + ns
+              + " sysctl -q -w net.ipv6.conf.all.accept_dad=0"
+              + " net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0");
+      sh("ip -n " + P + "sw link add " + P + "l" + h + " type veth peer name eth0 netns " + ns);
+      sh("ip -n " + P + "sw link set " + P + "l" + h + " master " + P + "lan up");
+      sh("ip -n " + ns + " link set eth0 address " + mac(h));
+      sh("ip -n " + ns + " addr add 203.0.113." + num(h) + "/24 dev eth0");
+      sh("ip -n " + ns + " addr add 2001:db8:77::" + num(h) + "/64 dev eth0 nodad");
+      sh("ip -n " + ns + " link set eth0 up");
+      sh("ip -n " + ns + " link set lo up");
+      if (!h.equals("cli")) {
+        sh("ip -n " + P + "sw link add " + P + "a" + h + " type veth peer name api0 netns " + ns);
+        sh("ip -n " + P + "sw link set " + P + "a" + h + " master " + P + "apibr up");
+        sh("ip -n " + ns + " addr add 198.19.255." + num(h) + "/24 dev api0");
+        sh("ip -n " + ns + " link set api0 up");
+      }
+    }
+    sh("ip link add " + P + "api type veth peer name " + P + "apip netns " + P + "sw");
+    sh("ip -n " + P + "sw link set " + P + "apip master " + P + "apibr up");
+    sh("ip addr add " + API + "/24 dev " + P + "api");
+    sh("ip link set " + P + "api up");
+
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init(InetAddress.getByName(API), 0);
+    client = server.createClient();
+    try (Stream<Path> files = Files.list(Path.of("..", "deploy", "crds"))) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("ferrolb-system")
+                .endMetadata()
+                .build())
+        .create();
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
+        .create();
+    for (String n : NODES) {
+      client
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(n)
+                  .withLabels(new HashMap<>(Map.of("kubernetes.io/hostname", n)))
+                  .endMetadata()
+                  .withNewStatus()
+                  .addNewAddress()
+                  .withType("InternalIP")
+                  .withAddress("203.0.113." + num(n))
+                  .endAddress()
+                  .endStatus()
+                  .build())
+          .create();
+      client
+          .pods()
+          .inNamespace("ferrolb-system")
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName("speaker-" + n)
+                  .withLabels(Map.of("app.kubernetes.io/component", "speaker"))
+                  .endMetadata()
+                  .withNewSpec()
+                  .withNodeName(n)
+                  .addNewContainer()
+                  .withName("speaker")
+                  .withImage("ferrolb")
+                  .endContainer()
+                  .endSpec()
+                  .withNewStatus()
+                  .withPhase("Running")
+                  .endStatus()
+                  .build())
+          .create();
+    }
+    cr(
+        "IPAddressPool",
+        "ipaddresspools",
+        "lan",
+        Map.of(
+            "addresses",
+            List.of("203.0.113.200-203.0.113.210", "2001:db8:77::200-2001:db8:77::20f")));
+    cr("L2Advertisement", "l2advertisements", "lan", Map.of("interfaces", List.of("eth0")));
+
+    controller =
+        Controller.start(
+            server.createClient(),
+            new Controller.Options("ferrolb-system", "", "it", LeaseLeadership.Timing.FAST, true),
+            new PrometheusRegistry());
+    Files.writeString(
+        dir.resolve("kubeconfig"),
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters: [{name: it, cluster: {server: 'http://"
+                + API
+                + ":"
+                + server.getPort()
+                + "'}}]",
+            "contexts: [{name: it, context: {cluster: it, user: it}}]",
+            "current-context: it",
+            "users: [{name: it, user: {token: it}}]",
+            ""));
+    for (String n : NODES) {
+      startSpeaker(n);
+    }
+  }
+
+  static void startSpeaker(String n) throws IOException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                P + n,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-Xss512k",
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                classpath(),
+                "io.ferrolb.app.Main",
+                "speaker",
+                "--node-name",
+                n,
+                "--host-ip",
+                "203.0.113." + num(n),
+                "--namespace",
+                "ferrolb-system",
+                "--announcers",
+                "layer2",
+                "--metrics-port",
+                "7472"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve("speaker-" + n + ".log").toFile()));
+    pb.environment().put("KUBECONFIG", dir.resolve("kubeconfig").toString());
+    speakers.put(n, pb.start());
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    for (Process p : speakers.values()) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    if (controller != null) {
+      controller.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.destroy();
+    }
+    if (missing("ip") == null) {
+      down();
+    }
+  }
+
+  static void down() throws IOException {
+    for (String line : run("ip netns list").split("\n")) {
+      String name = line.trim().split("\\s+")[0];
+      if (name.startsWith(P)) {
+        run("ip netns pids " + name + " | xargs -r kill -9");
+        run("ip netns del " + name);
+      }
+    }
+    run("ip link del " + P + "api");
+  }
+
+  static void cr(String kind, String plural, String name, Map<String, Object> spec) {
+    GenericKubernetesResource r =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("metallb.io/v1beta1")
+            .withKind(kind)
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("ferrolb-system")
+            .endMetadata()
+            .withAdditionalProperties(Map.of("spec", spec))
+            .build();
+    client
+        .genericKubernetesResources(
+            new ResourceDefinitionContext.Builder()
+                .withGroup("metallb.io")
+                .withVersion("v1beta1")
+                .withKind(kind)
+                .withPlural(plural)
+                .withNamespaced(true)
+                .build())
+        .inNamespace("ferrolb-system")
+        .resource(r)
+        .createOr(op -> op.update());
+  }
+
+  /** A LoadBalancer service pinned to {@code ip}, with ready endpoints on {@code endpointNodes}. */
+  static void service(String name, String ip, String etp, String... endpointNodes) {
+    boolean v6 = ip.contains(":");
+    String clusterIp =
+        v6
+            ? "2001:db8:96::" + Math.abs(name.hashCode() % 1000)
+            : "10.96.1." + Math.abs(name.hashCode() % 250);
+    client
+        .services()
+        .inNamespace("default")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("default")
+                .withAnnotations(Map.of("metallb.io/loadBalancerIPs", ip))
+                .endMetadata()
+                .withNewSpec()
+                .withType("LoadBalancer")
+                .withExternalTrafficPolicy(etp)
+                .withClusterIP(clusterIp)
+                .withClusterIPs(clusterIp)
+                .withIpFamilies(v6 ? "IPv6" : "IPv4")
+                .addNewPort()
+                .withProtocol("TCP")
+                .withPort(80)
+                .endPort()
+                .withSelector(Map.of("app", name))
+                .endSpec()
+                .build())
+        .createOr(op -> op.update());
+    var slice =
+        new EndpointSliceBuilder()
+            .withNewMetadata()
+            .withName(name + "-1")
+            .withNamespace("default")
+            .withLabels(Map.of("kubernetes.io/service-name", name))
+            .endMetadata()
+            .withAddressType(v6 ? "IPv6" : "IPv4");
+    int i = 1;
+    for (String n : endpointNodes) {
+      slice
+          .addNewEndpoint()
+          .withAddresses(v6 ? "2001:db8:244::" + i++ : "10.244.0." + i++)
+          .withNodeName(n)
+          .withNewConditions()
+          .withReady(true)
+          .endConditions()
+          .endEndpoint();
+    }
+    client.resource(slice.build()).createOr(op -> op.update());
+  }
+
+  /** The MACs that answer {@code arping} for {@code ip} from the client. */
+  static Set<String> arpingMacs(String ip) throws IOException {
+    String out = run("ip netns exec " + P + "cli arping -c 2 -w 4 -I eth0 " + ip);
+    Set<String> macs = new TreeSet<>();
+    Matcher m = Pattern.compile("\\[([0-9a-fA-F:]{17})\\]").matcher(out);
+    while (m.find()) {
+      macs.add(m.group(1).toLowerCase());
+    }
+    return macs;
+  }
+
+  static String owner(String ip, List<String> candidates) {
+    return NodeElection.elect(candidates, IpAddress.parse(ip)).winner().orElseThrow();
+  }
+
+  @Test
+  void exactlyOneMacAnswersArpAndItIsTheElectedOwners() {
+    String vip = "203.0.113.201";
+    service("arp", vip, "Cluster", "n1", "n2", "n3");
+    String owner = owner(vip, NODES);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(owner))));
+  }
+
+  @Test
+  void ndisc6ResolvesAnIpv6AddressToTheOwner() {
+    String vip = "2001:db8:77::201";
+    service("ndp", vip, "Cluster", "n1", "n2", "n3");
+    String owner = owner(vip, NODES);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                run("ip netns exec " + P + "cli ndisc6 -1 -r 1 -w 1000 " + vip + " eth0")
+                    .toLowerCase(),
+            out -> out.contains(mac(owner)));
+  }
+
+  @Test
+  void localTrafficPolicyAnswersFromTheNodeWithTheEndpoint() {
+    String vip = "203.0.113.202";
+    String owner = owner(vip, NODES);
+    String other = NODES.stream().filter(n -> !n.equals(owner)).findFirst().orElseThrow();
+    service("local", vip, "Local", other);
+
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(other))));
+  }
+
+  @Test
+  void theExcludeLabelMovesTheAddressToTheNextNode() {
+    String vip = "203.0.113.203";
+    List<String> order = NodeElection.elect(NODES, IpAddress.parse(vip)).ordered();
+    service("exclude", vip, "Cluster", "n1", "n2", "n3");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(order.get(0)))));
+
+    client
+        .nodes()
+        .withName(order.get(0))
+        .edit(
+            n -> {
+              n.getMetadata()
+                  .getLabels()
+                  .put("node.kubernetes.io/exclude-from-external-load-balancers", "");
+              return n;
+            });
+    try {
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(order.get(1)))));
+    } finally {
+      client
+          .nodes()
+          .withName(order.get(0))
+          .edit(
+              n -> {
+                n.getMetadata()
+                    .getLabels()
+                    .remove("node.kubernetes.io/exclude-from-external-load-balancers");
+                return n;
+              });
+    }
+  }
+
+  @Test
+  void killingTheOwnerMovesTheAddressAndGratuitousArpUpdatesTheClient() throws Exception {
+    String vip = "203.0.113.204";
+    List<String> order = NodeElection.elect(NODES, IpAddress.parse(vip)).ordered();
+    service("failover", vip, "Cluster", "n1", "n2", "n3");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(order.get(0)))));
+    // the client resolves the address the ordinary way: a datagram makes the kernel ARP for it
+    run("ip netns exec " + P + "cli bash -c 'echo x > /dev/udp/" + vip + "/9'");
+    await().atMost(WAIT).until(() -> neighbour(vip), m -> m.contains(mac(order.get(0))));
+
+    speakers.get(order.get(0)).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      // no new request from the client: only the new owner's gratuitous ARP can change the entry
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> neighbour(vip), m -> m.contains(mac(order.get(1))));
+    } finally {
+      startSpeaker(order.get(0));
+    }
+  }
+
+  static String neighbour(String ip) throws IOException {
+    return run("ip -n " + P + "cli neigh show " + ip).toLowerCase();
+  }
+
+  // --- shell helpers ---
+
+  static String missing(String... binaries) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return "needs root (running as " + System.getProperty("user.name") + ")";
+    }
+    for (String b : binaries) {
+      if (Stream.of("/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/")
+          .noneMatch(d -> Files.isExecutable(Path.of(d + b)))) {
+        return b + " is not installed";
+      }
+    }
+    return null;
+  }
+
+  static String sh(String cmd) throws IOException {
+    Result r = exec(cmd);
+    if (r.exit() != 0) {
+      throw new IOException(cmd + " -> exit " + r.exit() + ": " + r.out());
+    }
+    return r.out();
+  }
+
+  static String run(String cmd) throws IOException {
+    return exec(cmd).out();
+  }
+
+  record Result(int exit, String out) {}
+
+  static Result exec(String cmd) throws IOException {
+    Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(cmd + ": timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return new Result(
+        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  static String classpath() {
+    String cp = System.getProperty("surefire.test.class.path");
+    return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+  }
+}

@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ferrolb.ports.out.ClusterEvents;
 import io.ferrolb.ports.out.ObjectRef;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,6 +45,8 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
   private static final double BURST = 100;
   // aggregation memory: distinct (object, reason, message) tuples remembered
   private static final int REMEMBERED = 4096;
+
+  private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
 
   private record Pending(ObjectRef target, Type type, String reason, String message) {}
 
@@ -132,21 +138,25 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
     String ns = p.target().namespace().isEmpty() ? "default" : p.target().namespace();
     Seen before = seen.get(p);
     if (before != null) {
-      Event updated =
-          client
-              .v1()
-              .events()
-              .inNamespace(ns)
+      // a repeat: bump count and lastTimestamp with a JSON Patch on the named Event (no GET)
+      Event named =
+          new EventBuilder()
+              .withNewMetadata()
               .withName(before.eventName())
-              .edit(
-                  e -> {
-                    e.setCount(before.count() + 1);
-                    e.setLastTimestamp(now);
-                    return e;
-                  });
-      if (updated != null) {
+              .withNamespace(ns)
+              .endMetadata()
+              .build();
+      String patch =
+          Serialization.asJson(
+              List.of(
+                  Map.of("op", "replace", "path", "/count", "value", before.count() + 1),
+                  Map.of("op", "replace", "path", "/lastTimestamp", "value", now)));
+      try {
+        client.v1().events().inNamespace(ns).resource(named).patch(JSON_PATCH, patch);
         seen.put(p, new Seen(before.eventName(), before.count() + 1));
         return;
+      } catch (KubernetesClientException e) {
+        seen.remove(p); // gone (expired or deleted): create a fresh one below
       }
     }
     // the name scheme of client-go: <object>.<unique hex>

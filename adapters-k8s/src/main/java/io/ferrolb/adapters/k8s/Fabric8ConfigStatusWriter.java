@@ -83,8 +83,9 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
         continue;
       }
       try {
+        // the cached object names the target: no GET before the PATCH
         ops.inNamespace(namespace)
-            .withName(u.pool())
+            .resource(cached.get())
             .subresource("status")
             .patch(JSON_PATCH, statusPatch(status));
       } catch (KubernetesClientException e) {

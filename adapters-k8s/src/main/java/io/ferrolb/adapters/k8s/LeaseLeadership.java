@@ -31,6 +31,7 @@ public final class LeaseLeadership implements Leadership {
   private final String identity;
   private final Timing timing;
   private CompletableFuture<?> running;
+  private boolean closed;
 
   public LeaseLeadership(
       KubernetesClient client, String namespace, String leaseName, String identity, Timing timing) {
@@ -41,8 +42,15 @@ public final class LeaseLeadership implements Leadership {
     this.timing = timing;
   }
 
+  /**
+   * Campaigns until {@link #close()}: after losing the Lease (a renewal missed under load, an API
+   * server outage) the replica campaigns again, as a standby, instead of staying out for good.
+   */
   @Override
   public synchronized void start(Listener listener) {
+    if (closed) {
+      return;
+    }
     var config =
         new LeaderElectionConfigBuilder()
             .withName(leaseName)
@@ -63,7 +71,18 @@ public final class LeaseLeadership implements Leadership {
                     },
                     listener::newLeader))
             .build();
-    running = client.leaderElector().withConfig(config).build().start();
+    CompletableFuture<?> f = client.leaderElector().withConfig(config).build().start();
+    running = f;
+    f.whenComplete(
+        (v, t) -> {
+          synchronized (this) {
+            if (closed || running != f) {
+              return;
+            }
+          }
+          LOG.info("event=campaignAgain identity={} lease={}", identity, leaseName);
+          start(listener);
+        });
   }
 
   public String identity() {
@@ -72,6 +91,7 @@ public final class LeaseLeadership implements Leadership {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (running != null) {
       running.cancel(true);
       running = null;

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -38,12 +39,12 @@ public final class MemberlistSecret {
             .withLabels(Map.of("app.kubernetes.io/part-of", "ferrolb"))
             .endMetadata()
             .withType("Opaque")
-            // stringData-free: data values are base64 of the value, here base64 of the base64 text
+            // the value is the base64 text (as `openssl rand -base64 128`); data holds it
+            // base64-encoded
             .withData(
                 Map.of(
                     KEY,
-                    Base64.getEncoder()
-                        .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
+                    Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII))))
             .build();
     try {
       client.secrets().inNamespace(namespace).resource(s).create();

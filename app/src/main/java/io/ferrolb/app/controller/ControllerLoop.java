@@ -51,7 +51,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   private static final Duration MAX_RETRY = Duration.ofSeconds(10);
   private static final Duration WRITE_RETRY = Duration.ofMillis(500);
   // concurrent API writes: enough to hide round trips, few enough not to flood the API server
-  private static final int WRITERS = 8;
+  private static final int WRITERS = 16;
 
   private final ClusterView view;
   private final ConfigSource config;
@@ -102,6 +102,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
     this.thread = new Thread(this::run, "ferrolb-reconcile");
+    thread.setDaemon(true); // the command's main thread decides when the process ends
     this.pipeline =
         new StatusPipeline(
             Objects.requireNonNull(statusWriter, "statusWriter"),

@@ -127,37 +127,6 @@ class ControllerIT {
   }
 
   @Test
-  void aThousandServicesKeepEveryAddressAcrossARestartInTheMiddle() {
-    Fixtures.applyPool(client, "big", "198.18.0.0/20");
-    Controller first = controller("a");
-    for (int i = 0; i < 500; i++) {
-      create(Fixtures.lb("team" + (i % 5), "svc-" + i, i));
-    }
-    await()
-        .atMost(LONG_WAIT)
-        .pollInterval(SLOW_POLL)
-        .until(() -> Fixtures.allIngress(client).values().stream().allMatch(l -> l.size() == 1));
-    Map<String, List<String>> before = Fixtures.allIngress(client);
-    first.close();
-    running.remove(first);
-    for (int i = 500; i < 1000; i++) {
-      create(Fixtures.lb("team" + (i % 5), "svc-" + i, i));
-    }
-    controller("b");
-    await()
-        .atMost(LONG_WAIT)
-        .pollInterval(SLOW_POLL)
-        .until(
-            () -> Fixtures.allIngress(client),
-            m -> m.size() == 1000 && m.values().stream().allMatch(l -> l.size() == 1));
-    Map<String, List<String>> after = Fixtures.allIngress(client);
-    for (var e : before.entrySet()) {
-      assertThat(after.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-    }
-    assertThat(after.values().stream().map(l -> l.get(0)).distinct().count()).isEqualTo(1000);
-  }
-
-  @Test
   void theStandbyTakesOverWithinThreeSecondsWithoutMovingAnAddress() {
     Fixtures.applyPool(client, "blue", "198.51.100.0/24");
     Controller a = controller("a");

@@ -1,10 +1,10 @@
 package io.ferrolb.app.speaker;
 
+import io.ferrolb.adapters.bgp.bfd.BfdSettings;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
 import io.ferrolb.adapters.bgp.fsm.SessionState;
 import io.ferrolb.adapters.bgp.netty.Advertisement;
-import io.ferrolb.adapters.bgp.netty.BfdSettings;
 import io.ferrolb.adapters.bgp.netty.BgpSession;
 import io.ferrolb.adapters.bgp.netty.BgpSessionConfig;
 import io.ferrolb.adapters.bgp.netty.BgpSpeaker;

@@ -22,10 +22,12 @@ import io.ferrolb.ports.spi.AnnouncerContext;
 import io.ferrolb.ports.spi.Settings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -146,6 +148,16 @@ public final class Speaker implements AutoCloseable {
                 MembershipSettings.defaults(
                         o.node(), inet(hostIp.get()), MemberlistKey.fromSecret(key.get()))
                     .withPort(o.gossipPort()));
+        // seeds before the first connect: a (re)starting speaker then joins the existing group
+        // instead of forming a group of one that has to be merged later
+        Set<InetSocketAddress> seeds = new HashSet<>();
+        for (var n : view.nodes()) {
+          if (!n.name().equals(o.node())) {
+            view.nodeAddress(n.name())
+                .ifPresent(a -> seeds.add(new InetSocketAddress(a, o.gossipPort())));
+          }
+        }
+        m.setSeeds(seeds);
         m.start();
         membership = Optional.of(m);
       }

@@ -24,6 +24,14 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   private Set<String> peers = Set.of();
 
   public PrometheusSpeakerMetrics(PrometheusRegistry registry, Optional<Layer2Announcer> layer2) {
+    this(registry, layer2, Optional.empty());
+  }
+
+  /** With the BGP side: per-peer UPDATE and prefix figures from the live sessions. */
+  public PrometheusSpeakerMetrics(
+      PrometheusRegistry registry,
+      Optional<Layer2Announcer> layer2,
+      Optional<NettyBgpAnnouncements> bgp) {
     configLoaded =
         Gauge.builder()
             .name("metallb_k8s_client_config_loaded_bool")
@@ -52,6 +60,28 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
             .labelNames("peer")
             .register(registry);
     layer2.ifPresent(l2 -> registerLayer2(registry, l2));
+    bgp.ifPresent(b -> registerBgp(registry, b));
+  }
+
+  private static void registerBgp(PrometheusRegistry registry, NettyBgpAnnouncements bgp) {
+    CounterWithCallback.builder()
+        .name("metallb_bgp_updates_total")
+        .help("BGP UPDATE messages sent to the peer")
+        .labelNames("peer")
+        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.updatesSent(), peer)))
+        .register(registry);
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("metallb_bgp_announced_prefixes_total")
+        .help("Prefixes currently announced to the peer")
+        .labelNames("peer")
+        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.announcedPrefixes(), peer)))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("ferrolb_bgp_updates_received_total")
+        .help("BGP UPDATE messages received from the peer (counted and dropped)")
+        .labelNames("peer")
+        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.updatesReceived(), peer)))
+        .register(registry);
   }
 
   private static void registerLayer2(PrometheusRegistry registry, Layer2Announcer l2) {

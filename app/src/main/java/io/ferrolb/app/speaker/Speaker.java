@@ -170,7 +170,9 @@ public final class Speaker implements AutoCloseable {
     Fabric8ClusterEvents events = new Fabric8ClusterEvents(client, "ferrolb-speaker");
     SpeakerMetrics metrics =
         new PrometheusSpeakerMetrics(
-            registry, l2 instanceof Layer2Announcer la ? Optional.of(la) : Optional.empty());
+            registry,
+            l2 instanceof Layer2Announcer la ? Optional.of(la) : Optional.empty(),
+            bgp instanceof NettyBgpAnnouncements nb ? Optional.of(nb) : Optional.empty());
     SpeakerLoop loop =
         new SpeakerLoop(
             new SpeakerSettings(

@@ -98,9 +98,9 @@ class FrrBfdIT {
       Sh.sh("kill -STOP $(cat " + frr.dir() + "/bfdd.pid)");
       try {
         await("speaker closed the BGP session")
-            .atMost(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(20))
-            .until(() -> s.log().contains("sending NOTIFICATION CEASE_BFD_DOWN(6/10)"));
+            .until(() -> s.log().contains("sending NOTIFICATION CEASE_BFD_DOWN(6"));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("BFD: speaker took BGP down " + ms + " ms after bfdd froze");
         assertThat(ms).isLessThan(1500);

@@ -616,6 +616,25 @@ class SpeakerNetworkIT {
             () -> nextHops("203.0.113.205/32"),
             h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
     assertThat(vtysh("show bgp ipv4 unicast 203.0.113.205/32")).contains("64500:7");
+    for (String n : NODES) {
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> metrics(n),
+              m ->
+                  m.contains("metallb_bgp_session_up{peer=\"frr\"} 1.0")
+                      && m.contains(
+                          "metallb_speaker_announced{ip=\"203.0.113.205\",node=\""
+                              + n
+                              + "\",protocol=\"bgp\"")
+                      && m.matches(
+                          "(?s).*metallb_bgp_announced_prefixes_total\\{peer=\"frr\"\\} [1-9].*"));
+    }
+  }
+
+  /** The speaker's /metrics, fetched inside its namespace. */
+  static String metrics(String node) throws IOException {
+    return run("ip netns exec " + P + node + " curl -s http://127.0.0.1:7472/metrics");
   }
 
   @Test

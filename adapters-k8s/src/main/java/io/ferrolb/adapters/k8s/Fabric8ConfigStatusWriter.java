@@ -51,7 +51,7 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
                 .withNewMetadata()
                 .withName(component)
                 .withNamespace(namespace)
-                .withLabels(Map.of("metallb.io/component-type", "controller"))
+                .withLabels(labels(component))
                 .endMetadata()
                 .build();
         now = ops.inNamespace(namespace).resource(fresh).create();
@@ -67,6 +67,18 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
       throw new ClusterWriteException(
           "ConfigurationState " + namespace + "/" + component + ": write failed", e);
     }
+  }
+
+  /** MetalLB's labels: the component type, and for a speaker its node ("speaker-NODE"). */
+  static Map<String, String> labels(String component) {
+    if (component.startsWith("speaker-")) {
+      return Map.of(
+          "metallb.io/component-type",
+          "speaker",
+          "metallb.io/node-name",
+          component.substring("speaker-".length()));
+    }
+    return Map.of("metallb.io/component-type", "controller");
   }
 
   @Override

@@ -21,6 +21,7 @@ import io.ferrolb.domain.announce.Endpoint;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
 import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.SecretData;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.ObjectRef;
 import io.ferrolb.ports.out.SpeakerView;
@@ -311,6 +312,34 @@ public final class Fabric8SpeakerView implements SpeakerView {
       out.add(Conversions.legacy(cm));
     }
     return out;
+  }
+
+  @Override
+  public Optional<SecretData> secret(String name) {
+    try {
+      Secret s = client.secrets().inNamespace(namespace).withName(name).get();
+      if (s == null) {
+        return Optional.empty();
+      }
+      Map<String, String> data = new HashMap<>();
+      if (s.getData() != null) {
+        s.getData()
+            .forEach(
+                (k, v) ->
+                    data.put(
+                        k,
+                        new String(
+                            Base64.getMimeDecoder().decode(v),
+                            java.nio.charset.StandardCharsets.UTF_8)));
+      }
+      if (s.getStringData() != null) {
+        data.putAll(s.getStringData());
+      }
+      return Optional.of(new SecretData(Conversions.orEmpty(s.getType()), data));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      LOG.warn("event=secretReadFailed secret={}/{}: {}", namespace, name, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   @Override

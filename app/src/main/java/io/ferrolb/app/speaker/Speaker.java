@@ -132,6 +132,11 @@ public final class Speaker implements AutoCloseable {
 
     Optional<Membership> membership = Optional.empty();
     if (layer2 && o.gossipPort() > 0) {
+      // on a fresh install the controller creates the memberlist Secret moments after start
+      Instant keyDeadline = Instant.now().plus(o.syncTimeout());
+      while (view.memberlistKey().isEmpty() && Instant.now().isBefore(keyDeadline)) {
+        Thread.sleep(100); // start-up only
+      }
       Optional<byte[]> key = view.memberlistKey();
       if (key.isEmpty() || hostIp.isEmpty()) {
         LOG.warn(
@@ -165,7 +170,10 @@ public final class Speaker implements AutoCloseable {
 
     BgpAnnouncements bgp =
         o.announcers().contains("bgp")
-            ? new NettyBgpAnnouncements(new BgpSpeaker(), hostIp, secret -> Optional.empty())
+            ? new NettyBgpAnnouncements(
+                new BgpSpeaker(),
+                hostIp,
+                name -> view.secret(name).map(sd -> sd.data().get("password")))
             : BgpAnnouncements.disabled();
     Fabric8ClusterEvents events = new Fabric8ClusterEvents(client, "ferrolb-speaker");
     SpeakerMetrics metrics =

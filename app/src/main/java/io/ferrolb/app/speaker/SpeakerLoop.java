@@ -207,7 +207,7 @@ public final class SpeakerLoop implements AutoCloseable {
             });
     Map<ServiceKey, List<IpAddress>> ips = new HashMap<>();
     services.forEach(s -> ips.put(s.key(), s.ingress()));
-    publish(l2Now, bgpNow, ips, l2Plan.unannouncedServices());
+    publish(l2Now, bgpNow, ips, unannounced(l2Plan, config.get()));
     metrics.sessions(bgp.sessionsUp());
     return l2Report.ok();
   }
@@ -302,10 +302,30 @@ public final class SpeakerLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Services with an address that no node announces in Layer 2, leaving out those whose pool is
+   * announced over BGP (each node decides BGP for itself, so nobody here can say it is missing).
+   */
+  private static long unannounced(L2Plan plan, Config config) {
+    return plan.decisions().values().stream()
+            .filter(d -> d instanceof L2Plan.NotAnnounced n && n.nobodyAnnounces())
+            .count()
+        - plan.decisions().entrySet().stream()
+            .filter(
+                e ->
+                    e.getValue() instanceof L2Plan.NotAnnounced n
+                        && n.reason()
+                            == io.ferrolb.domain.announce.NotAnnouncedReason.NO_ADVERTISEMENT
+                        && !config.bgpAdvertisements().isEmpty())
+            .count();
+  }
+
   /** Parses the configuration; an invalid one keeps the last good one and is reported. */
   private Optional<Config> loadConfig() {
+    List<io.ferrolb.domain.config.RawObject> objects = view.configObjects();
     ParseResult result =
-        ConfigParser.parse(view.configObjects(), new ParseContext(settings.namespace(), Map.of()));
+        ConfigParser.parse(
+            objects, new ParseContext(settings.namespace(), passwordSecrets(objects)));
     String component = "speaker-" + settings.node();
     if (result instanceof ParseResult.Valid valid) {
       boolean empty = view.configObjects().isEmpty();
@@ -329,6 +349,20 @@ public final class SpeakerLoop implements AutoCloseable {
     }
     metrics.config(lastGood.isPresent(), true);
     return lastGood;
+  }
+
+  /** The Secrets BGPPeers name in {@code passwordSecret}, read one by one (RBAC by name). */
+  private Map<String, io.ferrolb.domain.config.SecretData> passwordSecrets(
+      List<io.ferrolb.domain.config.RawObject> objects) {
+    Map<String, io.ferrolb.domain.config.SecretData> out = new HashMap<>();
+    for (var o : objects) {
+      if (o.kind().equals("BGPPeer") && o.spec().get("passwordSecret") instanceof Map<?, ?> ref) {
+        if (ref.get("name") instanceof String name && !out.containsKey(name)) {
+          view.secret(name).ifPresent(s -> out.put(name, s));
+        }
+      }
+    }
+    return out;
   }
 
   private void feedSeeds(Collection<NodeState> nodes) {

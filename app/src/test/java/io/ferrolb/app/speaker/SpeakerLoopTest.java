@@ -78,6 +78,13 @@ class SpeakerLoopTest {
       return config;
     }
 
+    Map<String, io.ferrolb.domain.config.SecretData> secrets = new java.util.HashMap<>();
+
+    @Override
+    public Optional<io.ferrolb.domain.config.SecretData> secret(String name) {
+      return Optional.ofNullable(secrets.get(name));
+    }
+
     @Override
     public Optional<byte[]> memberlistKey() {
       return Optional.empty();
@@ -230,5 +237,38 @@ class SpeakerLoopTest {
             .orElseThrow();
     assertThat(l2.current().orElseThrow().entries()).hasSize(owner.equals("n1") ? 1 : 0);
     quorum.close();
+  }
+
+  @Test
+  void aBgpPeersPasswordSecretIsReadByNameAndTheConfigurationIsValid() {
+    RawObject peer =
+        new RawObject(
+            "metallb.io/v1beta2",
+            "BGPPeer",
+            "ferrolb-system",
+            "tor",
+            Map.of(),
+            Map.of(
+                "myASN",
+                64500L,
+                "peerASN",
+                64496L,
+                "peerAddress",
+                "203.0.113.1",
+                "passwordSecret",
+                Map.of("name", "bgp-pw", "namespace", "ferrolb-system")),
+            "BGPPeer ferrolb-system/tor");
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), peer));
+    SpeakerLoop loop = loop(Optional.empty());
+
+    loop.passOnce();
+    assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isFalse();
+
+    view.secrets.put(
+        "bgp-pw",
+        new io.ferrolb.domain.config.SecretData(
+            "kubernetes.io/basic-auth", Map.of("password", "s3cret")));
+    loop.passOnce();
+    assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isTrue();
   }
 }

@@ -4,6 +4,7 @@ import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
 import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.SecretData;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,12 @@ public interface SpeakerView extends AutoCloseable {
 
   /** The configuration objects (legacy ConfigMap and metallb.io resources), in a stable order. */
   List<RawObject> configObjects();
+
+  /**
+   * The Secret {@code name} of ferrolb's namespace (a BGPPeer's {@code passwordSecret}), read on
+   * demand: the speaker may read only the Secrets it is granted by name.
+   */
+  Optional<SecretData> secret(String name);
 
   /** The raw bytes of the {@code memberlist} Secret's {@code secretkey}, if present. */
   Optional<byte[]> memberlistKey();

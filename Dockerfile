@@ -1,6 +1,7 @@
 # One image for both roles: `ferrolb controller` and `ferrolb speaker`.
 # Build: docker build -t ferrolb:dev .   (needs a Docker engine and registry access; none exists on the CI machines,
-# where it.tests' JlinkRuntimeIT builds the same jlink runtime locally instead.)
+# where it-tests' JlinkRuntimeIT builds the same jlink runtime locally and runs the jar on it with these JVM flags.)
+# scripts/kind-e2e.sh builds this image and runs the tutorial on a kind cluster.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -9,9 +10,11 @@ RUN mvn -B -q -DskipTests package -pl app -am
 
 FROM eclipse-temurin:17-jdk AS runtime
 COPY --from=build /src/app/target /app
-# Only the JDK modules the application uses (scripts/jlink-modules.txt is what jdeps reported, plus the
-# modules loaded reflectively: jdk.crypto.ec for TLS to the API server, jdk.unsupported for netty/JNA).
-COPY scripts/jlink-modules.txt /tmp/modules.txt
+# Only the JDK modules the application uses: scripts/jlink-modules.txt, one comma-separated line that
+# scripts/jlink-modules.sh computes (jdeps over the jar and its lib/, plus the modules loaded reflectively:
+# jdk.crypto.ec for TLS to the API server, jdk.unsupported for netty/JNA). Taken from the build stage's
+# sources so both stages see the same tree.
+COPY --from=build /src/scripts/jlink-modules.txt /tmp/modules.txt
 RUN jlink --add-modules "$(tr -d '\n' < /tmp/modules.txt)" --strip-debug --no-man-pages --no-header-files \
       --compress=2 --output /jre
 

@@ -1,0 +1,327 @@
+package io.ferrolb.it.ship;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image's Java runtime, built here: {@code jlink} with exactly the modules of
+ * scripts/jlink-modules.txt (as the Dockerfile does), then the application jar run on it with the
+ * Dockerfile's JAVA_TOOL_OPTIONS — {@code --version}, and a controller against a mock API server.
+ * No image can be built on the CI machines; this is the part of the image that can go wrong
+ * silently (a module missing from the runtime fails only when its class is first loaded).
+ */
+@EnableKubernetesMockClient(crud = true)
+class JlinkRuntimeIT {
+  private static final String NS = "ferrolb-system";
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  private static final Path APP_JAR = REPO.resolve("app/target/ferrolb.jar");
+  private static final Path RUNTIME = Path.of("target", "jlink-runtime").toAbsolutePath();
+  private static final Path WORK = Path.of("target", "jlink-it").toAbsolutePath();
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  static final ResourceDefinitionContext POOLS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("metallb.io")
+          .withVersion("v1beta1")
+          .withKind("IPAddressPool")
+          .withPlural("ipaddresspools")
+          .withNamespaced(true)
+          .build();
+
+  KubernetesClient client;
+  private final List<Process> started = new ArrayList<>();
+
+  @BeforeAll
+  static void buildRuntime() throws Exception {
+    Path jlink = jdkHome().resolve("bin").resolve("jlink");
+    Assumptions.assumeTrue(
+        Files.isExecutable(jlink), "skipped: no jlink at " + jlink + " (a JRE, not a JDK)");
+    assertThat(APP_JAR).as("the application jar (mvn package -pl app)").exists();
+    deleteTree(RUNTIME);
+    Files.createDirectories(WORK);
+    // the same command line as the Dockerfile's runtime stage
+    Process p =
+        new ProcessBuilder(
+                jlink.toString(),
+                "--add-modules",
+                modules(),
+                "--strip-debug",
+                "--no-man-pages",
+                "--no-header-files",
+                "--compress=2",
+                "--output",
+                RUNTIME.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve("jlink.log").toFile())
+            .start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("jlink finished within 120 s").isTrue();
+    assertThat(p.exitValue()).as("jlink exit code; " + read(WORK.resolve("jlink.log"))).isZero();
+  }
+
+  @AfterEach
+  void stopProcesses() throws InterruptedException {
+    for (Process p : started) {
+      p.destroy();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void theRuntimeHoldsTheListedModulesAndPrintsTheVersion() throws Exception {
+    Process list = start(List.of(java(), "--list-modules"), Map.of(), "list-modules.log");
+    assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    List<String> modules =
+        read(WORK.resolve("list-modules.log"))
+            .lines()
+            .filter(l -> !l.startsWith("Picked up"))
+            .map(l -> l.replaceFirst("@.*", ""))
+            .sorted()
+            .toList();
+    // the listed modules and what they require, not a whole JDK
+    assertThat(modules)
+        .containsAll(List.of(modules().split(",")))
+        .doesNotContain("jdk.compiler", "jdk.jshell", "jdk.jdeps", "java.rmi");
+
+    Process version =
+        start(List.of(java(), "-jar", APP_JAR.toString(), "--version"), jvmEnv(), "version.log");
+    assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = read(WORK.resolve("version.log"));
+    assertThat(version.exitValue()).as(out).isZero();
+    assertThat(out.lines()).as(out).contains("ferrolb " + implementationVersion());
+  }
+
+  @Test
+  void aControllerOnTheRuntimeGivesAServiceAnAddressAndReportsReady() throws Exception {
+    installCrdsAndNamespace();
+    client
+        .genericKubernetesResources(POOLS)
+        .inNamespace(NS)
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("metallb.io/v1beta1")
+                .withKind("IPAddressPool")
+                .withNewMetadata()
+                .withName("ship")
+                .withNamespace(NS)
+                .endMetadata()
+                .withAdditionalProperties(
+                    Map.of("spec", Map.of("addresses", List.of("198.51.100.40/30"))))
+                .build())
+        .create();
+    Path kubeconfig = WORK.resolve("kubeconfig");
+    Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+    int metricsPort = freePort();
+    Map<String, String> env = new java.util.HashMap<>(jvmEnv());
+    env.put("KUBECONFIG", kubeconfig.toString());
+    Process controller =
+        start(
+            List.of(
+                java(),
+                "-jar",
+                APP_JAR.toString(),
+                "controller",
+                "--namespace",
+                NS,
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--identity",
+                "jlink-it"),
+            env,
+            "controller.log");
+    client.resource(loadBalancer("default", "web")).create();
+
+    await()
+        .atMost(WAIT)
+        .failFast(
+            "controller exited; " + WORK.resolve("controller.log"), () -> !controller.isAlive())
+        .until(() -> ingress("default", "web"), i -> i.equals(List.of("198.51.100.40")));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    URI readyz = URI.create("http://127.0.0.1:" + metricsPort + "/readyz");
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                        HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding())
+                    .statusCode(),
+            code -> code == 200);
+    assertThat(read(WORK.resolve("controller.log")))
+        .as("no class missing from the runtime")
+        .doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
+  }
+
+  // ---- helpers
+
+  private static Path jdkHome() {
+    String env = System.getenv("JAVA_HOME");
+    return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.home"));
+  }
+
+  /** scripts/jlink-modules.txt: one comma-separated line, as the Dockerfile reads it. */
+  private static String modules() throws IOException {
+    return Files.readString(REPO.resolve("scripts/jlink-modules.txt")).replace("\n", "").trim();
+  }
+
+  /**
+   * The Dockerfile's {@code ENV JAVA_TOOL_OPTIONS="..."}: the runtime runs with the image's flags.
+   */
+  private static Map<String, String> jvmEnv() throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"")
+            .matcher(Files.readString(REPO.resolve("Dockerfile")));
+    assertThat(m.find()).as("Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
+    return Map.of("JAVA_TOOL_OPTIONS", m.group(1), "MALLOC_ARENA_MAX", "2");
+  }
+
+  private static String java() {
+    return RUNTIME.resolve("bin").resolve("java").toString();
+  }
+
+  private static String implementationVersion() throws IOException {
+    try (JarFile jar = new JarFile(APP_JAR.toFile())) {
+      return jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+    }
+  }
+
+  private Process start(List<String> cmd, Map<String, String> env, String log) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve(log).toFile())
+            .directory(WORK.toFile());
+    // nothing of the test JVM's cluster settings leaks in: only KUBECONFIG names the cluster
+    pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES") || k.startsWith("JAVA_"));
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  private void installCrdsAndNamespace() throws IOException {
+    try (Stream<Path> files = Files.list(REPO.resolve("deploy/crds"))) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          client.apiextensions().v1().customResourceDefinitions().load(in).create();
+        }
+      }
+    }
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+  }
+
+  private static Service loadBalancer(String ns, String name) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withType("LoadBalancer")
+        .withClusterIP("10.96.0.10") // the mock server allocates none
+        .withClusterIPs("10.96.0.10")
+        .withIpFamilies("IPv4")
+        .addNewPort()
+        .withProtocol("TCP")
+        .withPort(80)
+        .endPort()
+        .withSelector(Map.of("app", name))
+        .endSpec()
+        .build();
+  }
+
+  private List<String> ingress(String ns, String name) {
+    Service s = client.services().inNamespace(ns).withName(name).get();
+    if (s == null || s.getStatus() == null || s.getStatus().getLoadBalancer() == null) {
+      return List.of();
+    }
+    List<LoadBalancerIngress> in = s.getStatus().getLoadBalancer().getIngress();
+    return in == null ? List.of() : in.stream().map(LoadBalancerIngress::getIp).toList();
+  }
+
+  private static String kubeconfig(String url) {
+    return String.join(
+        "\n",
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        "- name: mock",
+        // the mock serves TLS with a self-signed certificate: the TLS stack of the runtime is used
+        "  cluster: {server: \"" + url + "\", insecure-skip-tls-verify: true}",
+        "contexts:",
+        "- name: mock",
+        "  context: {cluster: mock, user: mock, namespace: default}",
+        "current-context: mock",
+        "users:",
+        "- name: mock",
+        "  user: {token: mock}",
+        "");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

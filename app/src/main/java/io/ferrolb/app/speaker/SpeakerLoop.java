@@ -70,6 +70,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
   private long passes;
   private volatile long completedPasses;
+  private volatile boolean announcing;
 
   public SpeakerLoop(
       SpeakerSettings settings,
@@ -110,9 +111,12 @@ public final class SpeakerLoop implements AutoCloseable {
     trigger();
   }
 
-  /** True once a pass completed on synced caches. */
+  /**
+   * True once a pass on synced caches has handed its plan to the announcers (or found nothing to
+   * announce). Status objects and events written after that do not delay readiness.
+   */
   public boolean ready() {
-    return completedPasses > 0;
+    return announcing || completedPasses > 0;
   }
 
   /** Asks for a pass; many requests before the pass starts make one pass. */
@@ -193,6 +197,7 @@ public final class SpeakerLoop implements AutoCloseable {
     BgpPlan bgpPlan =
         BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
     bgp.apply(self.get(), bgpPlan);
+    announcing = true; // ready: the plan is in the announcers; status objects follow
 
     Map<ServiceKey, Set<String>> l2Now = new TreeMap<>(KEY_ORDER);
     l2Plan.claims().values().forEach(c -> c.services().forEach(s -> l2Now.put(s, c.interfaces())));

@@ -2,11 +2,13 @@ package io.ferrolb.adapters.k8s;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.adapters.k8s.yaml.YamlConfigDecoder;
 import io.ferrolb.adapters.k8s.yaml.YamlDecodeException;
 import io.ferrolb.domain.config.RawObject;
@@ -14,6 +16,7 @@ import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,6 +154,33 @@ final class Conversions {
     } catch (YamlDecodeException e) {
       return Map.of(DECODE_ERROR, "data.config: " + e.getMessage());
     }
+  }
+
+  /** Configuration objects ordered by creation time, then name, per kind. */
+  static final Comparator<HasMetadata> CREATION_THEN_NAME =
+      Comparator.<HasMetadata, String>comparing(
+              o -> orEmpty(o.getMetadata().getCreationTimestamp()))
+          .thenComparing(o -> o.getMetadata().getName());
+
+  /**
+   * The configuration as the parser wants it, from the informer caches: each kind's CRs in creation
+   * order, then the legacy ConfigMap.
+   */
+  static List<RawObject> configObjects(
+      Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs,
+      SharedIndexInformer<ConfigMap> legacy) {
+    List<RawObject> out = new ArrayList<>();
+    for (var e : crs.entrySet()) {
+      var items = new ArrayList<>(e.getValue().getStore().list());
+      items.sort(CREATION_THEN_NAME);
+      for (var r : items) {
+        out.add(raw(e.getKey(), r));
+      }
+    }
+    for (ConfigMap cm : legacy.getStore().list()) {
+      out.add(legacy(cm));
+    }
+    return out;
   }
 
   static String orEmpty(String s) {

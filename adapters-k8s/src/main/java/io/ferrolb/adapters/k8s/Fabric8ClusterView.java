@@ -14,7 +14,6 @@ import io.ferrolb.ports.out.ConfigSource;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterView.class);
-
-  private static final Comparator<HasMetadata> CREATION_THEN_NAME =
-      Comparator.<HasMetadata, String>comparing(
-              o -> Conversions.orEmpty(o.getMetadata().getCreationTimestamp()))
-          .thenComparing(o -> o.getMetadata().getName());
 
   private final KubernetesClient client;
   private final String namespace;
@@ -184,19 +178,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   @Override
   public List<RawObject> configObjects() {
-    List<RawObject> out = new ArrayList<>();
-    for (Map.Entry<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> e :
-        crs.entrySet()) {
-      List<GenericKubernetesResource> items = new ArrayList<>(e.getValue().getStore().list());
-      items.sort(CREATION_THEN_NAME);
-      for (GenericKubernetesResource r : items) {
-        out.add(Conversions.raw(e.getKey(), r));
-      }
-    }
-    for (ConfigMap cm : legacy.getStore().list()) {
-      out.add(Conversions.legacy(cm));
-    }
-    return out;
+    return Conversions.configObjects(crs, legacy);
   }
 
   /** The cached custom resource of {@code kind} named {@code name}, if any. */

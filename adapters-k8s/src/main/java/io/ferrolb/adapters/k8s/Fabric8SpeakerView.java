@@ -28,7 +28,6 @@ import io.ferrolb.ports.out.SpeakerView;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -53,11 +52,6 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   /** The label of speaker pods (the DaemonSet in deploy/base). */
   public static final String SPEAKER_POD_LABEL = "app.kubernetes.io/component";
-
-  private static final Comparator<HasMetadata> CREATION_THEN_NAME =
-      Comparator.<HasMetadata, String>comparing(
-              o -> Conversions.orEmpty(o.getMetadata().getCreationTimestamp()))
-          .thenComparing(o -> o.getMetadata().getName());
 
   private final KubernetesClient client;
   private final String namespace;
@@ -299,19 +293,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public List<RawObject> configObjects() {
-    List<RawObject> out = new ArrayList<>();
-    for (Map.Entry<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> e :
-        crs.entrySet()) {
-      List<GenericKubernetesResource> items = new ArrayList<>(e.getValue().getStore().list());
-      items.sort(CREATION_THEN_NAME);
-      for (GenericKubernetesResource r : items) {
-        out.add(Conversions.raw(e.getKey(), r));
-      }
-    }
-    for (ConfigMap cm : legacy.getStore().list()) {
-      out.add(Conversions.legacy(cm));
-    }
-    return out;
+    return Conversions.configObjects(crs, legacy);
   }
 
   @Override

@@ -7,15 +7,13 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.ferrolb.it.support.Crds;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** Objects the controller tests create on the mock API server. */
 final class Fixtures {
@@ -40,20 +38,13 @@ final class Fixtures {
           .build();
 
   /** deploy/crds of the repository (failsafe runs in the it-tests directory). */
-  static final Path CRDS = Path.of("..", "deploy", "crds");
+  static final Path CRDS = Crds.DIR;
 
   private Fixtures() {}
 
   /** Creates every metallb.io CRD, so the mock honours their status subresources. */
   static void installCrds(KubernetesClient client) throws IOException {
-    try (Stream<Path> files = Files.list(CRDS)) {
-      for (Path f :
-          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    Crds.install(client);
   }
 
   static GenericKubernetesResource pool(String name, String... addresses) {

@@ -11,8 +11,8 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ferrolb.it.support.Crds;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -238,14 +238,7 @@ class JlinkRuntimeIT {
   }
 
   private void installCrdsAndNamespace() throws IOException {
-    try (Stream<Path> files = Files.list(REPO.resolve("deploy/crds"))) {
-      for (Path f :
-          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    Crds.install(client);
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())

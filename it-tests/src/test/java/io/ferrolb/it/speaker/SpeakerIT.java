@@ -19,10 +19,8 @@ import io.ferrolb.app.speaker.Speaker;
 import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.it.support.Crds;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,14 +63,7 @@ class SpeakerIT {
 
   @BeforeEach
   void cluster() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of("..", "deploy", "crds"))) {
-      for (Path f :
-          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    Crds.install(client);
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())

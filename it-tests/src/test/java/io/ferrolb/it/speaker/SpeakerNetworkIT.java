@@ -20,9 +20,9 @@ import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.it.support.Crds;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,14 +128,7 @@ class SpeakerNetworkIT {
             false);
     server.init(InetAddress.getByName(API), 0);
     client = server.createClient();
-    try (Stream<Path> files = Files.list(Path.of("..", "deploy", "crds"))) {
-      for (Path f :
-          files.filter(p -> p.getFileName().toString().startsWith("metallb.io_")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          client.apiextensions().v1().customResourceDefinitions().load(in).create();
-        }
-      }
-    }
+    Crds.install(client);
     client
         .namespaces()
         .resource(

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code layer2} announcer: ARP/NDP through pcap. Settings: {@code layer2.gratuitousInterval}
  * (default 1100ms, MetalLB issue 172), {@code layer2.gratuitousDuration} (5s), {@code
- * layer2.rescanInterval} (10s, MetalLB's interface rescan), {@code layer2.realtimePriority} (0 =
- * normal scheduling).
+ * layer2.rescanInterval} (1s; MetalLB rescans every 10 s, which leaves a node whose link came back
+ * unable to answer for up to 10 s), {@code layer2.realtimePriority} (0 = normal scheduling).
  */
 public final class Layer2AnnouncerProvider implements AnnouncerProvider {
 
@@ -35,7 +35,7 @@ public final class Layer2AnnouncerProvider implements AnnouncerProvider {
     Layer2Announcer announcer =
         new Layer2Announcer(
             responder, InterfaceSelector.withDefaults(), Layer2Announcer.systemInterfaces());
-    long rescan = s.getDuration("layer2.rescanInterval", Duration.ofSeconds(10)).toMillis();
+    long rescan = s.getDuration("layer2.rescanInterval", Duration.ofSeconds(1)).toMillis();
     context
         .scheduler()
         .scheduleWithFixedDelay(announcer::rescan, rescan, rescan, TimeUnit.MILLISECONDS);

@@ -264,10 +264,10 @@ public final class JGroupsMembership implements Membership {
     verify.setTimeout(settings.verifyTimeout().toMillis());
 
     NAKACK2 nakack = new NAKACK2();
-    nakack.setXmitInterval(200); // retransmit lost view/merge messages quickly on a LAN
+    nakack.setXmitInterval(50); // retransmit lost view/merge messages quickly on a LAN (ms)
 
     UNICAST3 unicast = new UNICAST3();
-    unicast.setXmitInterval(200);
+    unicast.setXmitInterval(50);
 
     GMS gms = new GMS();
     gms.printLocalAddress(false);

@@ -22,12 +22,10 @@ import io.ferrolb.ports.spi.AnnouncerContext;
 import io.ferrolb.ports.spi.Settings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -155,14 +153,7 @@ public final class Speaker implements AutoCloseable {
                     .withPort(o.gossipPort()));
         // seeds before the first connect: a (re)starting speaker then joins the existing group
         // instead of forming a group of one that has to be merged later
-        Set<InetSocketAddress> seeds = new HashSet<>();
-        for (var n : view.nodes()) {
-          if (!n.name().equals(o.node())) {
-            view.nodeAddress(n.name())
-                .ifPresent(a -> seeds.add(new InetSocketAddress(a, o.gossipPort())));
-          }
-        }
-        m.setSeeds(seeds);
+        m.setSeeds(SpeakerLoop.seeds(view, view.nodes(), o.node(), o.gossipPort()));
         m.start();
         membership = Optional.of(m);
       }

@@ -374,13 +374,19 @@ public final class SpeakerLoop implements AutoCloseable {
     if (membership.isEmpty()) {
       return;
     }
+    membership.get().setSeeds(seeds(view, nodes, settings.node(), gossipPort));
+  }
+
+  /** The gossip addresses of every other node the view knows an address of. */
+  static Set<InetSocketAddress> seeds(
+      SpeakerView view, Collection<NodeState> nodes, String self, int port) {
     Set<InetSocketAddress> seeds = new HashSet<>();
     for (NodeState n : nodes) {
-      if (!n.name().equals(settings.node())) {
-        view.nodeAddress(n.name()).ifPresent(a -> seeds.add(new InetSocketAddress(a, gossipPort)));
+      if (!n.name().equals(self)) {
+        view.nodeAddress(n.name()).ifPresent(a -> seeds.add(new InetSocketAddress(a, port)));
       }
     }
-    membership.get().setSeeds(seeds);
+    return seeds;
   }
 
   static DesiredAnnouncements toDesired(String node, L2Plan plan) {

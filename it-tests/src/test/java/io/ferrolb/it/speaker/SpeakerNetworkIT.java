@@ -291,28 +291,7 @@ class SpeakerNetworkIT {
   }
 
   static void crV2(String kind, String plural, String name, Map<String, Object> spec) {
-    GenericKubernetesResource r =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("metallb.io/v1beta2")
-            .withKind(kind)
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace("ferrolb-system")
-            .endMetadata()
-            .withAdditionalProperties(Map.of("spec", spec))
-            .build();
-    client
-        .genericKubernetesResources(
-            new ResourceDefinitionContext.Builder()
-                .withGroup("metallb.io")
-                .withVersion("v1beta2")
-                .withKind(kind)
-                .withPlural(plural)
-                .withNamespaced(true)
-                .build())
-        .inNamespace("ferrolb-system")
-        .resource(r)
-        .createOr(op -> op.update());
+    cr("v1beta2", kind, plural, name, spec);
   }
 
   static void startSpeaker(String n) throws IOException {
@@ -400,9 +379,14 @@ class SpeakerNetworkIT {
   }
 
   static void cr(String kind, String plural, String name, Map<String, Object> spec) {
+    cr("v1beta1", kind, plural, name, spec);
+  }
+
+  static void cr(
+      String version, String kind, String plural, String name, Map<String, Object> spec) {
     GenericKubernetesResource r =
         new GenericKubernetesResourceBuilder()
-            .withApiVersion("metallb.io/v1beta1")
+            .withApiVersion("metallb.io/" + version)
             .withKind(kind)
             .withNewMetadata()
             .withName(name)
@@ -414,7 +398,7 @@ class SpeakerNetworkIT {
         .genericKubernetesResources(
             new ResourceDefinitionContext.Builder()
                 .withGroup("metallb.io")
-                .withVersion("v1beta1")
+                .withVersion(version)
                 .withKind(kind)
                 .withPlural(plural)
                 .withNamespaced(true)

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.PhysicalAddress;
@@ -56,15 +57,16 @@ import org.slf4j.LoggerFactory;
  *       dropped; a speaker with another key never gets an answer to its discovery or join requests
  *       and never appears in anyone's view.
  *   <li>{@code SERIALIZE}: puts headers into the encrypted payload too.
- *   <li>{@link HeartbeatTracker}: remembers when each peer last heartbeated us (see "Frozen member"
- *       below).
+ *   <li>{@link HeartbeatTracker}: tells the {@link LocalFailureDetector} of every message from a
+ *       peer, and remembers when each peer last heartbeated us (see "Frozen member" below).
  *   <li>{@code TCPPING} with the seeds from {@link #setSeeds} (replaced at run time).
  *   <li>{@code MERGE3}: probes the seeds every 1-3 s, so a healed partition reunites within about 5
  *       s (its consistency check runs every 1.6 × the max interval).
  *   <li>{@code FD_SOCK2} on TCP at the <em>same</em> port number as the UDP transport (so the
  *       footprint is MetalLB's 7946 TCP+UDP): each member keeps a TCP connection to its ring
  *       neighbour; when a speaker process dies, the kernel closes the connection and the neighbour
- *       suspects it at once.
+ *       broadcasts the suspicion at once ({@link DeathReportingFdSock2} hands it to the local
+ *       detector of every member).
  *   <li>{@code FD_ALL3}: every member sends a heartbeat to every member each {@code
  *       heartbeatInterval}; a member silent for {@code suspectTimeout} is suspected. Catches what
  *       FD_SOCK2 cannot: a frozen process (SIGSTOP, long pause), a dead host, a cut cable, a
@@ -87,10 +89,14 @@ import org.slf4j.LoggerFactory;
  *       silence from a live JVM. The speaker runs with a small heap and SerialGC, whose young
  *       pauses are a few milliseconds, so an idle healthy cluster does not flap (the IT idles 20 s
  *       with 3 members and asserts no view change).
- *   <li>Silent failure (frozen process, partition): 400-500 ms + 150 ms + one view install (a round
- *       trip) ≈ 550-650 ms, under the ~700 ms budget for sub-second L2 failover.
- *   <li>Process death: FD_SOCK2 sees the TCP connection drop immediately; with verification that is
- *       ≈ 150-250 ms.
+ *   <li>JGroups' own view change needs the coordinator (and, when the coordinator died, a takeover
+ *       first): measured 0.5-3 s after a {@code kill -9}. Listeners are therefore told earlier, by
+ *       the {@link LocalFailureDetector} each member runs on what it hears itself: the view's
+ *       members less those silent for 550 ms (suspectTimeout + verifyTimeout, the silence JGroups
+ *       needs to exclude them), or reported dead by FD_SOCK2 and silent for 150 ms (1.5 heartbeat
+ *       intervals). It is evaluated every 50 ms. The later view change agrees with it.
+ *   <li>Silent failure (frozen process, cut link): 550-600 ms.
+ *   <li>Process death: the TCP connection drops at once; with the confirmation ≈ 150-250 ms.
  *   <li>Cost: n × (n-1) × 10 heartbeats per second, about 100 bytes each after encryption: 1 KB/s
  *       per node for 10 nodes, 100 KB/s per node for 100 nodes. For large clusters raise the
  *       interval (and the timeout with it).
@@ -135,7 +141,9 @@ public final class JGroupsMembership implements Membership {
   private Set<String> alive;
   private JChannel channel;
   private TCPPING discovery;
-  private final HeartbeatTracker heartbeats = new HeartbeatTracker();
+  private final LocalFailureDetector<Address> detector;
+  private final HeartbeatTracker heartbeats;
+  private View view;
   private final ScheduledExecutorService watchdog;
   private final long pauseThresholdNanos;
   private long lastTickNanos;
@@ -166,6 +174,9 @@ public final class JGroupsMembership implements Membership {
     // Peers start suspecting a member after suspectTimeout of silence (FD_ALL3): any longer pause
     // may have got us excluded. Whether it did is then checked with heartbeats (checkForPause).
     this.pauseThresholdNanos = settings.suspectTimeout().toNanos();
+    this.detector =
+        new LocalFailureDetector<>(settings.localSilenceLimit(), settings.localDeathConfirm());
+    this.heartbeats = new HeartbeatTracker(detector::heard);
   }
 
   @Override
@@ -205,8 +216,9 @@ public final class JGroupsMembership implements Membership {
       synchronized (lock) {
         lastTickNanos = System.nanoTime();
       }
-      long tick = settings.heartbeatInterval().toNanos();
-      watchdog.scheduleWithFixedDelay(this::checkForPause, tick, tick, TimeUnit.NANOSECONDS);
+      // half a heartbeat interval: a verdict of the local detector is acted on within 50 ms
+      long tick = settings.heartbeatInterval().toNanos() / 2;
+      watchdog.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
       LOG.info(
           "membershipStarted node={} bind={}:{} udp+tcp",
           settings.nodeName(),
@@ -252,7 +264,8 @@ public final class JGroupsMembership implements Membership {
     merge.setMinInterval(settings.mergeMinInterval().toMillis());
     merge.setMaxInterval(settings.mergeMaxInterval().toMillis());
 
-    FD_SOCK2 sock = new FD_SOCK2();
+    FD_SOCK2 sock =
+        new DeathReportingFdSock2(dead -> detector.reportedDead(dead, System.nanoTime()));
     sock.setOffset(0); // TCP on the transport's port number: MetalLB's footprint, 7946 TCP+UDP
     sock.setValue("port_range", 0);
 
@@ -333,14 +346,18 @@ public final class JGroupsMembership implements Membership {
    * later we check: if every peer of our view has heartbeated us since the pause, they still count
    * us as a member and the view is restored; otherwise we stay alone until the merge.
    */
-  private void checkForPause() {
+  private void tick() {
     long now = System.nanoTime();
     long gap;
     Set<String> self = Set.of(settings.nodeName());
     synchronized (lock) {
       gap = now - lastTickNanos;
       lastTickNanos = now;
-      if (closed || gap <= pauseThresholdNanos || isolatedAfterPause) {
+      if (closed || isolatedAfterPause) {
+        return;
+      }
+      if (gap <= pauseThresholdNanos) {
+        publish(now, "local failure detector");
         return;
       }
       isolatedAfterPause = true;
@@ -412,32 +429,53 @@ public final class JGroupsMembership implements Membership {
     }
   }
 
-  private void onView(View view) {
-    Set<String> names = new TreeSet<>();
-    names.add(settings.nodeName());
-    for (Address a : view.getMembers()) {
-      names.add(nameOf(a));
-    }
-    Set<String> next = Set.copyOf(names);
+  private void onView(View newView) {
+    long now = System.nanoTime();
     synchronized (lock) {
       if (closed) {
         return;
       }
+      JChannel ch = channel;
+      Address me = ch == null ? null : ch.getAddress();
+      detector.view(
+          newView.getMembers().stream().filter(m -> !m.equals(me)).collect(Collectors.toList()),
+          now);
+      view = newView;
       isolatedAfterPause = false;
-      if (next.equals(alive)) {
-        LOG.debug(
-            "membershipView node={} viewId={} (same names)", settings.nodeName(), view.getViewId());
-        return;
-      }
-      alive = next;
-      // enqueued under the lock so addListener's initial call is ordered with the changes
-      notifier.execute(() -> listeners.forEach(l -> notify(l, next)));
+      publish(now, "view " + newView.getViewId());
     }
+  }
+
+  /**
+   * Holds {@link #lock}. Reports the view's members less those the local detector counts as dead
+   * (this node always counts itself alive), if that differs from the last report.
+   */
+  private void publish(long now, String why) {
+    if (view == null) {
+      return;
+    }
+    Set<Address> dead = detector.dead(now);
+    Set<String> names = new TreeSet<>();
+    names.add(settings.nodeName());
+    for (Address a : view.getMembers()) {
+      if (!dead.contains(a)) {
+        names.add(nameOf(a));
+      }
+    }
+    Set<String> next = Set.copyOf(names);
+    if (next.equals(alive)) {
+      return;
+    }
+    alive = next;
+    // enqueued under the lock so addListener's initial call is ordered with the changes
+    notifier.execute(() -> listeners.forEach(l -> notify(l, next)));
     LOG.info(
-        "membershipChanged node={} alive={} viewId={}",
+        "membershipChanged node={} alive={} by={} viewId={} deadInView={}",
         settings.nodeName(),
         names,
-        view.getViewId());
+        why,
+        view.getViewId(),
+        dead.stream().map(JGroupsMembership::nameOf).sorted().toList());
   }
 
   static String nameOf(Address a) {

@@ -95,6 +95,22 @@ public record MembershipSettings(
         Duration.ofSeconds(3));
   }
 
+  /**
+   * Silence after which this member counts a peer dead on its own, before any view change: the
+   * suspicion timeout plus the time JGroups would give the suspect to answer its probe.
+   */
+  public Duration localSilenceLimit() {
+    return suspectTimeout.plus(verifyTimeout);
+  }
+
+  /**
+   * Silence that confirms a peer FD_SOCK2 reported dead (its process closed its connection): one
+   * and a half heartbeat intervals, so the peer has missed at least one heartbeat.
+   */
+  public Duration localDeathConfirm() {
+    return heartbeatInterval.multipliedBy(3).dividedBy(2);
+  }
+
   public MembershipSettings withPort(int newPort) {
     return new MembershipSettings(
         nodeName,

@@ -11,6 +11,29 @@ import java.net.ServerSocket;
 final class FreePorts {
   private FreePorts() {}
 
+  /**
+   * A port free for UDP and TCP on each of {@code hosts} (loopback addresses such as 127.0.0.2).
+   */
+  static int udpAndTcpOn(String... hosts) {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = udpAndTcp();
+      boolean freeEverywhere = true;
+      for (String host : hosts) {
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(host, port));
+            ServerSocket tcp = new ServerSocket()) {
+          tcp.bind(new InetSocketAddress(host, port));
+        } catch (IOException taken) {
+          freeEverywhere = false;
+          break;
+        }
+      }
+      if (freeEverywhere) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no port free on every host after 50 attempts");
+  }
+
   static int udpAndTcp() {
     for (int attempt = 0; attempt < 50; attempt++) {
       try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

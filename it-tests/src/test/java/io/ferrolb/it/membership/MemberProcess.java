@@ -38,14 +38,23 @@ final class MemberProcess implements AutoCloseable {
 
   static MemberProcess launch(
       String name, int port, String secret, List<Integer> seedPorts, Path logDir) {
+    return launch(
+        name,
+        "127.0.0.1",
+        port,
+        secret,
+        seedPorts.stream().map(String::valueOf).collect(Collectors.toList()),
+        logDir);
+  }
+
+  /** A member bound to {@code host}; seeds are {@code port} (127.0.0.1) or {@code host:port}. */
+  static MemberProcess launch(
+      String name, String host, int port, String secret, List<String> seedList, Path logDir) {
     String classpath =
         Optional.ofNullable(System.getProperty("surefire.test.class.path"))
             .orElse(System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String seeds =
-        seedPorts.isEmpty()
-            ? "-"
-            : seedPorts.stream().map(String::valueOf).collect(Collectors.joining(","));
+    String seeds = seedList.isEmpty() ? "-" : String.join(",", seedList);
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -64,7 +73,8 @@ final class MemberProcess implements AutoCloseable {
                 name,
                 String.valueOf(port),
                 secret,
-                seeds));
+                seeds,
+                host));
     try {
       logDir.toFile().mkdirs();
       Process p =

@@ -112,6 +112,52 @@ class MembershipIT {
   }
 
   @Test
+  void membersOnTheSamePortOfDifferentAddressesStayStableAndDetectAKill() throws Exception {
+    // like speakers on three nodes: one port number (7946 in production), three node IPs. A
+    // failure-detection server bound to the wildcard address named itself 0.0.0.0:port on every
+    // node, the ring's TCP connections collided and each peer looked dead for 0.5-1 s every second
+    String[] hosts = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
+    String[] names = {"node-a", "node-b", "node-c"};
+    int port = FreePorts.udpAndTcpOn(hosts);
+    List<MemberProcess> members = new ArrayList<>();
+    for (int i = 0; i < hosts.length; i++) {
+      List<String> seeds = new ArrayList<>();
+      for (int j = 0; j < hosts.length; j++) {
+        if (j != i) {
+          seeds.add(hosts[j] + ":" + port);
+        }
+      }
+      MemberProcess m = MemberProcess.launch(names[i], hosts[i], port, SECRET, seeds, logs);
+      processes.add(m);
+      members.add(m);
+    }
+    Set<String> all = Set.of(names);
+    await("all members see " + all)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () -> members.forEach(m -> assertThat(m.currentView()).as(m.name).isEqualTo(all)));
+    Map<String, Integer> before =
+        members.stream().collect(Collectors.toMap(m -> m.name, m -> m.views().size()));
+
+    await("no view change while idle")
+        .during(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(m -> m.alive() && m.views().size() == before.get(m.name)));
+
+    long killedAt = System.currentTimeMillis();
+    members.get(1).kill9();
+    List<MemberProcess> survivors = List.of(members.get(0), members.get(2));
+    Map<String, Long> ms = detection(survivors, "node-b", killedAt, Duration.ofSeconds(5));
+    report("same_port_idle_10s_view_changes=0 kill9_detection_ms=" + ms);
+    survivors.forEach(m -> assertThat(m.currentView()).isEqualTo(Set.of("node-a", "node-c")));
+  }
+
+  @Test
   void killedMemberIsDroppedByTheOthersInUnderTwoSeconds() throws Exception {
     List<MemberProcess> members = cluster("node-a", "node-b", "node-c");
     MemberProcess victim = members.get(0);

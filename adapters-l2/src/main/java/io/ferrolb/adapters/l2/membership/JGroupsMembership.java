@@ -267,6 +267,10 @@ public final class JGroupsMembership implements Membership {
     FD_SOCK2 sock =
         new DeathReportingFdSock2(dead -> detector.reportedDead(dead, System.nanoTime()));
     sock.setOffset(0); // TCP on the transport's port number: MetalLB's footprint, 7946 TCP+UDP
+    // bind to the node IP, not the wildcard: a wildcard server names itself 0.0.0.0:7946 to its
+    // peers, identical on every node, so the ring's connections collide, fail after the 1 s
+    // connect timeout and stall message delivery (measured: heartbeats arriving in bursts of 10)
+    sock.setBindAddress(settings.bindAddress());
     sock.setValue("port_range", 0);
 
     FD_ALL3 all = new FD_ALL3();

@@ -1,5 +1,6 @@
 package io.ferrolb.app.controller;
 
+import io.ferrolb.app.observability.ConfigGauges;
 import io.ferrolb.ports.out.PoolUsage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -20,8 +21,7 @@ public final class ControllerMetrics {
   private final Gauge v4InUse;
   private final Gauge v6InUse;
   private final Gauge capacityInfo;
-  private final Gauge configLoaded;
-  private final Gauge configStale;
+  private final ConfigGauges config;
   private final Counter updates;
   private final Counter updateErrors;
   private final Gauge leader;
@@ -44,16 +44,7 @@ public final class ControllerMetrics {
             .help("Exact pool capacity and use per family, as decimal labels (IPv6 exceeds 2^53)")
             .labelNames("pool", "family", "total", "in_use")
             .register(registry);
-    configLoaded =
-        Gauge.builder()
-            .name("metallb_k8s_client_config_loaded_bool")
-            .help("1 when a valid configuration was loaded")
-            .register(registry);
-    configStale =
-        Gauge.builder()
-            .name("metallb_k8s_client_config_stale_bool")
-            .help("1 when the running configuration is stale: the latest one was invalid")
-            .register(registry);
+    config = new ConfigGauges(registry);
     updates =
         Counter.builder()
             .name("metallb_k8s_client_updates_total")
@@ -90,8 +81,6 @@ public final class ControllerMetrics {
             .name("ferrolb_controller_queue_depth")
             .help("Keys waiting for the loop")
             .register(registry);
-    configLoaded.set(0);
-    configStale.set(0);
   }
 
   private static Gauge gauge(PrometheusRegistry r, String name, String help) {
@@ -118,11 +107,11 @@ public final class ControllerMetrics {
   }
 
   void configLoaded(boolean loaded) {
-    configLoaded.set(loaded ? 1 : 0);
+    config.loaded(loaded);
   }
 
   void configStale(boolean stale) {
-    configStale.set(stale ? 1 : 0);
+    config.stale(stale);
   }
 
   void update() {
@@ -154,6 +143,6 @@ public final class ControllerMetrics {
   }
 
   public double staleValue() {
-    return configStale.get();
+    return config.staleValue();
   }
 }

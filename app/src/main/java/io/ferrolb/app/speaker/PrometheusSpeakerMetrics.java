@@ -2,6 +2,7 @@ package io.ferrolb.app.speaker;
 
 import io.ferrolb.adapters.l2.AddressCounters;
 import io.ferrolb.adapters.l2.Layer2Announcer;
+import io.ferrolb.app.observability.ConfigGauges;
 import io.ferrolb.domain.pool.IpAddress;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -15,8 +16,7 @@ import java.util.function.ToLongFunction;
 
 /** The speaker's metrics under MetalLB's names (reference §6), plus ferrolb's own. */
 public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
-  private final Gauge configLoaded;
-  private final Gauge configStale;
+  private final ConfigGauges config;
   private final Gauge announced;
   private final Gauge unannounced;
   private final Gauge sessionUp;
@@ -32,16 +32,7 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
       PrometheusRegistry registry,
       Optional<Layer2Announcer> layer2,
       Optional<NettyBgpAnnouncements> bgp) {
-    configLoaded =
-        Gauge.builder()
-            .name("metallb_k8s_client_config_loaded_bool")
-            .help("1 when a valid configuration was loaded")
-            .register(registry);
-    configStale =
-        Gauge.builder()
-            .name("metallb_k8s_client_config_stale_bool")
-            .help("1 when the running configuration is stale: the latest one was invalid")
-            .register(registry);
+    config = new ConfigGauges(registry);
     announced =
         Gauge.builder()
             .name("metallb_speaker_announced")
@@ -126,8 +117,8 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
 
   @Override
   public void config(boolean loaded, boolean stale) {
-    configLoaded.set(loaded ? 1 : 0);
-    configStale.set(stale ? 1 : 0);
+    config.loaded(loaded);
+    config.stale(stale);
   }
 
   @Override

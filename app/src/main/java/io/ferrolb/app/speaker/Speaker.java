@@ -139,11 +139,18 @@ public final class Speaker implements AutoCloseable {
         new L2Announcers(
             o.l2Announcer(),
             l2,
-            name ->
-                providers
-                    .get()
-                    .require(name, "the L2Advertisement label " + L2Advertisement.ANNOUNCER_LABEL)
-                    .create(context(o, scheduler)));
+            name -> {
+              AnnouncerRegistry found = providers.get();
+              if (!found.names().contains(name)) {
+                throw new IllegalArgumentException(
+                    "no provider of that name is on the classpath (available: "
+                        + String.join(", ", found.names())
+                        + ")");
+              }
+              return found
+                  .require(name, "the L2Advertisement label " + L2Advertisement.ANNOUNCER_LABEL)
+                  .create(context(o, scheduler));
+            });
 
     Optional<Membership> membership = Optional.empty();
     if (layer2 && o.gossipPort() > 0) {

@@ -323,7 +323,7 @@ public final class SpeakerLoop implements AutoCloseable {
             + name
             + "\" named by L2Advertisement "
             + ads
-            + " cannot run on this node, so nobody announces these services: "
+            + " cannot run on this node, so nobody announces this service: "
             + reason;
     for (ServiceKey k : services) {
       if (reported.add(k)) {

@@ -69,8 +69,28 @@ class SpeakerLoopAnnouncerRoutingTest {
         status,
         events,
         new InMemoryConfigStatusWriter(),
-        SpeakerMetrics.NONE);
+        metrics);
   }
+
+  /** Keeps the last count of unannounced services. */
+  final long[] unannounced = {-1};
+
+  final SpeakerMetrics metrics =
+      new SpeakerMetrics() {
+        @Override
+        public void config(boolean loaded, boolean stale) {}
+
+        @Override
+        public void announced(String protocol, String node, Set<Announced> announced) {}
+
+        @Override
+        public void unannouncedServices(long count) {
+          unannounced[0] = count;
+        }
+
+        @Override
+        public void sessions(Map<String, Boolean> up) {}
+      };
 
   static RawObject l2ad(String name, Optional<String> announcer) {
     return new RawObject(
@@ -123,6 +143,7 @@ class SpeakerLoopAnnouncerRoutingTest {
     assertThat(addresses(plugins.get("webhook"))).containsExactly(VIP);
     assertThat(addresses(layer2)).isEmpty();
     assertThat(status.layer2).containsExactly(Map.of(WEB, Set.of()));
+    assertThat(unannounced[0]).isZero();
     assertThat(events.reasonsFor("web")).containsExactly("nodeAssigned");
   }
 
@@ -176,6 +197,7 @@ class SpeakerLoopAnnouncerRoutingTest {
     assertThat(addresses(layer2)).isEmpty();
     assertThat(created).containsExactly("nosuch");
     assertThat(status.layer2).isEmpty();
+    assertThat(unannounced[0]).isEqualTo(1);
     assertThat(events.reasonsFor("web")).containsExactly("announceFailed");
     assertThat(warnings())
         .singleElement()

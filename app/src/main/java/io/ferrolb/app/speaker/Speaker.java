@@ -13,6 +13,7 @@ import io.ferrolb.adapters.l2.membership.MemberlistKey;
 import io.ferrolb.adapters.l2.membership.MembershipSettings;
 import io.ferrolb.app.plugin.AnnouncerRegistry;
 import io.ferrolb.app.plugin.ProviderLoader;
+import io.ferrolb.domain.config.L2Advertisement;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.Announcer;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,14 +121,36 @@ public final class Speaker implements AutoCloseable {
 
     Announcer l2 = desired -> ApplyReport.unchanged();
     boolean layer2 = o.announcers().contains("layer2") || o.announcers().contains(o.l2Announcer());
+    Supplier<AnnouncerRegistry> providers =
+        memoize(
+            () ->
+                AnnouncerRegistry.of(
+                    ProviderLoader.serviceLoader(Speaker.class.getClassLoader()).load()));
     if (layer2) {
-      AnnouncerRegistry registryOfProviders =
-          AnnouncerRegistry.of(ProviderLoader.serviceLoader(Speaker.class.getClassLoader()).load());
       l2 =
-          registryOfProviders
+          providers
+              .get()
               .require(o.l2Announcer(), "the speaker's --l2-announcer")
               .create(context(o, scheduler));
     }
+    // plugins named by L2Advertisements (label ferrolb.io/announcer): created by the loop on first
+    // use; a name no provider has is reported on the services, not fatal
+    L2Announcers l2Announcers =
+        new L2Announcers(
+            o.l2Announcer(),
+            l2,
+            name -> {
+              AnnouncerRegistry found = providers.get();
+              if (!found.names().contains(name)) {
+                throw new IllegalArgumentException(
+                    "no provider of that name is on the classpath (available: "
+                        + String.join(", ", found.names())
+                        + ")");
+              }
+              return found
+                  .require(name, "the L2Advertisement label " + L2Advertisement.ANNOUNCER_LABEL)
+                  .create(context(o, scheduler));
+            });
 
     Optional<Membership> membership = Optional.empty();
     if (layer2 && o.gossipPort() > 0) {
@@ -183,7 +207,7 @@ public final class Speaker implements AutoCloseable {
             view,
             membership,
             o.gossipPort(),
-            l2,
+            l2Announcers,
             bgp,
             new Fabric8AnnouncementStatusWriter(client, o.namespace()),
             events,
@@ -198,6 +222,12 @@ public final class Speaker implements AutoCloseable {
         o.announcers(),
         membership.isPresent() ? "on:" + o.gossipPort() : "off");
     return new Speaker(view, loop, membership, scheduler, events);
+  }
+
+  /** {@code s} evaluated once, on first use (the loop's thread or start-up, never both at once). */
+  private static <T> Supplier<T> memoize(Supplier<T> s) {
+    AtomicReference<T> value = new AtomicReference<>();
+    return () -> value.updateAndGet(v -> v == null ? s.get() : v);
   }
 
   private static InetAddress inet(IpAddress ip) {

@@ -54,7 +54,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private final SpeakerView view;
   private final Optional<Membership> membership;
   private final int gossipPort;
-  private final Announcer l2;
+  private final L2Announcers l2;
   private final BgpAnnouncements bgp;
   private final AnnouncementStatusWriter status;
   private final ClusterEvents events;
@@ -65,19 +65,49 @@ public final class SpeakerLoop implements AutoCloseable {
 
   private Optional<Config> lastGood = Optional.empty();
   private Optional<String> lastConfigError = Optional.empty();
-  private Optional<String> lastL2Failure = Optional.empty();
+  private final Map<String, String> lastL2Failure = new HashMap<>();
+  private final Map<String, Set<ServiceKey>> reportedUnavailable = new HashMap<>();
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
   private long passes;
   private volatile long completedPasses;
   private volatile boolean announcing;
 
+  /** A loop whose only Layer 2 announcer is {@code l2}, named {@value #LAYER2}. */
   public SpeakerLoop(
       SpeakerSettings settings,
       SpeakerView view,
       Optional<Membership> membership,
       int gossipPort,
       Announcer l2,
+      BgpAnnouncements bgp,
+      AnnouncementStatusWriter status,
+      ClusterEvents events,
+      ConfigStatusWriter configStatus,
+      SpeakerMetrics metrics) {
+    this(
+        settings,
+        view,
+        membership,
+        gossipPort,
+        L2Announcers.only(LAYER2, l2),
+        bgp,
+        status,
+        events,
+        configStatus,
+        metrics);
+  }
+
+  /**
+   * A loop that hands each Layer 2 announcer of {@code l2} only the claims of the L2Advertisements
+   * that name it (or of those naming none, for the default one).
+   */
+  public SpeakerLoop(
+      SpeakerSettings settings,
+      SpeakerView view,
+      Optional<Membership> membership,
+      int gossipPort,
+      L2Announcers l2,
       BgpAnnouncements bgp,
       AnnouncementStatusWriter status,
       ClusterEvents events,
@@ -160,7 +190,10 @@ public final class SpeakerLoop implements AutoCloseable {
         LOG.warn(
             "event=nodeMissing node {} has no Node object; announcing nothing", settings.node());
       }
-      boolean ok = l2.apply(DesiredAnnouncements.none(settings.node())).ok();
+      boolean ok = true;
+      for (Announcer a : l2.created().values()) {
+        ok &= a.apply(DesiredAnnouncements.none(settings.node())).ok();
+      }
       bgp.apply(
           self.orElse(new NodeState(settings.node(), Map.of(), true)),
           new BgpPlan(List.of(), List.of(), Map.of(), Map.of()));
@@ -190,17 +223,16 @@ public final class SpeakerLoop implements AutoCloseable {
             nodes,
             verdict.candidates(),
             services,
-            settings.ignoreExcludeLabel());
-    ApplyReport l2Report = l2.apply(toDesired(l2Plan));
-    reportL2Failure(l2Report, l2Plan);
+            settings.ignoreExcludeLabel(),
+            l2.defaultName());
+    Map<ServiceKey, Set<String>> l2Now = new TreeMap<>(KEY_ORDER);
+    boolean l2Ok = applyL2(l2Plan, config.get(), l2Now);
 
     BgpPlan bgpPlan =
         BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
     bgp.apply(self.get(), bgpPlan);
     announcing = true; // ready: the plan is in the announcers; status objects follow
 
-    Map<ServiceKey, Set<String>> l2Now = new TreeMap<>(KEY_ORDER);
-    l2Plan.claims().values().forEach(c -> c.services().forEach(s -> l2Now.put(s, c.interfaces())));
     Map<ServiceKey, Set<String>> bgpNow = new TreeMap<>(KEY_ORDER);
     bgpPlan
         .decisions()
@@ -212,27 +244,129 @@ public final class SpeakerLoop implements AutoCloseable {
             });
     Map<ServiceKey, List<IpAddress>> ips = new HashMap<>();
     services.forEach(s -> ips.put(s.key(), s.ingress()));
-    publish(l2Now, bgpNow, ips, unannounced(l2Plan, config.get()));
+    long notCarried =
+        l2Plan.claims().values().stream()
+            .flatMap(c -> c.services().stream())
+            .distinct()
+            .filter(k -> !l2Now.containsKey(k))
+            .count();
+    publish(l2Now, bgpNow, ips, unannounced(l2Plan, config.get()) + notCarried);
     metrics.sessions(bgp.sessionsUp());
-    return l2Report.ok();
+    return l2Ok;
+  }
+
+  /**
+   * Hands every Layer 2 announcer its part of the plan: those the plan names, plus every one
+   * created before (so one that lost all its claims withdraws them). Fills {@code carried} with the
+   * services that an available announcer was given, with their interfaces. An announcer that cannot
+   * run is reported, and its services are announced by nobody: the election is not rerun around it,
+   * since the other nodes cannot know.
+   *
+   * @return false when an announcer failed to apply and a retry is due
+   */
+  private boolean applyL2(L2Plan plan, Config config, Map<ServiceKey, Set<String>> carried) {
+    Set<String> names = new java.util.TreeSet<>(plan.claimsByAnnouncer().keySet());
+    names.addAll(l2.created().keySet());
+    boolean ok = true;
+    for (String name : names) {
+      Map<IpAddress, L2Plan.Claim> claims = plan.claimsFor(name);
+      L2Announcers.Lookup lookup = l2.get(name);
+      if (lookup instanceof L2Announcers.Unavailable u) {
+        reportUnavailable(name, u.reason(), claims, config);
+        continue;
+      }
+      reportedUnavailable.remove(name);
+      Announcer a = ((L2Announcers.Available) lookup).announcer();
+      ApplyReport report = a.apply(toDesired(settings.node(), claims));
+      reportL2Failure(name, report, claims);
+      ok &= report.ok();
+      for (L2Plan.Claim c : claims.values()) {
+        for (ServiceKey k : c.services()) {
+          Set<String> before = carried.get(k);
+          carried.put(k, before == null ? c.interfaces() : mergeInterfaces(before, c.interfaces()));
+        }
+      }
+    }
+    return ok;
+  }
+
+  /** Empty means "every interface" and absorbs any restriction. */
+  private static Set<String> mergeInterfaces(Set<String> a, Set<String> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.TreeSet<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /**
+   * An L2Advertisement names an announcer this speaker cannot run: a log line and a Warning event
+   * {@code announceFailed} on each service concerned, once per service (not once per pass).
+   */
+  private void reportUnavailable(
+      String name, String reason, Map<IpAddress, L2Plan.Claim> claims, Config config) {
+    Set<ServiceKey> services = new java.util.TreeSet<>(KEY_ORDER);
+    claims.values().forEach(c -> services.addAll(c.services()));
+    Set<ServiceKey> reported = reportedUnavailable.computeIfAbsent(name, k -> new HashSet<>());
+    reported.retainAll(services);
+    if (reported.containsAll(services)) {
+      return;
+    }
+    String ads =
+        config.l2Advertisements().stream()
+            .filter(ad -> ad.announcer().equals(Optional.of(name)))
+            .map(ad -> "\"" + ad.name() + "\"")
+            .collect(Collectors.joining(", "));
+    String message =
+        "announcer \""
+            + name
+            + "\" named by L2Advertisement "
+            + ads
+            + " cannot run on this node, so nobody announces this service: "
+            + reason;
+    for (ServiceKey k : services) {
+      if (reported.add(k)) {
+        LOG.warn(
+            "event=announcerUnavailable announcer={} service={} node={} {}",
+            name,
+            k,
+            settings.node(),
+            message);
+        view.serviceRef(k)
+            .ifPresent(
+                ref ->
+                    events.emit(
+                        ref,
+                        ClusterEvents.Type.WARNING,
+                        "announceFailed",
+                        "node \"" + settings.node() + "\" cannot announce: " + message));
+      }
+    }
   }
 
   /**
    * A failed Layer 2 apply (typically an L2Advertisement interface missing on this node) becomes a
-   * Warning event {@code announceFailed} on the services concerned, once per distinct failure.
+   * Warning event {@code announceFailed} on the services concerned, once per distinct failure of
+   * each announcer.
    */
-  private void reportL2Failure(ApplyReport report, L2Plan plan) {
+  private void reportL2Failure(
+      String announcer, ApplyReport report, Map<IpAddress, L2Plan.Claim> claims) {
     if (report.ok()) {
-      lastL2Failure = Optional.empty();
+      lastL2Failure.remove(announcer);
       return;
     }
     String reason = ((ApplyReport.Failed) report).reason();
-    if (lastL2Failure.equals(Optional.of(reason))) {
+    if (reason.equals(lastL2Failure.get(announcer))) {
       return;
     }
-    lastL2Failure = Optional.of(reason);
-    LOG.warn("event=announceFailed protocol=layer2 node={} {}", settings.node(), reason);
-    for (L2Plan.Claim c : plan.claims().values()) {
+    lastL2Failure.put(announcer, reason);
+    LOG.warn(
+        "event=announceFailed protocol=layer2 announcer={} node={} {}",
+        announcer,
+        settings.node(),
+        reason);
+    for (L2Plan.Claim c : claims.values()) {
       for (ServiceKey k : c.services()) {
         view.serviceRef(k)
             .ifPresent(
@@ -389,9 +523,9 @@ public final class SpeakerLoop implements AutoCloseable {
     return seeds;
   }
 
-  static DesiredAnnouncements toDesired(String node, L2Plan plan) {
+  static DesiredAnnouncements toDesired(String node, Map<IpAddress, L2Plan.Claim> claims) {
     Set<DesiredAnnouncements.Entry> entries = new HashSet<>();
-    for (L2Plan.Claim c : plan.claims().values()) {
+    for (L2Plan.Claim c : claims.values()) {
       entries.add(
           new DesiredAnnouncements.Entry(
               c.address(),
@@ -400,10 +534,6 @@ public final class SpeakerLoop implements AutoCloseable {
               Map.of()));
     }
     return new DesiredAnnouncements(node, entries);
-  }
-
-  private DesiredAnnouncements toDesired(L2Plan plan) {
-    return toDesired(settings.node(), plan);
   }
 
   @Override

@@ -2,19 +2,46 @@ package io.ferrolb.domain.announce;
 
 import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.pool.IpAddress;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * The Layer 2 decisions of one speaker: the addresses this node must answer ARP/NDP for, and for
- * every service with an address, who announces it or why nobody does.
+ * The Layer 2 decisions of one speaker: the addresses this node must announce, split by the
+ * announcer that carries them, and for every service with an address, who announces it or why
+ * nobody does.
+ *
+ * @param claims every address this node owns, whatever announcer carries it (services and
+ *     interfaces merged across announcers)
+ * @param claimsByAnnouncer the same claims split by announcer name; an announcer with nothing to
+ *     announce has no key
  */
-public record L2Plan(Map<IpAddress, Claim> claims, Map<ServiceKey, Decision> decisions) {
+public record L2Plan(
+    Map<IpAddress, Claim> claims,
+    Map<String, Map<IpAddress, Claim>> claimsByAnnouncer,
+    Map<ServiceKey, Decision> decisions) {
+
+  /** The announcer of advertisements that name none, unless the speaker says otherwise. */
+  public static final String DEFAULT_ANNOUNCER = "layer2";
 
   public L2Plan {
     claims = Map.copyOf(claims);
+    Map<String, Map<IpAddress, Claim>> copy = new TreeMap<>();
+    claimsByAnnouncer.forEach(
+        (name, c) -> {
+          if (!c.isEmpty()) {
+            copy.put(name, Map.copyOf(c));
+          }
+        });
+    claimsByAnnouncer = Collections.unmodifiableMap(copy);
     decisions = Map.copyOf(decisions);
+  }
+
+  /** The claims {@code announcer} must announce on this node; empty when it has none. */
+  public Map<IpAddress, Claim> claimsFor(String announcer) {
+    return claimsByAnnouncer.getOrDefault(announcer, Map.of());
   }
 
   /** Services that hold an address but that no node announces (for alerting). */
@@ -40,11 +67,21 @@ public record L2Plan(Map<IpAddress, Claim> claims, Map<ServiceKey, Decision> dec
   /** The outcome for one service. */
   public sealed interface Decision permits Announced, NotAnnounced {}
 
-  /** The service's addresses are announced by {@code node} (maybe this node, maybe another). */
-  public record Announced(String node, Set<String> interfaces) implements Decision {
+  /**
+   * The service's addresses are announced by {@code node} (maybe this node, maybe another).
+   *
+   * @param interfaces the interfaces over all its announcers; empty means every eligible one
+   * @param announcers each announcer that carries the service on that node, with its interfaces
+   *     (empty = every eligible one): those named by the advertisements that select the node
+   */
+  public record Announced(String node, Set<String> interfaces, Map<String, Set<String>> announcers)
+      implements Decision {
     public Announced {
       Objects.requireNonNull(node, "node");
       interfaces = Set.copyOf(interfaces);
+      Map<String, Set<String>> copy = new TreeMap<>();
+      announcers.forEach((k, v) -> copy.put(k, Set.copyOf(v)));
+      announcers = Collections.unmodifiableMap(copy);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -35,14 +36,17 @@ import java.util.TreeSet;
  *       externalTrafficPolicy Local only those with a serving endpoint of their own;
  *   <li>the owner is the first candidate by preference weight (descending), then by sha256(node +
  *       "#" + first address) — all addresses of the service, and every service sharing the address,
- *       land on that node.
+ *       land on that node;
+ *   <li>on the owner, the announcers named by the advertisements that select it (label {@code
+ *       ferrolb.io/announcer}, default {@code layer2}) carry the service, each only its own part.
  * </ol>
  */
 public final class L2Planner {
   private L2Planner() {}
 
   /**
-   * Plans Layer 2 for node {@code self}.
+   * Plans Layer 2 for node {@code self}, advertisements without an announcer going to {@value
+   * L2Plan#DEFAULT_ANNOUNCER}.
    *
    * @param alive node names that membership reports alive (all nodes when membership is off)
    * @param ignoreExcludeLabel true to ignore the exclude-from-external-load-balancers label
@@ -54,29 +58,76 @@ public final class L2Planner {
       Set<String> alive,
       Collection<ServiceState> services,
       boolean ignoreExcludeLabel) {
+    return plan(self, config, nodes, alive, services, ignoreExcludeLabel, L2Plan.DEFAULT_ANNOUNCER);
+  }
+
+  /**
+   * Plans Layer 2 for node {@code self}.
+   *
+   * <p>The owner of an address is elected once, over every advertisement that applies to the
+   * service, whatever announcer each names. On the owner, every distinct announcer named by the
+   * advertisements that select the owner node carries the service (so two advertisements naming
+   * different announcers both get it, each with the interfaces of its own advertisements); the
+   * other advertisements' announcers get nothing, and no other node claims the address.
+   *
+   * @param alive node names that membership reports alive (all nodes when membership is off)
+   * @param ignoreExcludeLabel true to ignore the exclude-from-external-load-balancers label
+   * @param defaultAnnouncer the announcer of advertisements that name none (the speaker's {@code
+   *     --l2-announcer})
+   */
+  public static L2Plan plan(
+      String self,
+      Config config,
+      Collection<NodeState> nodes,
+      Set<String> alive,
+      Collection<ServiceState> services,
+      boolean ignoreExcludeLabel,
+      String defaultAnnouncer) {
     Map<String, NodeState> byName = new HashMap<>();
     for (NodeState n : nodes) {
       byName.put(n.name(), n);
     }
-    Map<IpAddress, Set<ServiceKey>> claimServices = new LinkedHashMap<>();
-    Map<IpAddress, Set<String>> claimInterfaces = new HashMap<>();
+    ClaimsBuilder all = new ClaimsBuilder();
+    Map<String, ClaimsBuilder> perAnnouncer = new TreeMap<>();
     Map<ServiceKey, L2Plan.Decision> decisions = new HashMap<>();
 
     for (ServiceState svc : services) {
-      L2Plan.Decision d = decide(svc, config, byName, alive, ignoreExcludeLabel);
+      L2Plan.Decision d = decide(svc, config, byName, alive, ignoreExcludeLabel, defaultAnnouncer);
       decisions.put(svc.key(), d);
       if (d instanceof L2Plan.Announced a && a.node().equals(self)) {
         for (IpAddress ip : svc.ingress()) {
-          claimServices.computeIfAbsent(ip, k -> new TreeSet<>(KEY_ORDER)).add(svc.key());
-          mergeInterfaces(claimInterfaces, ip, a.interfaces());
+          all.add(ip, svc.key(), a.interfaces());
+          a.announcers()
+              .forEach(
+                  (name, nics) ->
+                      perAnnouncer
+                          .computeIfAbsent(name, k -> new ClaimsBuilder())
+                          .add(ip, svc.key(), nics));
         }
       }
     }
-    Map<IpAddress, L2Plan.Claim> claims = new LinkedHashMap<>();
-    claimServices.forEach(
-        (ip, keys) ->
-            claims.put(ip, new L2Plan.Claim(ip, keys, claimInterfaces.getOrDefault(ip, Set.of()))));
-    return new L2Plan(claims, decisions);
+    Map<String, Map<IpAddress, L2Plan.Claim>> byAnnouncer = new TreeMap<>();
+    perAnnouncer.forEach((name, b) -> byAnnouncer.put(name, b.build()));
+    return new L2Plan(all.build(), byAnnouncer, decisions);
+  }
+
+  /** Claims under construction: services per address, interfaces merged. */
+  private static final class ClaimsBuilder {
+    private final Map<IpAddress, Set<ServiceKey>> services = new LinkedHashMap<>();
+    private final Map<IpAddress, Set<String>> interfaces = new HashMap<>();
+
+    void add(IpAddress ip, ServiceKey key, Set<String> nics) {
+      services.computeIfAbsent(ip, k -> new TreeSet<>(KEY_ORDER)).add(key);
+      mergeInterfaces(interfaces, ip, nics);
+    }
+
+    Map<IpAddress, L2Plan.Claim> build() {
+      Map<IpAddress, L2Plan.Claim> claims = new LinkedHashMap<>();
+      services.forEach(
+          (ip, keys) ->
+              claims.put(ip, new L2Plan.Claim(ip, keys, interfaces.getOrDefault(ip, Set.of()))));
+      return claims;
+    }
   }
 
   private static final java.util.Comparator<ServiceKey> KEY_ORDER =
@@ -100,7 +151,8 @@ public final class L2Planner {
       Config config,
       Map<String, NodeState> nodes,
       Set<String> alive,
-      boolean ignoreExcludeLabel) {
+      boolean ignoreExcludeLabel,
+      String defaultAnnouncer) {
     if (svc.ingress().isEmpty()) {
       return notAnnounced(NotAnnouncedReason.NO_ADDRESS, "no address assigned yet");
     }
@@ -160,7 +212,16 @@ public final class L2Planner {
                   : ")"));
     }
     NodeState winner = nodes.get(owner.get());
-    return new L2Plan.Announced(owner.get(), interfaces(adsSelecting(ads, winner)));
+    List<L2Advertisement> selecting = adsSelecting(ads, winner);
+    Map<String, List<L2Advertisement>> byAnnouncer = new TreeMap<>();
+    for (L2Advertisement ad : selecting) {
+      byAnnouncer
+          .computeIfAbsent(ad.announcer().orElse(defaultAnnouncer), k -> new ArrayList<>())
+          .add(ad);
+    }
+    Map<String, Set<String>> announcers = new TreeMap<>();
+    byAnnouncer.forEach((name, group) -> announcers.put(name, interfaces(group)));
+    return new L2Plan.Announced(owner.get(), interfaces(selecting), announcers);
   }
 
   private static List<L2Advertisement> adsSelecting(List<L2Advertisement> ads, NodeState node) {

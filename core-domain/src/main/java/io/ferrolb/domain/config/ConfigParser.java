@@ -405,6 +405,10 @@ public final class ConfigParser {
             .ipAddressPoolSelectors(refs.poolSelectors)
             .nodeSelectors(r.selectors(spec, "nodeSelectors", "spec"))
             .serviceSelectors(r.selectors(spec, "serviceSelectors", "spec"));
+    String announcer = o.labels().get(L2Advertisement.ANNOUNCER_LABEL);
+    if (announcer != null) {
+      announcerName(r, announcer).ifPresent(b::announcer);
+    }
     r.indexedStrList(spec, "interfaces", "spec")
         .forEach(
             (i, nic) -> {
@@ -441,6 +445,37 @@ public final class ConfigParser {
     l2Ads.add(new L2Draft(refs, b));
   }
 
+  /** Longest announcer name: a Kubernetes label value's limit (and a DNS-1123 label's). */
+  private static final int MAX_ANNOUNCER_NAME = 63;
+
+  /**
+   * Checks the announcer named by an L2Advertisement's label: a DNS-1123 label (what provider names
+   * look like: {@code layer2}, {@code log}, {@code webhook}), and not {@code bgp}, which is chosen
+   * by BGPAdvertisements, never by an L2Advertisement.
+   */
+  private static Optional<String> announcerName(Reader r, String name) {
+    String field = "metadata.labels[\"" + L2Advertisement.ANNOUNCER_LABEL + "\"]";
+    if (name.isEmpty()
+        || name.length() > MAX_ANNOUNCER_NAME
+        || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+      r.error(
+          field,
+          name,
+          "invalid announcer name (expected: 1..63 lower case alphanumerics or '-', starting and"
+              + " ending with an alphanumeric, such as layer2 or a plugin's name)");
+      return Optional.empty();
+    }
+    if (name.equals("bgp")) {
+      r.error(
+          field,
+          name,
+          "bgp is chosen by BGPAdvertisements, not by an L2Advertisement (expected: layer2 or a"
+              + " plugin's name)");
+      return Optional.empty();
+    }
+    return Optional.of(name);
+  }
+
   private AdRefs adRefs(Reader r, String name, Map<String, Object> spec) {
     AdRefs refs = new AdRefs(r.src, name, "spec", false);
     refs.poolsField = "spec.ipAddressPools";
@@ -466,6 +501,13 @@ public final class ConfigParser {
         "serviceSelectors");
     if (!define("BGPAdvertisement", o.name(), r, "metadata.name")) {
       return;
+    }
+    if (o.labels().containsKey(L2Advertisement.ANNOUNCER_LABEL)) {
+      r.warn(
+          "metadata.labels[\"" + L2Advertisement.ANNOUNCER_LABEL + "\"]",
+          o.labels().get(L2Advertisement.ANNOUNCER_LABEL),
+          "has no effect on a BGPAdvertisement: BGP routes always go to the BGP speaker"
+              + " (expected: the label on an L2Advertisement)");
     }
     AdRefs refs = adRefs(r, o.name(), spec);
     BgpAdDraft d =

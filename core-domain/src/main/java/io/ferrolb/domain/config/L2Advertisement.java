@@ -2,6 +2,7 @@ package io.ferrolb.domain.config;
 
 import io.ferrolb.domain.pool.LabelSelector;
 import java.util.List;
+import java.util.Optional;
 import org.immutables.value.Value;
 
 /**
@@ -11,6 +12,14 @@ import org.immutables.value.Value;
  */
 @Value.Immutable
 public interface L2Advertisement {
+
+  /**
+   * The label on a {@code metallb.io} L2Advertisement that names the announcer carrying its
+   * services (a plugin's {@code AnnouncerProvider.name()}, or {@code layer2}). A label, not a spec
+   * field, so the object stays a valid MetalLB object that MetalLB itself would ignore the label
+   * of.
+   */
+  String ANNOUNCER_LABEL = "ferrolb.io/announcer";
 
   String name();
 
@@ -33,6 +42,13 @@ public interface L2Advertisement {
   List<LabelSelector> serviceSelectors();
 
   List<PreferredNodeSelector> preferredNodeSelectors();
+
+  /**
+   * The announcer named by the {@value #ANNOUNCER_LABEL} label; empty means the speaker's default
+   * Layer 2 announcer ({@code --l2-announcer}, normally {@code layer2}). Never set for the legacy
+   * ConfigMap, which has no place for it.
+   */
+  Optional<String> announcer();
 
   /** True when the advertisement came from a legacy ConfigMap {@code layer2} pool. */
   @Value.Default

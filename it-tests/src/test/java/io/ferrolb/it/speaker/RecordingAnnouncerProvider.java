@@ -12,14 +12,36 @@ import java.util.stream.Collectors;
 
 /**
  * A plugin found by ServiceLoader in the test class path ("recording"): keeps, per node, the last
- * desired set, so tests can see which node claims what without raw sockets.
+ * desired set, so tests can see which node claims what without raw sockets. {@link AsDefault}
+ * ("recording-default") records separately, to stand in for the built-in announcer when a test
+ * needs to see what the default did not get.
  */
-public final class RecordingAnnouncerProvider implements AnnouncerProvider {
+public class RecordingAnnouncerProvider implements AnnouncerProvider {
   static final Map<String, DesiredAnnouncements> CURRENT = new ConcurrentHashMap<>();
+  static final Map<String, DesiredAnnouncements> DEFAULT_CURRENT = new ConcurrentHashMap<>();
+
+  private final String name;
+  private final Map<String, DesiredAnnouncements> current;
+
+  public RecordingAnnouncerProvider() {
+    this("recording", CURRENT);
+  }
+
+  RecordingAnnouncerProvider(String name, Map<String, DesiredAnnouncements> current) {
+    this.name = name;
+    this.current = current;
+  }
+
+  /** "recording-default", recording into {@link #DEFAULT_CURRENT}. */
+  public static final class AsDefault extends RecordingAnnouncerProvider {
+    public AsDefault() {
+      super("recording-default", DEFAULT_CURRENT);
+    }
+  }
 
   @Override
   public String name() {
-    return "recording";
+    return name;
   }
 
   @Override
@@ -28,33 +50,27 @@ public final class RecordingAnnouncerProvider implements AnnouncerProvider {
     return new Announcer() {
       @Override
       public ApplyReport apply(DesiredAnnouncements desired) {
-        CURRENT.put(node, desired);
+        current.put(node, desired);
         return ApplyReport.applied(desired.entries().size());
       }
 
       @Override
       public void close() {
-        CURRENT.remove(node);
+        current.remove(node);
       }
     };
   }
 
-  /** node -> addresses it claims. */
-  static Map<String, Set<String>> claims() {
-    return CURRENT.entrySet().stream()
-        .collect(
-            Collectors.toMap(
-                Map.Entry::getKey,
-                e ->
-                    e.getValue().entries().stream()
-                        .map(x -> x.address().toString())
-                        .collect(Collectors.toSet())));
+  /** The nodes claiming {@code ip} through "recording". */
+  static Set<String> claimants(String ip) {
+    return claimants(CURRENT, ip);
   }
 
-  /** The nodes claiming {@code ip}. */
-  static Set<String> claimants(String ip) {
-    return claims().entrySet().stream()
-        .filter(e -> e.getValue().contains(ip))
+  /** The nodes claiming {@code ip} in {@code recorded} (node -> last desired set). */
+  static Set<String> claimants(Map<String, DesiredAnnouncements> recorded, String ip) {
+    return recorded.entrySet().stream()
+        .filter(
+            e -> e.getValue().entries().stream().anyMatch(x -> x.address().toString().equals(ip)))
         .map(Map.Entry::getKey)
         .collect(Collectors.toSet());
   }

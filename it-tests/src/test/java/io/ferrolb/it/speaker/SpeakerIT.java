@@ -87,6 +87,7 @@ class SpeakerIT {
         Map.of("addresses", List.of("203.0.113.200-203.0.113.210")));
     apply("L2Advertisement", "l2advertisements", "l2", Map.of());
     RecordingAnnouncerProvider.CURRENT.clear();
+    RecordingAnnouncerProvider.DEFAULT_CURRENT.clear();
   }
 
   @AfterEach
@@ -97,6 +98,15 @@ class SpeakerIT {
   }
 
   private void apply(String kind, String plural, String name, Map<String, Object> spec) {
+    apply(kind, plural, name, Map.of(), spec);
+  }
+
+  private void apply(
+      String kind,
+      String plural,
+      String name,
+      Map<String, String> labels,
+      Map<String, Object> spec) {
     GenericKubernetesResource r =
         new GenericKubernetesResourceBuilder()
             .withApiVersion("metallb.io/v1beta1")
@@ -104,6 +114,7 @@ class SpeakerIT {
             .withNewMetadata()
             .withName(name)
             .withNamespace(NS)
+            .withLabels(labels)
             .endMetadata()
             .withAdditionalProperties(Map.of("spec", spec))
             .build();
@@ -115,6 +126,17 @@ class SpeakerIT {
   }
 
   private void startAll() throws Exception {
+    startAll("recording", Map.of());
+  }
+
+  /**
+   * The controller and a speaker per node.
+   *
+   * @param defaultAnnouncer the speakers' {@code --l2-announcer} (the announcer of advertisements
+   *     that name none)
+   * @param settings the speakers' {@code --announcer-setting}s
+   */
+  private void startAll(String defaultAnnouncer, Map<String, String> settings) throws Exception {
     KubernetesClient c0 = server.createClient();
     running.add(c0);
     running.add(
@@ -132,19 +154,23 @@ class SpeakerIT {
                   n,
                   NS,
                   "",
-                  Set.of("recording"),
-                  "recording",
+                  Set.of(defaultAnnouncer),
+                  defaultAnnouncer,
                   Optional.empty(),
                   0,
                   false,
                   SplitBrainPolicy.Mode.QUORUM,
-                  Map.of(),
+                  settings,
                   Duration.ofSeconds(10)),
               new PrometheusRegistry()));
     }
   }
 
   private void service(String name, String etp) {
+    service(name, etp, Map.of());
+  }
+
+  private void service(String name, String etp, Map<String, String> annotations) {
     client
         .services()
         .inNamespace("default")
@@ -153,6 +179,7 @@ class SpeakerIT {
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace("default")
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withType("LoadBalancer")
@@ -333,5 +360,132 @@ class SpeakerIT {
                     && String.valueOf(s.getAdditionalProperties().get("status"))
                         .contains("Invalid"));
     assertThat(RecordingAnnouncerProvider.claimants(VIP)).containsExactly(owner);
+  }
+
+  // ------------------------------------------------------------ announcers named by the config
+
+  static final String ANNOUNCER_LABEL = "ferrolb.io/announcer";
+  static final String DMZ_VIP = "203.0.113.220";
+
+  @Test
+  void anAdvertisementNamingThePluginHandsItsServicesToThePluginAndNotToTheDefault()
+      throws Exception {
+    apply(
+        "L2Advertisement",
+        "l2advertisements",
+        "l2",
+        Map.of(ANNOUNCER_LABEL, "recording"),
+        Map.of("ipAddressPools", List.of("lan")));
+    apply(
+        "IPAddressPool",
+        "ipaddresspools",
+        "dmz",
+        Map.of("addresses", List.of("203.0.113.220-203.0.113.230"), "autoAssign", false));
+    apply(
+        "L2Advertisement",
+        "l2advertisements",
+        "plain",
+        Map.of(),
+        Map.of("ipAddressPools", List.of("dmz")));
+    startAll("recording-default", Map.of());
+    service("web", "Cluster");
+    endpointOn("web", "n2", true);
+    service("api", "Cluster", Map.of("metallb.io/loadBalancerIPs", DMZ_VIP));
+    endpointOn("api", "n1", true);
+    String webOwner = NodeElection.elect(NODES, IpAddress.parse(VIP)).winner().orElseThrow();
+    String apiOwner = NodeElection.elect(NODES, IpAddress.parse(DMZ_VIP)).winner().orElseThrow();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> RecordingAnnouncerProvider.claimants(VIP), c -> c.equals(Set.of(webOwner)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                RecordingAnnouncerProvider.claimants(
+                    RecordingAnnouncerProvider.DEFAULT_CURRENT, DMZ_VIP),
+            c -> c.equals(Set.of(apiOwner)));
+    // each announcer got only its part, and every speaker has run a pass with both services
+    assertThat(
+            RecordingAnnouncerProvider.claimants(RecordingAnnouncerProvider.DEFAULT_CURRENT, VIP))
+        .isEmpty();
+    assertThat(RecordingAnnouncerProvider.claimants(DMZ_VIP)).isEmpty();
+    await().atMost(WAIT).until(() -> l2StatusNodes("web"), n -> n.equals(List.of(webOwner)));
+
+    // without the label, the default announcer takes the service over and the plugin withdraws
+    apply(
+        "L2Advertisement",
+        "l2advertisements",
+        "l2",
+        Map.of(),
+        Map.of("ipAddressPools", List.of("lan")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                RecordingAnnouncerProvider.claimants(
+                    RecordingAnnouncerProvider.DEFAULT_CURRENT, VIP),
+            c -> c.equals(Set.of(webOwner)));
+    await().atMost(WAIT).until(() -> RecordingAnnouncerProvider.claimants(VIP).isEmpty());
+  }
+
+  @Test
+  void anAnnouncerNoProviderHasIsReportedOnTheServiceAndNobodyAnnouncesIt() throws Exception {
+    apply("L2Advertisement", "l2advertisements", "l2", Map.of(ANNOUNCER_LABEL, "nosuch"), Map.of());
+    startAll("recording-default", Map.of());
+    service("web", "Cluster");
+    endpointOn("web", "n2", true);
+
+    await().atMost(WAIT).until(() -> eventReasons("web"), r -> r.contains("announceFailed"));
+    assertThat(
+            client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getReason().equals("announceFailed"))
+                .map(io.fabric8.kubernetes.api.model.Event::getMessage))
+        .singleElement()
+        .asString()
+        .contains("announcer \"nosuch\" named by L2Advertisement \"l2\"", "recording-default");
+    assertThat(
+            RecordingAnnouncerProvider.claimants(RecordingAnnouncerProvider.DEFAULT_CURRENT, VIP))
+        .isEmpty();
+    assertThat(RecordingAnnouncerProvider.claimants(VIP)).isEmpty();
+    assertThat(l2StatusNodes("web")).isEmpty();
+  }
+
+  @Test
+  void theExamplePluginSelectedByNameReceivesTheOwnersClaims() throws Exception {
+    Map<String, String> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/claims",
+        exchange -> {
+          String body =
+              new String(
+                  exchange.getRequestBody().readAllBytes(),
+                  java.nio.charset.StandardCharsets.UTF_8);
+          String node = body.replaceAll("(?s)^\\{\"node\":\"([^\"]*)\".*", "$1");
+          bodies.put(node, body);
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    http.start();
+    running.add(() -> http.stop(0));
+    String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/claims";
+    apply(
+        "L2Advertisement", "l2advertisements", "l2", Map.of(ANNOUNCER_LABEL, "webhook"), Map.of());
+    startAll("recording-default", Map.of("webhook.url", url));
+    service("web", "Cluster");
+    endpointOn("web", "n3", true);
+    String owner = NodeElection.elect(NODES, IpAddress.parse(VIP)).winner().orElseThrow();
+
+    await()
+        .atMost(WAIT)
+        .until(() -> bodies.getOrDefault(owner, ""), b -> b.contains("\"" + VIP + "\""));
+    await().atMost(WAIT).until(() -> l2StatusNodes("web"), n -> n.equals(List.of(owner)));
+    assertThat(bodies).containsOnlyKeys(owner); // other nodes have nothing for the plugin
+    assertThat(
+            RecordingAnnouncerProvider.claimants(RecordingAnnouncerProvider.DEFAULT_CURRENT, VIP))
+        .isEmpty();
   }
 }

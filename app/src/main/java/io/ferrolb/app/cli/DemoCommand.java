@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.app.demo.Demo;
+import io.ferrolb.app.demo.Lab;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,21 @@ public final class DemoCommand implements Callable<Integer> {
           "Run against this cluster instead of the embedded API (needs the CRDs installed).")
   Path kubeconfig;
 
+  @Option(
+      names = "--lab",
+      description =
+          "Also build a network-namespace lab (root and iproute2): the speaker runs in a node"
+              + " namespace, a client resolves the address by ARP, a router (FRR or BIRD, if"
+              + " installed) learns it over BGP. Everything is removed at the end.")
+  boolean lab;
+
+  @Option(
+      names = "--lab-router",
+      defaultValue = "AUTO",
+      hidden = true,
+      description = "Router of the lab: AUTO (FRR, else BIRD), FRR, BIRD or NONE.")
+  Lab.RouterChoice labRouter;
+
   /** The mock web server logs every request through java.util.logging; the demo shows none. */
   private static final java.util.logging.Logger MOCK_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -38,6 +55,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    if (lab) {
+      return runLab();
+    }
     if (kubeconfig != null) {
       Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
@@ -49,13 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             .run();
       }
     }
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    KubernetesMockServer server = mockServer();
     server.init(InetAddress.getLoopbackAddress(), 0);
     System.out.println(
         "embedded Kubernetes API on https://127.0.0.1:" + server.getPort() + " (in-memory)");
@@ -64,5 +78,47 @@ public final class DemoCommand implements Callable<Integer> {
     } finally {
       server.destroy();
     }
+  }
+
+  private Integer runLab() throws Exception {
+    if (kubeconfig != null) {
+      System.err.println("demo --lab: runs on the embedded API only; drop --kubeconfig");
+      return 2;
+    }
+    Optional<String> missing = Lab.missingHere();
+    if (missing.isPresent()) {
+      System.err.println(missing.get());
+      return 2;
+    }
+    System.out.println(
+        "# the lab: network namespaces flbdemo-* (any left by an earlier run go first)");
+    KubernetesMockServer server = mockServer();
+    Lab network;
+    try {
+      network = Lab.start(System.out, labRouter);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    try (network) {
+      // the speaker in the node namespace reaches the API over the lab's link, not loopback
+      server.init(InetAddress.getByName(Lab.API_ADDRESS), 0); // a literal: no name lookup
+      System.out.println(
+          "embedded Kubernetes API on http://" + Lab.API_ADDRESS + ":" + server.getPort());
+      try (KubernetesClient client = server.createClient()) {
+        return new Demo(client, server::createClient, System.out, true, Optional.of(network)).run();
+      } catch (Exception | Error e) {
+        System.out.println("demo --lab failed: " + e.getMessage());
+        System.out.println("last lines of the speaker's log:\n" + network.speakerLogTail(20));
+        throw e;
+      }
+    } finally {
+      server.destroy();
+    }
+  }
+
+  private static KubernetesMockServer mockServer() {
+    return new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
   }
 }

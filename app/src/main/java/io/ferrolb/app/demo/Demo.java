@@ -48,16 +48,39 @@ public final class Demo {
   private final Supplier<KubernetesClient> newClient;
   private final PrintStream out;
   private final boolean embedded;
+  private final Optional<Lab> lab;
 
   public Demo(
       KubernetesClient client,
       Supplier<KubernetesClient> newClient,
       PrintStream out,
       boolean embedded) {
+    this(client, newClient, out, embedded, Optional.empty());
+  }
+
+  /**
+   * With a {@link Lab}, the speaker runs as a process in the lab's node namespace (layer2, and bgp
+   * toward the lab's router), and the story adds the client's ARP and the router's route.
+   */
+  public Demo(
+      KubernetesClient client,
+      Supplier<KubernetesClient> newClient,
+      PrintStream out,
+      boolean embedded,
+      Optional<Lab> lab) {
     this.client = client;
     this.newClient = newClient;
     this.out = out;
     this.embedded = embedded;
+    this.lab = lab;
+  }
+
+  /** The demo's speaker: in this JVM with the log announcer, or a process in the lab. */
+  private interface DemoSpeaker extends AutoCloseable {
+    boolean ready();
+
+    @Override
+    void close();
   }
 
   /** Runs the story; returns 0 when every step showed what it should. */
@@ -92,24 +115,11 @@ public final class Demo {
                 new Controller.Options(
                     NAMESPACE, "", "demo-controller", LeaseLeadership.Timing.FAST, true),
                 registry);
-        KubernetesClient sc = newClient.get();
-        Speaker speaker =
-            Speaker.start(
-                sc,
-                new Speaker.Options(
-                    NODE,
-                    NAMESPACE,
-                    "",
-                    Set.of("log"),
-                    "log",
-                    Optional.of("203.0.113.11"),
-                    0,
-                    false,
-                    SplitBrainPolicy.Mode.QUORUM,
-                    Map.of("log.stdout", "true"),
-                    Duration.ofSeconds(20)),
-                new PrometheusRegistry())) {
+        DemoSpeaker speaker = startSpeaker()) {
       out.println("controller and speaker started; idle until configured");
+      if (lab.isPresent()) {
+        lab.get().awaitSpeakerReady();
+      }
       await(
           "the memberlist Secret",
           () -> client.secrets().inNamespace(NAMESPACE).withName("memberlist").get() != null);
@@ -120,6 +130,18 @@ public final class Demo {
         client.load(in).inNamespace(NAMESPACE).createOrReplace();
       }
       out.println("configmap/config created");
+      if (lab.isPresent() && lab.get().hasRouter()) {
+        step(
+            "$ kubectl apply -f examples/demo-lab-bgp.yaml   # BGPPeer: the router "
+                + Lab.ROUTER_IP
+                + " (AS "
+                + Lab.ROUTER_ASN
+                + "); BGPAdvertisement of the pool");
+        try (InputStream in = resource("ferrolb/examples/demo-lab-bgp.yaml")) {
+          client.load(in).inNamespace(NAMESPACE).createOrReplace();
+        }
+        out.println("bgppeer/router created, bgpadvertisement/tutorial-pool created");
+      }
       await("the configuration to load", () -> controller.loop().configLoaded());
 
       step(
@@ -170,8 +192,16 @@ public final class Demo {
           "80:31671/TCP",
           age(svc));
       String ip = externalIp(svc);
-      await("the speaker to announce " + ip, () -> speaker.loop().ready());
+      await("the speaker to announce " + ip, speaker::ready);
       out.println("pool usage: " + usage(registry));
+      if (lab.isPresent()) {
+        step("# the client " + Lab.CLIENT_IP + " resolves " + ip + " on the LAN");
+        lab.get().showArp(ip);
+        if (lab.get().hasRouter()) {
+          step("# the router " + Lab.ROUTER_IP + " learns " + ip + " over BGP");
+          lab.get().showRoute(ip);
+        }
+      }
 
       step("$ kubectl delete ns " + APP_NS);
       client.services().inNamespace(APP_NS).withName("desoapp").delete();
@@ -180,8 +210,59 @@ public final class Demo {
       out.println("namespace \"" + APP_NS + "\" deleted");
       await("the address back in the pool", () -> usage(registry).startsWith("0 of"));
       out.println("pool usage: " + usage(registry) + "  (" + ip + " is free again)");
+      if (lab.isPresent() && lab.get().hasRouter()) {
+        step("# the router drops the route");
+        lab.get().showWithdrawn(ip);
+      }
       return 0;
     }
+  }
+
+  private DemoSpeaker startSpeaker() throws Exception {
+    if (lab.isPresent()) {
+      Lab l = lab.get();
+      l.startSpeaker(client.getMasterUrl().toString(), NODE, NAMESPACE);
+      return new DemoSpeaker() {
+        @Override
+        public boolean ready() {
+          return l.speakerReady();
+        }
+
+        @Override
+        public void close() {
+          // the lab stops its processes
+        }
+      };
+    }
+    KubernetesClient sc = newClient.get();
+    Speaker speaker =
+        Speaker.start(
+            sc,
+            new Speaker.Options(
+                NODE,
+                NAMESPACE,
+                "",
+                Set.of("log"),
+                "log",
+                Optional.of("203.0.113.11"),
+                0,
+                false,
+                SplitBrainPolicy.Mode.QUORUM,
+                Map.of("log.stdout", "true"),
+                Duration.ofSeconds(20)),
+            new PrometheusRegistry());
+    return new DemoSpeaker() {
+      @Override
+      public boolean ready() {
+        return speaker.loop().ready();
+      }
+
+      @Override
+      public void close() {
+        speaker.close();
+        sc.close();
+      }
+    };
   }
 
   /** The plural names of the metallb.io CRDs shipped in the jar. */

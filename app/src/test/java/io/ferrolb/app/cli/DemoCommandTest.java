@@ -32,4 +32,21 @@ class DemoCommandTest {
         .contains(
             "0 of 51 addresses of pool metallb-ip-space in use  (203.0.113.200 is free again)");
   }
+
+  @Test
+  void theLabRunsOnTheEmbeddedApiOnly() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+      exit = Main.commandLine().execute("demo", "--lab", "--kubeconfig", "/nonexistent");
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(buffer.toString(StandardCharsets.UTF_8))
+        .isEqualTo("demo --lab: runs on the embedded API only; drop --kubeconfig\n");
+  }
 }

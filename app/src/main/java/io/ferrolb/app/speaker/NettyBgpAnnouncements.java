@@ -140,7 +140,9 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
                     Duration.ofMillis(p.transmitInterval()),
                     Duration.ofMillis(p.receiveInterval()),
                     p.detectMultiplier(),
-                    peer.ebgpMultiHop()));
+                    // RFC 5883 multihop BFD with an eBGP multihop peer, as MetalLB's FRR mode
+                    peer.ebgpMultiHop(),
+                    p.minimumTtl()));
       }
     }
     return Optional.of(cfg);

@@ -125,13 +125,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
           peer.name());
       return Optional.empty();
     }
-    if (peer.vrf().isPresent()) {
-      LOG.warn(
-          "event=peerUnsupported peer={}: host VRF {} (spec.vrf) is not supported; skipped",
-          peer.name(),
-          peer.vrf().get());
-      return Optional.empty();
-    }
+    // spec.vrf: not supported; the session opens in the default VRF (ConfigParser warns)
     IpAddress routerId = peer.routerId().orElseGet(() -> routerId(self, peer));
     boolean anyExternal =
         peer.peerAsn().isEmpty() && peer.dynamicAsn().orElseThrow() == DynamicAsn.EXTERNAL;

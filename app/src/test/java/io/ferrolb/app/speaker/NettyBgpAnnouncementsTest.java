@@ -86,11 +86,11 @@ class NettyBgpAnnouncementsTest {
   }
 
   @Test
-  void unnumberedAndVrfPeersOpenNoSession() {
+  void unnumberedPeersOpenNoSessionAndVrfPeersOneInTheDefaultVrf() {
     assertThat(
             config(BgpPeer.builder().name("u").myAsn(1).peerAsn(2).interfaceName("eth1").build()))
         .isEmpty();
-    assertThat(config(peer().peerAsn(64501).vrf("red").build())).isEmpty();
+    assertThat(config(peer().peerAsn(64501).vrf("red").build())).isPresent();
   }
 
   @Test

@@ -834,8 +834,8 @@ public final class ConfigParser {
                 r.warn(
                     Reader.at(path, "vrf"),
                     v,
-                    "host VRFs are not supported by ferrolb's native speaker: this peer opens no"
-                        + " session (expected: remove vrf, peer from the default VRF)");
+                    "host VRFs are not supported by ferrolb's native speaker: the session opens in"
+                        + " the default VRF (expected: remove vrf, peer from the default VRF)");
               });
       r.bool(m, "dualStackAddressFamily", path).ifPresent(d.builder::dualStackAddressFamily);
       Optional<Boolean> disableMp = r.bool(m, "disableMP", path);

@@ -52,14 +52,8 @@ public final class BfdEndpoint implements AutoCloseable {
       BfdSettings settings,
       Consumer<BfdState> onChange) {
     Key key = new Key(peer, settings.multihop());
-    if (byPeer.containsKey(key)) {
-      throw new IllegalArgumentException(
-          "BFD peer "
-              + peer
-              + ": already has a "
-              + (key.multihop() ? "multihop" : "single-hop")
-              + " session (expected: one per address pair, RFC 5883 §4)");
-    }
+    // a session being replaced (closed, then opened again on a config change) may still be
+    // registered until its close runs on the loop: the new one takes the address pair over
     Channel ch = bind(peer.isV4(), settings.multihop());
     long disc;
     do {

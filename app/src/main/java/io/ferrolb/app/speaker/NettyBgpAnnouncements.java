@@ -14,7 +14,9 @@ import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.config.BfdProfile;
 import io.ferrolb.domain.config.BgpCommunity;
 import io.ferrolb.domain.config.BgpPeer;
+import io.ferrolb.domain.config.DynamicAsn;
 import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.domain.pool.IpFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -84,7 +86,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
         open = new Open(cfg.get(), speaker.open(cfg.get()));
         sessions.put(peer.name(), open);
       }
-      open.session().setAdvertisements(advertisements(plan.routesFor(peer.name())));
+      open.session().setAdvertisements(advertisements(families(peer, plan.routesFor(peer.name()))));
     }
     for (Iterator<Map.Entry<String, Open>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Open> e = it.next();
@@ -96,20 +98,53 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     }
   }
 
-  private Optional<BgpSessionConfig> sessionConfig(NodeState self, BgpPeer peer, BgpPlan plan) {
-    if (peer.peerAddress().isEmpty() || peer.peerAsn().isEmpty()) {
+  /**
+   * MetalLB (FRR mode): a session carries the prefixes of its peer address's family; with {@code
+   * dualStackAddressFamily} both families.
+   */
+  static Set<BgpRoute> families(BgpPeer peer, Set<BgpRoute> routes) {
+    if (peer.dualStackAddressFamily() || peer.peerAddress().isEmpty()) {
+      return routes;
+    }
+    IpFamily f = peer.peerAddress().get().family();
+    Set<BgpRoute> out = new HashSet<>();
+    for (BgpRoute r : routes) {
+      if (r.prefix().family() == f) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  Optional<BgpSessionConfig> sessionConfig(NodeState self, BgpPeer peer, BgpPlan plan) {
+    if (peer.peerAddress().isEmpty()) {
+      // the config parser warned already (ConfigParser: BGPPeer spec.interface)
       LOG.warn(
-          "event=peerUnsupported peer={}: unnumbered (interface) and dynamic-ASN peers need a"
-              + " listening speaker; skipped",
+          "event=peerUnsupported peer={}: unnumbered BGP (spec.interface) is not supported;"
+              + " skipped",
           peer.name());
       return Optional.empty();
     }
+    // spec.vrf: not supported; the session opens in the default VRF (ConfigParser warns)
     IpAddress routerId = peer.routerId().orElseGet(() -> routerId(self, peer));
+    boolean anyExternal =
+        peer.peerAsn().isEmpty() && peer.dynamicAsn().orElseThrow() == DynamicAsn.EXTERNAL;
+    // dynamicASN internal: the peer's ASN is ours; external: any other (checked on its OPEN)
+    long peerAsn = peer.peerAsn().orElse(peer.myAsn());
     BgpSessionConfig cfg =
-        BgpSessionConfig.of(
-                peer.myAsn(), peer.peerAsn().getAsLong(), peer.peerAddress().get(), routerId)
+        BgpSessionConfig.of(peer.myAsn(), peerAsn, peer.peerAddress().get(), routerId)
             .withPeerPort(peer.peerPort())
             .withHoldTime(peer.effectiveHoldTime());
+    if (anyExternal) {
+      cfg = cfg.withAnyExternalPeerAsn();
+    }
+    if (peer.connectTime().isPresent()) {
+      // FRR "timers connect": a fixed retry interval instead of MetalLB's native back-off; a dial
+      // never waits longer than the interval (nor than the default 10 s dial timeout)
+      Duration ct = peer.connectTime().get();
+      Duration dial = ct.compareTo(cfg.connectTimeout()) < 0 ? ct : cfg.connectTimeout();
+      cfg = cfg.withConnectRetry(ct, ct, dial);
+    }
     if (peer.keepaliveTime().isPresent()) {
       cfg = cfg.withKeepalive(peer.keepaliveTime().get());
     }
@@ -140,7 +175,9 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
                     Duration.ofMillis(p.transmitInterval()),
                     Duration.ofMillis(p.receiveInterval()),
                     p.detectMultiplier(),
-                    peer.ebgpMultiHop()));
+                    // RFC 5883 multihop BFD with an eBGP multihop peer, as MetalLB's FRR mode
+                    peer.ebgpMultiHop(),
+                    p.minimumTtl()));
       }
     }
     return Optional.of(cfg);

@@ -53,6 +53,10 @@ class ValidateCommandTest {
     assertThat(r.lines())
         .containsExactly(
             ex("metallb-crds.yaml")
+                + ":9: warning: BGPPeer \"edge-b\": spec.vrf \"red\": host VRFs are not supported"
+                + " by ferrolb's native speaker: the session opens in the default VRF (expected:"
+                + " remove vrf, peer from the default VRF)",
+            ex("metallb-crds.yaml")
                 + ":10: warning: BGPPeer \"reflector\": apiVersion \"metallb.io/v1beta1\": BGPPeer"
                 + " v1beta1 is deprecated (expected: metallb.io/v1beta2; same fields, plus"
                 + " dynamicASN, interface, connectTime, ...)",

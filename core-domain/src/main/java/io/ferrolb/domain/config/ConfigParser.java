@@ -720,7 +720,16 @@ public final class ConfigParser {
             };
       }
       dyn.ifPresent(d.builder::dynamicAsn);
-      r.lng(m, "localASN", path, 0, MAX_ASN).ifPresent(d.builder::localAsn);
+      r.lng(m, "localASN", path, 0, MAX_ASN)
+          .ifPresent(
+              asn -> {
+                d.builder.localAsn(asn);
+                r.warn(
+                    Reader.at(path, "localASN"),
+                    asn,
+                    "not supported by ferrolb's native speaker (FRR local-as): ignored, the"
+                        + " session speaks myASN (expected: remove localASN)");
+              });
     }
     if (m.containsKey(peerKey) && m.containsKey("dynamicASN")) {
       r.error(
@@ -750,7 +759,15 @@ public final class ConfigParser {
           d.peerAddressText = a.toString();
         });
     Optional<String> nic = legacy ? Optional.empty() : r.nonEmptyStr(m, "interface", path);
-    nic.ifPresent(d.builder::interfaceName);
+    nic.ifPresent(
+        n -> {
+          d.builder.interfaceName(n);
+          r.warn(
+              Reader.at(path, "interface"),
+              n,
+              "unnumbered BGP is not supported by ferrolb's native speaker: this peer opens no"
+                  + " session (expected: peerAddress)");
+        });
     if (m.containsKey(addrKey) && m.containsKey("interface")) {
       r.error(
           Reader.at(path, "interface"),
@@ -852,7 +869,16 @@ public final class ConfigParser {
     }
     if (!legacy) {
       r.bool(m, "enableGracefulRestart", path).ifPresent(d.builder::enableGracefulRestart);
-      r.nonEmptyStr(m, "vrf", path).ifPresent(d.builder::vrf);
+      r.nonEmptyStr(m, "vrf", path)
+          .ifPresent(
+              v -> {
+                d.builder.vrf(v);
+                r.warn(
+                    Reader.at(path, "vrf"),
+                    v,
+                    "host VRFs are not supported by ferrolb's native speaker: the session opens in"
+                        + " the default VRF (expected: remove vrf, peer from the default VRF)");
+              });
       r.bool(m, "dualStackAddressFamily", path).ifPresent(d.builder::dualStackAddressFamily);
       Optional<Boolean> disableMp = r.bool(m, "disableMP", path);
       disableMp.ifPresent(d.builder::disableMp);

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** BFD (RFC 5880/5881 single hop) between a ferrolb speaker and FRR 8.4 bfdd, 300 ms x 3. */
+/**
+ * BFD (RFC 5880/5881 single hop, IPv4 and IPv6) between a ferrolb speaker and FRR 8.4 bfdd, 300 ms
+ * x 3.
+ */
 class FrrBfdIT {
   static final String CONF =
       """
@@ -22,9 +25,17 @@ class FrrBfdIT {
        neighbor 203.0.113.11 timers connect 1
        neighbor 203.0.113.11 bfd
        neighbor 203.0.113.11 bfd profile lab
+       neighbor 2001:db8:77::11 remote-as 4200000001
+       neighbor 2001:db8:77::11 timers connect 1
+       neighbor 2001:db8:77::11 bfd
+       neighbor 2001:db8:77::11 bfd profile lab
        address-family ipv4 unicast
         neighbor 203.0.113.11 activate
         neighbor 203.0.113.11 route-map DENY out
+       exit-address-family
+       address-family ipv6 unicast
+        neighbor 2001:db8:77::11 activate
+        neighbor 2001:db8:77::11 route-map DENY out
        exit-address-family
       route-map DENY deny 10
       """;
@@ -108,6 +119,37 @@ class FrrBfdIT {
       } finally {
         Sh.sh("kill -CONT $(cat " + frr.dir() + "/bfdd.pid)");
       }
+    }
+  }
+
+  @Test
+  void ipv6BfdComesUpAndAFrozenSpeakersRoutesAreWithdrawn() throws Exception {
+    String prefix = "show bgp ipv6 unicast 2001:db8:60::60/128 json";
+    try (SpeakerProcess s =
+        SpeakerProcess.start(
+            N1.ns(),
+            List.of(
+                "--asn", "4200000001",
+                "--router-id", N1.v4(),
+                "--peer", "2001:db8:77::1,4200000100,bfd=300",
+                "--adv", "2001:db8:60::60/128"))) {
+      await("IPv6 route and BFD up\n" + s.log())
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  frr.vtysh(prefix).contains("2001:db8:77::11")
+                      && frr.vtysh("show bfd peer 2001:db8:77::11 json")
+                          .contains("\"status\":\"up\"")
+                      && s.log().matches("(?s).*BFD 2001:db8:77::1: (DOWN|INIT) -> UP.*"));
+      long t0 = System.nanoTime();
+      s.freeze();
+      await("IPv6 route withdrawn")
+          .atMost(Duration.ofSeconds(3))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> !frr.vtysh(prefix).contains("2001:db8:77::11"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("BFD IPv6: route withdrawn " + ms + " ms after the speaker froze");
+      assertThat(ms).isLessThan(1200);
     }
   }
 }

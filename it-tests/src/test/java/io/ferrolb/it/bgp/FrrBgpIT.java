@@ -51,6 +51,8 @@ class FrrBgpIT {
        address-family ipv6 unicast
         neighbor SPK6 activate
         neighbor SPK6 route-map DENY out
+        neighbor 203.0.113.12 activate
+        neighbor 203.0.113.12 route-map DENY out
         maximum-paths 8
        exit-address-family
       route-map DENY deny 10
@@ -132,6 +134,29 @@ class FrrBgpIT {
     await("IPv6 kernel route")
         .atMost(Duration.ofSeconds(5))
         .until(() -> frr.kernelRoute("2001:db8:100::10").contains("via 2001:db8:77::11"));
+  }
+
+  @Test
+  void dynamicExternalAsnAndDualStackOverOneIpv4Session() throws Exception {
+    // the speaker does not know FRR's ASN; one IPv4 session carries both families (MetalLB
+    // dynamicASN: external, dualStackAddressFamily: true)
+    SpeakerProcess n2 =
+        speaker(
+            N2,
+            NODE_AS,
+            "--peer",
+            "203.0.113.1,external",
+            "--adv",
+            "198.51.100.20/32",
+            "--adv",
+            "2001:db8:100::20/128");
+    await("IPv4 route in FRR\n" + n2.log())
+        .atMost(UP)
+        .until(() -> route("ipv4", "198.51.100.20/32").contains("\"ip\":\"203.0.113.12\""));
+    // the IPv6 next hop is the speaker's global IPv6 address on the session's interface
+    await("IPv6 route over the IPv4 session\n" + n2.log())
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> route("ipv6", "2001:db8:100::20/128").contains("\"ip\":\"2001:db8:77::12\""));
   }
 
   @Test

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * --asn N --router-id A
- * --peer ADDR,ASN[,password=P][,gr=SECONDS][,hold=SECONDS][,port=N][,source=ADDR][,multihop=TTL]
+ * --peer ADDR,ASN|external[,password=P][,gr=SECONDS][,hold=SECONDS][,port=N][,source=ADDR][,multihop=TTL][,bfd=MS|bfdmh=MS[/MINTTL]]
  * --adv PREFIX[,c=64500:100+no-export][,l=1:2:3][,lp=150]
  * --scale4 N      N /32 from 198.18.0.0
  * --scale6 N      N /128 from 2001:db8:ffff::
@@ -91,9 +91,15 @@ public final class SpeakerMain {
 
   static BgpSessionConfig parsePeer(String spec, long asn, IpAddress routerId) {
     String[] f = spec.split(",");
+    // ASN "external": MetalLB dynamicASN external, any peer ASN but ours
+    boolean external = f[1].equals("external");
     BgpSessionConfig c =
-        BgpSessionConfig.of(asn, Long.parseLong(f[1]), IpAddress.parse(f[0]), routerId)
+        BgpSessionConfig.of(
+                asn, external ? asn : Long.parseLong(f[1]), IpAddress.parse(f[0]), routerId)
             .withConnectRetry(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(3));
+    if (external) {
+      c = c.withAnyExternalPeerAsn();
+    }
     for (int i = 2; i < f.length; i++) {
       String[] kv = f[i].split("=", 2);
       c =
@@ -108,6 +114,13 @@ public final class SpeakerMain {
             case "bfd" -> {
               Duration iv = Duration.ofMillis(Long.parseLong(kv[1]));
               yield c.withBfd(new BfdSettings(iv, iv, 3, false));
+            }
+            case "bfdmh" -> {
+              // MS or MS/MINIMUM_TTL
+              String[] v = kv[1].split("/");
+              Duration iv = Duration.ofMillis(Long.parseLong(v[0]));
+              int minTtl = v.length > 1 ? Integer.parseInt(v[1]) : BfdSettings.DEFAULT_MINIMUM_TTL;
+              yield c.withBfd(new BfdSettings(iv, iv, 3, true, minTtl));
             }
             default -> throw new IllegalArgumentException("unknown peer option " + kv[0]);
           };

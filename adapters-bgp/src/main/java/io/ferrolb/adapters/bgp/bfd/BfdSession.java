@@ -23,15 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One single-hop BFD session (RFC 5881): sends from a port in 49152..65535 with TTL 255 to the
- * peer's port 3784; packets arrive through the shared {@link BfdEndpoint}. Confined to one event
- * loop.
+ * One BFD session: single hop (RFC 5881) to the peer's port 3784, or multihop (RFC 5883) to its
+ * port 4784; sends from a port in 49152..65535 with TTL 255; packets arrive through the shared
+ * {@link BfdEndpoint}. Confined to one event loop.
  */
 public final class BfdSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BfdSession.class);
   static final int CONTROL_PORT = 3784; // RFC 5881 §4
+  static final int MULTIHOP_PORT = 4784; // RFC 5883 §5
   private static final int SOURCE_PORT_MIN = 49152; // RFC 5881 §4
-  private static final int TTL = 255; // RFC 5881 §5 (GTSM)
+  // RFC 5881 §5 (GTSM); RFC 5883 sets no value for multihop: 255 passes any receiver's minimum
+  private static final int TTL = 255;
   private static final int IPPROTO_IP = 0;
   private static final int IP_TTL = 2;
   private static final int IPPROTO_IPV6 = 41;
@@ -68,6 +70,14 @@ public final class BfdSession implements AutoCloseable {
 
   public IpAddress peer() {
     return peer;
+  }
+
+  boolean multihop() {
+    return settings.multihop();
+  }
+
+  BfdSettings settings() {
+    return settings;
   }
 
   long discriminator() {
@@ -150,7 +160,8 @@ public final class BfdSession implements AutoCloseable {
             micros(settings.minRxInterval()));
     ByteBuf buf = tx.alloc().buffer(BfdCodec.LENGTH);
     BfdCodec.encode(p, buf);
-    tx.writeAndFlush(new DatagramPacket(buf, new InetSocketAddress(inet(peer), CONTROL_PORT)));
+    tx.writeAndFlush(
+        new DatagramPacket(buf, new InetSocketAddress(inet(peer), settings.destinationPort())));
   }
 
   /** A packet from the peer (on the loop). */

@@ -225,12 +225,16 @@ public final class BgpFsm {
   }
 
   private Transition acceptOpen(FsmState s, Open peer) {
-    if (peer.asn() != config.peerAsn()) {
+    if (!config.acceptsPeerAsn(peer.asn())) {
       return fail(
           s,
           Optional.of(Notification.of(BgpError.BAD_PEER_AS)),
           Reason.OPEN_REJECTED,
-          "peer AS " + peer.asn() + " (expected: " + config.peerAsn() + ")");
+          "peer AS "
+              + peer.asn()
+              + (config.anyExternalPeerAsn()
+                  ? " (expected: any external AS, not our " + config.localAsn() + ")"
+                  : " (expected: " + config.peerAsn() + ")"));
     }
     if (config.ibgp() && peer.bgpIdentifier().equals(config.routerId())) {
       return fail(

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param gracefulRestartTime advertise RFC 4724 with this restart time when present
  * @param connectRetryMin first back-off after a failure, doubled per failure up to max
  * @param connectTimeout how long a TCP connect attempt may take before a retry
+ * @param anyExternalPeerAsn accept any peer ASN other than ours from the OPEN (MetalLB {@code
+ *     dynamicASN: external}); {@code peerAsn} is then ignored
  */
 public record FsmConfig(
     long localAsn,
@@ -26,7 +28,8 @@ public record FsmConfig(
     Optional<Duration> gracefulRestartTime,
     Duration connectRetryMin,
     Duration connectRetryMax,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    boolean anyExternalPeerAsn) {
   /** RFC 4271 §8.2.2: "a large value" for the hold timer while waiting for OPEN (4 minutes). */
   public static final Duration OPEN_SENT_HOLD = Duration.ofMinutes(4);
 
@@ -50,7 +53,37 @@ public record FsmConfig(
     }
   }
 
+  public FsmConfig(
+      long localAsn,
+      long peerAsn,
+      IpAddress routerId,
+      Duration holdTime,
+      Optional<Duration> keepalive,
+      Set<AddressFamily> families,
+      Optional<Duration> gracefulRestartTime,
+      Duration connectRetryMin,
+      Duration connectRetryMax,
+      Duration connectTimeout) {
+    this(
+        localAsn,
+        peerAsn,
+        routerId,
+        holdTime,
+        keepalive,
+        families,
+        gracefulRestartTime,
+        connectRetryMin,
+        connectRetryMax,
+        connectTimeout,
+        false);
+  }
+
   public boolean ibgp() {
-    return localAsn == peerAsn;
+    return !anyExternalPeerAsn && localAsn == peerAsn;
+  }
+
+  /** Whether the ASN in the peer's OPEN is the one this session expects. */
+  public boolean acceptsPeerAsn(long asn) {
+    return anyExternalPeerAsn ? asn != localAsn : asn == peerAsn;
   }
 }

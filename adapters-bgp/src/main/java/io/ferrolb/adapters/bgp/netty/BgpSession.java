@@ -40,12 +40,15 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -92,6 +95,8 @@ public final class BgpSession implements AutoCloseable {
   private boolean closed;
   private SessionState previous = SessionState.IDLE;
   private volatile BfdSession bfdSession;
+  private IpAddress nextHopLookupFor;
+  private Map<IpFamily, IpAddress> nextHopByFamily = Map.of();
   private volatile SessionStatus status =
       new SessionStatus(SessionState.IDLE, Optional.empty(), 0, 0, 0, Optional.empty());
 
@@ -120,7 +125,8 @@ public final class BgpSession implements AutoCloseable {
                 config.gracefulRestartTime(),
                 config.connectRetryMin(),
                 config.connectRetryMax(),
-                config.connectTimeout()));
+                config.connectTimeout(),
+                config.anyExternalPeerAsn()));
   }
 
   public BgpSessionConfig config() {
@@ -573,10 +579,16 @@ public final class BgpSession implements AutoCloseable {
       Optional<IpAddress> nh = a.nextHop();
       Optional<IpAddress> ll = Optional.empty();
       if (f == IpFamily.IPV4) {
-        nh = nh.or(config::ipv4NextHop).or(() -> local.filter(IpAddress::isV4));
+        nh =
+            nh.or(config::ipv4NextHop)
+                .or(() -> local.filter(IpAddress::isV4))
+                .or(() -> sameInterface(local, IpFamily.IPV4));
       } else {
         Optional<IpAddress> localV6 = local.filter(IpAddress::isV6);
-        nh = nh.or(config::ipv6NextHop).or(() -> localV6.filter(l -> !isLinkLocal(l)));
+        nh =
+            nh.or(config::ipv6NextHop)
+                .or(() -> localV6.filter(l -> !isLinkLocal(l)))
+                .or(() -> sameInterface(local, IpFamily.IPV6));
         ll = config.ipv6LinkLocalNextHop().or(() -> localV6.filter(BgpSession::isLinkLocal));
       }
       if (nh.isEmpty()) {
@@ -598,6 +610,36 @@ public final class BgpSession implements AutoCloseable {
               ll));
     }
     return out;
+  }
+
+  /**
+   * A prefix of the other family than the session's (MetalLB {@code dualStackAddressFamily}): the
+   * next hop is this node's global address of that family on the interface the session leaves by
+   * (what FRR does), looked up once per local address.
+   */
+  private Optional<IpAddress> sameInterface(Optional<IpAddress> local, IpFamily family) {
+    if (local.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!local.get().equals(nextHopLookupFor)) {
+      nextHopLookupFor = local.get();
+      nextHopByFamily = new HashMap<>();
+      try {
+        NetworkInterface nic =
+            NetworkInterface.getByInetAddress(InetAddress.getByAddress(local.get().toBytes()));
+        if (nic != null) {
+          for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+            IpAddress ip = IpAddress.fromBytes(a.getAddress());
+            if (!a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
+              nextHopByFamily.putIfAbsent(ip.family(), ip);
+            }
+          }
+        }
+      } catch (IOException e) {
+        LOG.debug("peer {}: interface of {} not found", config.peerAddress(), local.get(), e);
+      }
+    }
+    return Optional.ofNullable(nextHopByFamily.get(family));
   }
 
   private Optional<IpAddress> localAddress() {

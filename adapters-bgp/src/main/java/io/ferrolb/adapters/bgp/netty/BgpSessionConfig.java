@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param ipv6NextHop global next hop for IPv6 prefixes; empty: the local address if global IPv6
  * @param ipv6LinkLocalNextHop second (link-local) IPv6 next hop, RFC 2545 §3
  * @param bfd BFD for this peer; a BFD Down takes the session down at once
+ * @param anyExternalPeerAsn accept any peer ASN but ours (MetalLB {@code dynamicASN: external});
+ *     {@code peerAsn} is then only a placeholder
  */
 public record BgpSessionConfig(
     long myAsn,
@@ -37,7 +39,8 @@ public record BgpSessionConfig(
     Duration connectRetryMin,
     Duration connectRetryMax,
     Duration connectTimeout,
-    Optional<BfdSettings> bfd) {
+    Optional<BfdSettings> bfd,
+    boolean anyExternalPeerAsn) {
 
   public static final int BGP_PORT = 179; // RFC 4271 §8.2.1
 
@@ -118,11 +121,12 @@ public record BgpSessionConfig(
         Duration.ofSeconds(1),
         Duration.ofMinutes(2),
         Duration.ofSeconds(10),
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   public boolean ibgp() {
-    return myAsn == peerAsn;
+    return !anyExternalPeerAsn && myAsn == peerAsn;
   }
 
   /** IP TTL / hop limit of the session's packets: multihop value, else 1 for eBGP, 64 iBGP. */
@@ -149,7 +153,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withSourceAddress(IpAddress a) {
@@ -171,7 +176,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withHoldTime(Duration h) {
@@ -193,7 +199,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withKeepalive(Duration k) {
@@ -215,7 +222,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withPassword(String p) {
@@ -237,7 +245,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withEbgpMultihop(int ttl) {
@@ -259,7 +268,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withGracefulRestart(Duration restartTime) {
@@ -281,7 +291,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withIpv4NextHop(IpAddress a) {
@@ -303,7 +314,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withIpv6NextHop(IpAddress a) {
@@ -325,7 +337,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withIpv6LinkLocalNextHop(IpAddress a) {
@@ -347,7 +360,8 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withConnectRetry(Duration min, Duration max, Duration timeout) {
@@ -369,7 +383,8 @@ public record BgpSessionConfig(
         min,
         max,
         timeout,
-        bfd);
+        bfd,
+        anyExternalPeerAsn);
   }
 
   public BgpSessionConfig withBfd(BfdSettings b) {
@@ -391,7 +406,35 @@ public record BgpSessionConfig(
         connectRetryMin,
         connectRetryMax,
         connectTimeout,
-        Optional.of(b));
+        Optional.of(b),
+        anyExternalPeerAsn);
+  }
+
+  /**
+   * MetalLB {@code dynamicASN: external}: the session accepts whatever ASN but ours the peer sends
+   * in its OPEN.
+   */
+  public BgpSessionConfig withAnyExternalPeerAsn() {
+    return new BgpSessionConfig(
+        myAsn,
+        peerAsn,
+        peerAddress,
+        peerPort,
+        sourceAddress,
+        routerId,
+        holdTime,
+        keepalive,
+        password,
+        ebgpMultihop,
+        gracefulRestartTime,
+        ipv4NextHop,
+        ipv6NextHop,
+        ipv6LinkLocalNextHop,
+        connectRetryMin,
+        connectRetryMax,
+        connectTimeout,
+        bfd,
+        true);
   }
 
   /** Never print the password. */
@@ -400,7 +443,7 @@ public record BgpSessionConfig(
     return "BgpSessionConfig["
         + myAsn
         + "->"
-        + peerAsn
+        + (anyExternalPeerAsn ? "external" : String.valueOf(peerAsn))
         + "@"
         + peerAddress
         + ":"

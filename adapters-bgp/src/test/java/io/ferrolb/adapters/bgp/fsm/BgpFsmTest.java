@@ -293,6 +293,47 @@ class BgpFsmTest {
     assertThat(up.next().failures()).isZero();
   }
 
+  @ParameterizedTest(name = "dynamicASN external, peer AS {0}: accepted={1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "64496, true",
+    "65000, true",
+    "4200000002, true",
+    // our own AS would make it iBGP: not what "external" accepts
+    "4200000001, false"
+  })
+  void dynamicExternalAsnAcceptsAnyAsButOurs(long peerAs, boolean accepted) {
+    FsmConfig dynamic =
+        new FsmConfig(
+            ME,
+            ME, // placeholder: ignored when any external AS is accepted
+            IpAddress.parse("203.0.113.11"),
+            Duration.ofSeconds(90),
+            Optional.empty(),
+            Set.of(AddressFamily.IPV4_UNICAST),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(10),
+            true);
+    assertThat(dynamic.ibgp()).isFalse();
+    Open open =
+        Open.of(
+            peerAs,
+            180,
+            IpAddress.parse("203.0.113.1"),
+            List.of(
+                new Capability.MultiProtocol(AddressFamily.IPV4_UNICAST),
+                new Capability.FourOctetAs(peerAs)));
+    Transition t = new BgpFsm(dynamic).on(st(SessionState.OPEN_SENT), new Event.OpenReceived(open));
+    assertThat(t.next().state())
+        .isEqualTo(accepted ? SessionState.OPEN_CONFIRM : SessionState.IDLE);
+    if (!accepted) {
+      assertThat(t.actions())
+          .first()
+          .isEqualTo(new SendNotification(Notification.of(BgpError.BAD_PEER_AS)));
+    }
+  }
+
   @Test
   void peerWithoutFourOctetSupportIsRejectedForOurFourOctetAsn() {
     Open old = new Open(4, (int) PEER, 180, IpAddress.parse("203.0.113.1"), List.of());

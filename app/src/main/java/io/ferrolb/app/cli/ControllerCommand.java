@@ -9,7 +9,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,15 +63,16 @@ public final class ControllerCommand implements Callable<Integer> {
     LeaseLeadership.Timing timing =
         new LeaseLeadership.Timing(lease, lease.multipliedBy(3).dividedBy(4), lease.dividedBy(10));
     PrometheusRegistry registry = new PrometheusRegistry();
-    CountDownLatch stop = new CountDownLatch(1);
+    ShutdownSignal shutdown = ShutdownSignal.install();
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         Controller controller =
             Controller.start(
                 client, new Controller.Options(namespace, lbClass, id, timing, true), registry);
         HealthServer health =
             HealthServer.start(metricsPort, registry, () -> notReady(controller))) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ferrolb-shutdown"));
-      stop.await();
+      shutdown.awaitRequest();
+    } finally {
+      shutdown.closed();
     }
     return 0;
   }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,7 +97,6 @@ public final class SpeakerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
-    CountDownLatch stop = new CountDownLatch(1);
     Speaker.Options options =
         new Speaker.Options(
             node,
@@ -112,11 +110,13 @@ public final class SpeakerCommand implements Callable<Integer> {
             splitBrain,
             announcerSettings,
             Duration.ofSeconds(30));
+    ShutdownSignal shutdown = ShutdownSignal.install();
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         Speaker speaker = Speaker.start(client, options, registry);
         HealthServer health = HealthServer.start(metricsPort, registry, speaker::notReady)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ferrolb-shutdown"));
-      stop.await();
+      shutdown.awaitRequest();
+    } finally {
+      shutdown.closed();
     }
     return 0;
   }

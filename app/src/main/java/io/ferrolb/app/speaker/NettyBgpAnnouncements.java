@@ -19,6 +19,7 @@ import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -235,10 +236,26 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     return out;
   }
 
+  /**
+   * The speaker is stopping (SIGTERM: a rolling upgrade, a restart, a node drain). Peers with
+   * graceful restart negotiated are left without a NOTIFICATION, so the routers keep forwarding on
+   * our routes until the new speaker re-announces them (RFC 4724); the others get CEASE and
+   * withdraw at once. To take a node out for good, withdraw first (the exclude label, or a BGPPeer
+   * nodeSelector that no longer matches) and then stop the speaker.
+   */
   @Override
   public synchronized void close() {
-    for (Open o : List.copyOf(sessions.values())) {
-      o.session().close();
+    List<String> keptForRestart = new ArrayList<>();
+    for (Map.Entry<String, Open> e : sessions.entrySet()) {
+      if (e.getValue().session().closeForRestart()) {
+        keptForRestart.add(e.getKey());
+      }
+    }
+    if (!keptForRestart.isEmpty()) {
+      LOG.info(
+          "event=bgpStoppedForRestart peers={}: graceful restart, the routers keep our routes"
+              + " until this node's speaker is back",
+          keptForRestart);
     }
     sessions.clear();
   }

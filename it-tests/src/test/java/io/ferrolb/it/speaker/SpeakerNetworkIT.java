@@ -197,7 +197,16 @@ class SpeakerNetworkIT {
           "bgppeers",
           "frr",
           Map.of(
-              "myASN", 64500L, "peerASN", 64496L, "peerAddress", "203.0.113.1", "holdTime", "9s"));
+              "myASN",
+              64500L,
+              "peerASN",
+              64496L,
+              "peerAddress",
+              "203.0.113.1",
+              "holdTime",
+              "9s",
+              "enableGracefulRestart",
+              true));
       cr(
           "BGPAdvertisement",
           "bgpadvertisements",
@@ -243,6 +252,7 @@ class SpeakerNetworkIT {
                 "\n",
                 "router bgp 64496",
                 " bgp router-id 203.0.113.1",
+                " bgp graceful-restart",
                 " no bgp ebgp-requires-policy",
                 " no bgp default ipv4-unicast",
                 " bgp bestpath as-path multipath-relax",
@@ -607,6 +617,47 @@ class SpeakerNetworkIT {
                       && m.matches(
                           "(?s).*metallb_bgp_announced_prefixes_total\\{peer=\"frr\"\\} [1-9].*"));
     }
+  }
+
+  @Test
+  void aSpeakerStoppedWithSigtermLeavesItsRoutesOnTheRouterUntilItIsBack() throws Exception {
+    Assumptions.assumeTrue(
+        frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
+    service("bgp-restart", "203.0.113.207", "Cluster", "n1", "n2", "n3");
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> nextHops("203.0.113.207/32"),
+            h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
+
+    // what a rolling upgrade does to the pod: SIGTERM, then wait for the process to exit
+    Process n3 = speakers.get("n3");
+    n3.destroy();
+    try {
+      assertThat(n3.waitFor(15, TimeUnit.SECONDS)).as("n3 exits after SIGTERM").isTrue();
+      assertThat(Files.readString(dir.resolve("speaker-n3.log")))
+          .contains("event=bgpStoppedForRestart");
+      await("FRR sees n3's session go down")
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  !vtysh("show bgp neighbor 203.0.113.13 json")
+                      .contains("\"bgpState\":\"Established\""));
+      // no NOTIFICATION was sent: graceful restart keeps n3's path, marked stale
+      assertThat(nextHops("203.0.113.207/32")).contains("203.0.113.13");
+      assertThat(vtysh("show bgp ipv4 unicast 203.0.113.207/32 json")).contains("\"stale\":true");
+    } finally {
+      startSpeaker("n3");
+    }
+    await("n3 back, its route fresh")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                vtysh("show bgp neighbor 203.0.113.13 json")
+                        .contains("\"bgpState\":\"Established\"")
+                    && !vtysh("show bgp ipv4 unicast 203.0.113.207/32 json").contains("stale"));
   }
 
   /** The speaker's /metrics, fetched inside its namespace. */

@@ -239,6 +239,61 @@ public final class BgpSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops this session the way a restarting speaker does (RFC 4724 §4): when graceful restart was
+   * negotiated and the session is established, the connection is closed without a NOTIFICATION (a
+   * NOTIFICATION makes the peer flush our routes at once, RFC 4724 §4.2), so the peer keeps our
+   * routes, marked stale, for the restart time we advertised and keeps forwarding on them until the
+   * restarted speaker re-announces and sends End-of-RIB. BFD stops silently too (no AdminDown).
+   * Otherwise the same as {@link #close()}.
+   *
+   * @return true if the session was closed for a restart, false if it sent CEASE
+   */
+  public boolean closeForRestart() {
+    BfdSession b = bfdSession;
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          boolean restart =
+              !closed
+                  && state.state() == SessionState.ESTABLISHED
+                  && state.negotiated().map(Negotiated::gracefulRestart).orElse(false);
+          if (restart) {
+            closed = true;
+            timers.values().forEach(t -> t.cancel(false));
+            timers.clear();
+            Channel ch = channel;
+            channel = null;
+            if (ch != null) {
+              ch.close();
+            }
+          }
+          done.complete(restart);
+        });
+    boolean restart;
+    try {
+      restart = done.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      restart = false;
+    } catch (Exception e) {
+      LOG.warn("peer {}: closeForRestart did not finish in 5 s", config.peerAddress(), e);
+      restart = false;
+    }
+    if (restart) {
+      if (b != null) {
+        b.close();
+      }
+      LOG.info(
+          "peer {}: closed for a restart without NOTIFICATION; it keeps the routes for {} s",
+          config.peerAddress(),
+          config.gracefulRestartTime().map(Duration::toSeconds).orElse(0L));
+      return true;
+    }
+    close();
+    return false;
+  }
+
   // ------------------------------------------------------------------ FSM shell (event loop)
 
   private void fire(Event e) {

@@ -59,6 +59,10 @@ class BgpSessionTest {
   }
 
   private void establish() throws Exception {
+    establish(true);
+  }
+
+  private void establish(boolean peerGracefulRestart) throws Exception {
     peer.accept();
     Open open = peer.expect(Open.class, false);
     assertThat(open.asn()).isEqualTo(ME);
@@ -68,11 +72,16 @@ class BgpSessionTest {
             PEER_AS,
             90,
             IpAddress.parse("203.0.113.1"),
-            List.of(
-                new Capability.MultiProtocol(AddressFamily.IPV4_UNICAST),
-                new Capability.RouteRefreshCapability(),
-                new Capability.FourOctetAs(PEER_AS),
-                new Capability.GracefulRestart(false, false, 120, List.of()))));
+            peerGracefulRestart
+                ? List.of(
+                    new Capability.MultiProtocol(AddressFamily.IPV4_UNICAST),
+                    new Capability.RouteRefreshCapability(),
+                    new Capability.FourOctetAs(PEER_AS),
+                    new Capability.GracefulRestart(false, false, 120, List.of()))
+                : List.of(
+                    new Capability.MultiProtocol(AddressFamily.IPV4_UNICAST),
+                    new Capability.RouteRefreshCapability(),
+                    new Capability.FourOctetAs(PEER_AS))));
     peer.expect(Keepalive.class, true);
     peer.send(Keepalive.INSTANCE);
     await().atMost(Duration.ofSeconds(5)).until(() -> session.status().up());
@@ -146,6 +155,30 @@ class BgpSessionTest {
     establish();
     peer.expect(Update.class, true); // End-of-RIB
     session.close();
+    Notification n = peer.expect(Notification.class, true);
+    assertThat(n.error()).contains(BgpError.CEASE_ADMINISTRATIVE_SHUTDOWN);
+  }
+
+  @Test
+  void closeForRestartWithGracefulRestartClosesWithoutANotification() throws Exception {
+    session.setAdvertisements(Set.of(Advertisement.of(VIP1)));
+    establish(true);
+    peer.expect(Update.class, true);
+    peer.expect(Update.class, true); // End-of-RIB
+
+    assertThat(session.closeForRestart()).isTrue();
+
+    // a NOTIFICATION would make the router flush our routes (RFC 4724 §4.2): nothing but EOF
+    assertThat(peer.bytesBeforeClose(Duration.ofSeconds(2))).isZero();
+  }
+
+  @Test
+  void closeForRestartWithoutGracefulRestartOnThePeerSendsCease() throws Exception {
+    establish(false);
+    peer.expect(Update.class, true); // End-of-RIB
+
+    assertThat(session.closeForRestart()).isFalse();
+
     Notification n = peer.expect(Notification.class, true);
     assertThat(n.error()).contains(BgpError.CEASE_ADMINISTRATIVE_SHUTDOWN);
   }

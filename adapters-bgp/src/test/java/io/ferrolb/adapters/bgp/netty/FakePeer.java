@@ -93,6 +93,23 @@ final class FakePeer implements AutoCloseable {
     }
   }
 
+  /**
+   * Bytes the remote sent before it closed the connection, or -1 if it did not close within {@code
+   * within}.
+   */
+  long bytesBeforeClose(Duration within) throws IOException {
+    socket.setSoTimeout((int) within.toMillis());
+    long n = 0;
+    try {
+      while (in.read() >= 0) {
+        n++;
+      }
+      return n;
+    } catch (java.net.SocketTimeoutException e) {
+      return -1;
+    }
+  }
+
   void dropConnection() throws IOException {
     if (socket != null) {
       socket.close();

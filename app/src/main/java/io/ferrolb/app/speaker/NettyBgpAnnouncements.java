@@ -178,7 +178,8 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
                     p.detectMultiplier(),
                     // RFC 5883 multihop BFD with an eBGP multihop peer, as MetalLB's FRR mode
                     peer.ebgpMultiHop(),
-                    p.minimumTtl()));
+                    p.minimumTtl(),
+                    p.passiveMode()));
       }
     }
     return Optional.of(cfg);

@@ -123,6 +123,39 @@ class FrrBfdIT {
   }
 
   @Test
+  void aPassiveSpeakerComesUpWithAnActiveRouterAndTwoPassiveEndsNeverDo() throws Exception {
+    List<String> passive =
+        List.of(
+            "--asn", "4200000001",
+            "--router-id", N1.v4(),
+            "--peer", "203.0.113.1,4200000100,bfdpassive=300",
+            "--adv", "198.51.100.60/32");
+    try (SpeakerProcess s = SpeakerProcess.start(N1.ns(), passive)) {
+      await("passive speaker: BFD up with the active router\n" + s.log())
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> frr.vtysh("show bfd peers json").contains("\"status\":\"up\""));
+    }
+    frr.vtysh("configure terminal", "bfd", "profile lab", "passive-mode");
+    // let FRR time the first session out, so it is passive in state Down and has forgotten us
+    await("FRR's BFD session of the first speaker down")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !frr.vtysh("show bfd peers json").contains("\"status\":\"up\""));
+    try (SpeakerProcess s = SpeakerProcess.start(N1.ns(), passive)) {
+      await("BGP up without BFD\n" + s.log())
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> route().contains("\"ip\":\"203.0.113.11\""));
+      // both ends wait for the other's first packet (RFC 5880 §6.1): if we sent one, FRR would
+      // answer and the session would come up
+      await("BFD stays down")
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> !s.log().contains("-> UP"));
+    } finally {
+      frr.vtysh("configure terminal", "bfd", "profile lab", "no passive-mode");
+    }
+  }
+
+  @Test
   void ipv6BfdComesUpAndAFrozenSpeakersRoutesAreWithdrawn() throws Exception {
     String prefix = "show bgp ipv6 unicast 2001:db8:60::60/128 json";
     try (SpeakerProcess s =

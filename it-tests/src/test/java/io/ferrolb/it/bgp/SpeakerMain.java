@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * --asn N --router-id A
- * --peer ADDR,ASN|external[,password=P][,gr=SECONDS][,hold=SECONDS][,port=N][,source=ADDR][,multihop=TTL][,bfd=MS|bfdmh=MS[/MINTTL]]
+ * --peer ADDR,ASN|external[,password=P][,gr=SECONDS][,hold=SECONDS][,port=N][,source=ADDR][,multihop=TTL][,bfd=MS|bfdpassive=MS|bfdmh=MS[/MINTTL]]
  * --adv PREFIX[,c=64500:100+no-export][,l=1:2:3][,lp=150]
  * --scale4 N      N /32 from 198.18.0.0
  * --scale6 N      N /128 from 2001:db8:ffff::
@@ -114,6 +114,10 @@ public final class SpeakerMain {
             case "bfd" -> {
               Duration iv = Duration.ofMillis(Long.parseLong(kv[1]));
               yield c.withBfd(new BfdSettings(iv, iv, 3, false));
+            }
+            case "bfdpassive" -> {
+              Duration iv = Duration.ofMillis(Long.parseLong(kv[1]));
+              yield c.withBfd(new BfdSettings(iv, iv, 3, false).withPassive(true));
             }
             case "bfdmh" -> {
               // MS or MS/MINIMUM_TTL

@@ -144,4 +144,12 @@ public final class BfdFsm {
         rxMicros,
         0);
   }
+
+  /**
+   * Whether a control packet may be sent now: a system in the Passive role sends nothing while it
+   * has not heard from the peer, i.e. while bfd.RemoteDiscr is zero (RFC 5880 §6.1, §6.8.7).
+   */
+  static boolean maySend(Session s, boolean passive) {
+    return !passive || s.remoteDiscriminator() != 0;
+  }
 }

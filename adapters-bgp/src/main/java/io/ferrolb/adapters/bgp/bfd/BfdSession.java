@@ -148,7 +148,7 @@ public final class BfdSession implements AutoCloseable {
   }
 
   private void send(boolean fin) {
-    if (tx == null || closed) {
+    if (tx == null || closed || !BfdFsm.maySend(session, settings.passive())) {
       return;
     }
     BfdPacket p =

@@ -9,13 +9,16 @@ import java.util.Objects;
  * @param multihop RFC 5883 multihop BFD (UDP 4784) instead of RFC 5881 single hop (UDP 3784)
  * @param minimumTtl multihop only: packets from the peer with a lower TTL / hop limit are dropped
  *     (BFDProfile {@code minimumTtl}); single hop always requires 255 (RFC 5881 §5)
+ * @param passive the Passive role (RFC 5880 §6.1, BFDProfile {@code passiveMode}): send nothing
+ *     until the peer's first packet has arrived
  */
 public record BfdSettings(
     Duration minTxInterval,
     Duration minRxInterval,
     int detectMultiplier,
     boolean multihop,
-    int minimumTtl) {
+    int minimumTtl,
+    boolean passive) {
   /** MetalLB BFDProfile {@code minimumTtl} default (FRR bfdd's multihop default). */
   public static final int DEFAULT_MINIMUM_TTL = 254;
 
@@ -32,8 +35,22 @@ public record BfdSettings(
   }
 
   public BfdSettings(
+      Duration minTxInterval,
+      Duration minRxInterval,
+      int detectMultiplier,
+      boolean multihop,
+      int minimumTtl) {
+    this(minTxInterval, minRxInterval, detectMultiplier, multihop, minimumTtl, false);
+  }
+
+  public BfdSettings(
       Duration minTxInterval, Duration minRxInterval, int detectMultiplier, boolean multihop) {
     this(minTxInterval, minRxInterval, detectMultiplier, multihop, DEFAULT_MINIMUM_TTL);
+  }
+
+  public BfdSettings withPassive(boolean newPassive) {
+    return new BfdSettings(
+        minTxInterval, minRxInterval, detectMultiplier, multihop, minimumTtl, newPassive);
   }
 
   public static BfdSettings defaults() {

@@ -54,6 +54,22 @@ class BfdFsmTest {
   }
 
   @Test
+  void aPassiveSessionSendsOnlyOnceItHasHeardThePeerAndStopsAgainAfterATimeout() {
+    BfdFsm.Session fresh = BfdFsm.Session.initial(42);
+    assertThat(BfdFsm.maySend(fresh, false)).as("active: from the start").isTrue();
+    assertThat(BfdFsm.maySend(fresh, true)).as("passive: not before the peer's packet").isFalse();
+
+    BfdFsm.Session heard = BfdFsm.receive(fresh, from(BfdState.DOWN)).session();
+    assertThat(BfdFsm.maySend(heard, true)).isTrue();
+
+    BfdFsm.Session up = BfdFsm.receive(heard, from(BfdState.INIT)).session();
+    BfdFsm.Session timedOut = BfdFsm.detectionTimeout(up);
+    assertThat(BfdFsm.maySend(timedOut, true))
+        .as("RemoteDiscr is zero again after a detection timeout (RFC 5880 §6.8.1)")
+        .isFalse();
+  }
+
+  @Test
   void detectionTimeoutTakesUpDownWithDiagnostic1() {
     BfdFsm.Session up = BfdFsm.receive(in(BfdState.UP), from(BfdState.UP)).session();
     assertThat(BfdFsm.detectionTime(up, 300_000)).isEqualTo(900_000);

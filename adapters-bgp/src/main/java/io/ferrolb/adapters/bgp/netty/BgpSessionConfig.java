@@ -5,6 +5,7 @@ import io.ferrolb.domain.pool.IpAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One BGP session of this node's speaker. Build with {@link #of} and the {@code with...} methods.
@@ -135,279 +136,56 @@ public record BgpSessionConfig(
   }
 
   public BgpSessionConfig withPeerPort(int port) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        port,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.peerPort = port);
   }
 
   public BgpSessionConfig withSourceAddress(IpAddress a) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        Optional.of(a),
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.sourceAddress = Optional.of(a));
   }
 
   public BgpSessionConfig withHoldTime(Duration h) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        h,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.holdTime = h);
   }
 
   public BgpSessionConfig withKeepalive(Duration k) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        Optional.of(k),
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.keepalive = Optional.of(k));
   }
 
   public BgpSessionConfig withPassword(String p) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        Optional.of(p),
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.password = Optional.of(p));
   }
 
   public BgpSessionConfig withEbgpMultihop(int ttl) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        Optional.of(ttl),
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.ebgpMultihop = Optional.of(ttl));
   }
 
   public BgpSessionConfig withGracefulRestart(Duration restartTime) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        Optional.of(restartTime),
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.gracefulRestartTime = Optional.of(restartTime));
   }
 
   public BgpSessionConfig withIpv4NextHop(IpAddress a) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        Optional.of(a),
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.ipv4NextHop = Optional.of(a));
   }
 
   public BgpSessionConfig withIpv6NextHop(IpAddress a) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        Optional.of(a),
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.ipv6NextHop = Optional.of(a));
   }
 
   public BgpSessionConfig withIpv6LinkLocalNextHop(IpAddress a) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        Optional.of(a),
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(d -> d.ipv6LinkLocalNextHop = Optional.of(a));
   }
 
   public BgpSessionConfig withConnectRetry(Duration min, Duration max, Duration timeout) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        min,
-        max,
-        timeout,
-        bfd,
-        anyExternalPeerAsn);
+    return with(
+        d -> {
+          d.connectRetryMin = min;
+          d.connectRetryMax = max;
+          d.connectTimeout = timeout;
+        });
   }
 
   public BgpSessionConfig withBfd(BfdSettings b) {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        Optional.of(b),
-        anyExternalPeerAsn);
+    return with(d -> d.bfd = Optional.of(b));
   }
 
   /**
@@ -415,26 +193,82 @@ public record BgpSessionConfig(
    * in its OPEN.
    */
   public BgpSessionConfig withAnyExternalPeerAsn() {
-    return new BgpSessionConfig(
-        myAsn,
-        peerAsn,
-        peerAddress,
-        peerPort,
-        sourceAddress,
-        routerId,
-        holdTime,
-        keepalive,
-        password,
-        ebgpMultihop,
-        gracefulRestartTime,
-        ipv4NextHop,
-        ipv6NextHop,
-        ipv6LinkLocalNextHop,
-        connectRetryMin,
-        connectRetryMax,
-        connectTimeout,
-        bfd,
-        true);
+    return with(d -> d.anyExternalPeerAsn = true);
+  }
+
+  /** A copy with one change, checked again by the canonical constructor. */
+  private BgpSessionConfig with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return d.build();
+  }
+
+  /** The fields as mutable copies, so that each {@code with...} method states only its change. */
+  private static final class Draft {
+    long myAsn;
+    long peerAsn;
+    IpAddress peerAddress;
+    int peerPort;
+    Optional<IpAddress> sourceAddress;
+    IpAddress routerId;
+    Duration holdTime;
+    Optional<Duration> keepalive;
+    Optional<String> password;
+    Optional<Integer> ebgpMultihop;
+    Optional<Duration> gracefulRestartTime;
+    Optional<IpAddress> ipv4NextHop;
+    Optional<IpAddress> ipv6NextHop;
+    Optional<IpAddress> ipv6LinkLocalNextHop;
+    Duration connectRetryMin;
+    Duration connectRetryMax;
+    Duration connectTimeout;
+    Optional<BfdSettings> bfd;
+    boolean anyExternalPeerAsn;
+
+    Draft(BgpSessionConfig c) {
+      myAsn = c.myAsn;
+      peerAsn = c.peerAsn;
+      peerAddress = c.peerAddress;
+      peerPort = c.peerPort;
+      sourceAddress = c.sourceAddress;
+      routerId = c.routerId;
+      holdTime = c.holdTime;
+      keepalive = c.keepalive;
+      password = c.password;
+      ebgpMultihop = c.ebgpMultihop;
+      gracefulRestartTime = c.gracefulRestartTime;
+      ipv4NextHop = c.ipv4NextHop;
+      ipv6NextHop = c.ipv6NextHop;
+      ipv6LinkLocalNextHop = c.ipv6LinkLocalNextHop;
+      connectRetryMin = c.connectRetryMin;
+      connectRetryMax = c.connectRetryMax;
+      connectTimeout = c.connectTimeout;
+      bfd = c.bfd;
+      anyExternalPeerAsn = c.anyExternalPeerAsn;
+    }
+
+    BgpSessionConfig build() {
+      return new BgpSessionConfig(
+          myAsn,
+          peerAsn,
+          peerAddress,
+          peerPort,
+          sourceAddress,
+          routerId,
+          holdTime,
+          keepalive,
+          password,
+          ebgpMultihop,
+          gracefulRestartTime,
+          ipv4NextHop,
+          ipv6NextHop,
+          ipv6LinkLocalNextHop,
+          connectRetryMin,
+          connectRetryMax,
+          connectTimeout,
+          bfd,
+          anyExternalPeerAsn);
+    }
   }
 
   /** Never print the password. */

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +43,7 @@ class BirdBgpIT {
       """;
 
   static Bird bird;
-  final List<SpeakerProcess> speakers = new ArrayList<>();
+  final Speakers speakers = new Speakers();
 
   @BeforeAll
   static void lab() throws Exception {
@@ -63,19 +62,11 @@ class BirdBgpIT {
 
   @AfterEach
   void stopSpeakers() throws Exception {
-    for (SpeakerProcess s : speakers) {
-      s.close();
-    }
-    speakers.clear();
+    speakers.close();
   }
 
   private SpeakerProcess speaker(Lab.Host node, long asn, String... args) throws Exception {
-    List<String> a =
-        new ArrayList<>(List.of("--asn", String.valueOf(asn), "--router-id", node.v4()));
-    a.addAll(List.of(args));
-    SpeakerProcess p = SpeakerProcess.start(node.ns(), a);
-    speakers.add(p);
-    return p;
+    return speakers.start(node, asn, args);
   }
 
   private String route(String prefix) {
@@ -130,7 +121,7 @@ class BirdBgpIT {
     Thread.sleep(4000); // several 1 s connect attempts must all fail
     assertThat(bird.birdc("show protocols n3v4")).doesNotContain("Established");
     wrong.close();
-    speakers.remove(wrong);
+    speakers.forget(wrong);
     SpeakerProcess right =
         speaker(
             N3,
@@ -175,7 +166,7 @@ class BirdBgpIT {
         .atMost(UP)
         .until(() -> route("198.51.100.30/32").contains("203.0.113.12"));
     first.kill();
-    speakers.remove(first);
+    speakers.forget(first);
     await("BIRD noticed the restart")
         .atMost(Duration.ofSeconds(10))
         .until(() -> !bird.birdc("show protocols n2v4").contains("Established"));

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +58,7 @@ class FrrBgpIT {
       """;
 
   static Frr frr;
-  final List<SpeakerProcess> speakers = new ArrayList<>();
+  final Speakers speakers = new Speakers();
 
   @BeforeAll
   static void lab() throws Exception {
@@ -77,20 +76,12 @@ class FrrBgpIT {
   }
 
   private SpeakerProcess speaker(Lab.Host node, long asn, String... args) throws Exception {
-    List<String> a =
-        new ArrayList<>(List.of("--asn", String.valueOf(asn), "--router-id", node.v4()));
-    a.addAll(List.of(args));
-    SpeakerProcess p = SpeakerProcess.start(node.ns(), a);
-    speakers.add(p);
-    return p;
+    return speakers.start(node, asn, args);
   }
 
   @org.junit.jupiter.api.AfterEach
   void stopSpeakers() throws Exception {
-    for (SpeakerProcess s : speakers) {
-      s.close();
-    }
-    speakers.clear();
+    speakers.close();
   }
 
   private String route(String afi, String prefix) {
@@ -177,7 +168,7 @@ class FrrBgpIT {
     assertThat(neighbor("203.0.113.13")).doesNotContain("\"bgpState\":\"Established\"");
     assertThat(wrong.log()).doesNotContain("ESTABLISHED");
     wrong.close();
-    speakers.remove(wrong);
+    speakers.forget(wrong);
     SpeakerProcess right =
         speaker(
             N3,
@@ -223,7 +214,7 @@ class FrrBgpIT {
         .until(() -> route("ipv4", "198.51.100.30/32").contains("\"ip\":\"203.0.113.12\""));
     assertThat(neighbor("203.0.113.12")).contains("\"gracefulRestart\"");
     first.kill();
-    speakers.remove(first);
+    speakers.forget(first);
     await("FRR noticed the restart")
         .atMost(Duration.ofSeconds(10))
         .until(() -> !neighbor("203.0.113.12").contains("\"bgpState\":\"Established\""));

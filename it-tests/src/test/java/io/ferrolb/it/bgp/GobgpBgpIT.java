@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +55,7 @@ class GobgpBgpIT {
           + neighbor("203.0.113.14", GOBGP_AS, "ipv4-unicast", "");
 
   static Gobgp gobgp;
-  final List<SpeakerProcess> speakers = new ArrayList<>();
+  final Speakers speakers = new Speakers();
 
   @BeforeAll
   static void lab() throws Exception {
@@ -75,19 +74,11 @@ class GobgpBgpIT {
 
   @AfterEach
   void stopSpeakers() throws Exception {
-    for (SpeakerProcess s : speakers) {
-      s.close();
-    }
-    speakers.clear();
+    speakers.close();
   }
 
   private SpeakerProcess speaker(Lab.Host node, long asn, String... args) throws Exception {
-    List<String> a =
-        new ArrayList<>(List.of("--asn", String.valueOf(asn), "--router-id", node.v4()));
-    a.addAll(List.of(args));
-    SpeakerProcess p = SpeakerProcess.start(node.ns(), a);
-    speakers.add(p);
-    return p;
+    return speakers.start(node, asn, args);
   }
 
   private String rib(String afi, String prefix) {
@@ -149,7 +140,7 @@ class GobgpBgpIT {
     assertThat(gobgp.gobgp("neighbor", "203.0.113.13")).containsIgnoringCase("BGP state = ");
     assertThat(established("203.0.113.13")).isFalse();
     wrong.close();
-    speakers.remove(wrong);
+    speakers.forget(wrong);
     SpeakerProcess right =
         speaker(
             N3,
@@ -192,7 +183,7 @@ class GobgpBgpIT {
         .atMost(UP)
         .until(() -> rib("ipv4", "198.51.100.30/32").contains("203.0.113.12"));
     first.kill();
-    speakers.remove(first);
+    speakers.forget(first);
     await("GoBGP noticed the restart")
         .atMost(Duration.ofSeconds(10))
         .until(() -> !established("203.0.113.12"));

@@ -6,6 +6,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +21,9 @@ public final class HealthServer implements AutoCloseable {
   private static final int OK = 200;
   private static final int UNAVAILABLE = 503;
   private static final int NOT_FOUND = 404;
+  // probes and scrapes are a few requests a minute: two threads (the exporter's default pool has
+  // ten, each with its stack and buffers resident in a process that counts its megabytes)
+  private static final int THREADS = 2;
 
   private final HTTPServer server;
 
@@ -34,8 +41,26 @@ public final class HealthServer implements AutoCloseable {
             .metricsHandlerPath("/metrics")
             .registerHealthHandler(false)
             .defaultHandler(exchange -> handle(exchange, ready))
+            .executorService(executor())
             .buildAndStart();
     return new HealthServer(s);
+  }
+
+  private static ExecutorService executor() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "ferrolb-http");
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** {@code ready} returns "" when ready, else the reason it is not (shown in the 503 body). */

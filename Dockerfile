@@ -31,7 +31,8 @@ COPY --from=runtime /app/lib /opt/ferrolb/app/lib
 # ready). C1 only, and only for methods called 1,000+ times (start-up code run a few hundred times stays
 # interpreted instead of filling the code cache). Freed malloc memory (compiler arenas, start-up buffers) is
 # returned to the OS every 5 s (TrimNativeHeapInterval, JDK 17.0.9+). The manifests in deploy/ run both
-# components with exactly these flags.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms32m -Xmx64m -XX:NewRatio=6 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss256k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=5000 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -XX:MetaspaceReclaimPolicy=aggressive -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -Dio.netty.allocator.type=unpooled"
+# components with exactly these flags. No periodic safepoint (GuaranteedSafepointInterval=0): nothing here
+# needs it, and it would stop the ARP/NDP responder thread for no reason (bench/arp-latency runs with these flags).
+ENV JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms32m -Xmx64m -XX:NewRatio=6 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss256k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=5000 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -XX:MetaspaceReclaimPolicy=aggressive -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -Dio.netty.allocator.type=unpooled"
 USER 65534:65534
 ENTRYPOINT ["/opt/ferrolb/jre/bin/java", "-jar", "/opt/ferrolb/app/ferrolb.jar"]

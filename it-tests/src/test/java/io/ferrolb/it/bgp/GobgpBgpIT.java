@@ -155,24 +155,10 @@ class GobgpBgpIT {
 
   @Test
   void threeSpeakersGiveThreePathsForOnePrefix() throws Exception {
-    speaker(N1, NODE_AS, "--peer", "203.0.113.3," + GOBGP_AS, "--adv", "198.51.100.20/32");
-    speaker(N2, NODE_AS, "--peer", "203.0.113.3," + GOBGP_AS, "--adv", "198.51.100.20/32");
-    speaker(
-        N3,
-        NODE_AS,
-        "--peer",
-        "203.0.113.3," + GOBGP_AS + ",password=" + MD5,
-        "--adv",
-        "198.51.100.20/32");
+    speakers.startThreeAnnouncing("203.0.113.3," + GOBGP_AS, NODE_AS, MD5, "198.51.100.20/32");
     await("three paths")
         .atMost(UP)
-        .until(
-            () -> {
-              String r = rib("ipv4", "198.51.100.20/32");
-              return r.contains("203.0.113.11")
-                  && r.contains("203.0.113.12")
-                  && r.contains("203.0.113.13");
-            });
+        .until(() -> Speakers.namesAllThree(rib("ipv4", "198.51.100.20/32"), ""));
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.it.support.Crds;
+import io.ferrolb.it.support.Nodes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -303,16 +304,7 @@ class SpeakerIT {
         .until(
             () -> RecordingAnnouncerProvider.claimants(VIP), c -> c.equals(Set.of(order.get(0))));
 
-    client
-        .nodes()
-        .withName(order.get(0))
-        .edit(
-            n -> {
-              n.getMetadata()
-                  .getLabels()
-                  .put("node.kubernetes.io/exclude-from-external-load-balancers", "");
-              return n;
-            });
+    Nodes.exclude(client, order.get(0));
     await()
         .atMost(WAIT)
         .until(

@@ -21,6 +21,7 @@ import io.ferrolb.app.controller.Controller;
 import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.it.support.Crds;
+import io.ferrolb.it.support.Nodes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -537,32 +538,14 @@ class SpeakerNetworkIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(order.get(0)))));
 
-    client
-        .nodes()
-        .withName(order.get(0))
-        .edit(
-            n -> {
-              n.getMetadata()
-                  .getLabels()
-                  .put("node.kubernetes.io/exclude-from-external-load-balancers", "");
-              return n;
-            });
+    Nodes.exclude(client, order.get(0));
     try {
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofSeconds(1))
           .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(order.get(1)))));
     } finally {
-      client
-          .nodes()
-          .withName(order.get(0))
-          .edit(
-              n -> {
-                n.getMetadata()
-                    .getLabels()
-                    .remove("node.kubernetes.io/exclude-from-external-load-balancers");
-                return n;
-              });
+      Nodes.include(client, order.get(0));
     }
   }
 
@@ -596,12 +579,7 @@ class SpeakerNetworkIT {
         frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
     service("bgp-cluster", "203.0.113.205", "Cluster", "n1", "n2", "n3");
 
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> nextHops("203.0.113.205/32"),
-            h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
+    awaitNextHopsFromEveryNode("203.0.113.205/32");
     assertThat(vtysh("show bgp ipv4 unicast 203.0.113.205/32")).contains("64500:7");
     for (String n : NODES) {
       await()
@@ -624,12 +602,7 @@ class SpeakerNetworkIT {
     Assumptions.assumeTrue(
         frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
     service("bgp-restart", "203.0.113.207", "Cluster", "n1", "n2", "n3");
-    await()
-        .atMost(WAIT)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () -> nextHops("203.0.113.207/32"),
-            h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
+    awaitNextHopsFromEveryNode("203.0.113.207/32");
 
     // what a rolling upgrade does to the pod: SIGTERM, then wait for the process to exit
     Process n3 = speakers.get("n3");
@@ -675,6 +648,16 @@ class SpeakerNetworkIT {
         .atMost(WAIT)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> nextHops("203.0.113.206/32"), h -> h.equals(Set.of("203.0.113.12")));
+  }
+
+  /** Waits until FRR holds {@code prefix} with all three nodes as next hops (ECMP). */
+  static void awaitNextHopsFromEveryNode(String prefix) {
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> nextHops(prefix),
+            h -> h.equals(Set.of("203.0.113.11", "203.0.113.12", "203.0.113.13")));
   }
 
   /** The next hops FRR holds for {@code prefix}, from its BGP table. */

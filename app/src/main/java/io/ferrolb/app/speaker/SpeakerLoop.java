@@ -333,16 +333,21 @@ public final class SpeakerLoop implements AutoCloseable {
             k,
             settings.node(),
             message);
-        view.serviceRef(k)
-            .ifPresent(
-                ref ->
-                    events.emit(
-                        ref,
-                        ClusterEvents.Type.WARNING,
-                        "announceFailed",
-                        "node \"" + settings.node() + "\" cannot announce: " + message));
+        warnAnnounceFailed(k, message);
       }
     }
+  }
+
+  /** A Warning event {@code announceFailed} on service {@code k}, saying why this node cannot. */
+  private void warnAnnounceFailed(ServiceKey k, String why) {
+    view.serviceRef(k)
+        .ifPresent(
+            ref ->
+                events.emit(
+                    ref,
+                    ClusterEvents.Type.WARNING,
+                    "announceFailed",
+                    "node \"" + settings.node() + "\" cannot announce: " + why));
   }
 
   /**
@@ -368,14 +373,7 @@ public final class SpeakerLoop implements AutoCloseable {
         reason);
     for (L2Plan.Claim c : claims.values()) {
       for (ServiceKey k : c.services()) {
-        view.serviceRef(k)
-            .ifPresent(
-                ref ->
-                    events.emit(
-                        ref,
-                        ClusterEvents.Type.WARNING,
-                        "announceFailed",
-                        "node \"" + settings.node() + "\" cannot announce: " + reason));
+        warnAnnounceFailed(k, reason);
       }
     }
   }

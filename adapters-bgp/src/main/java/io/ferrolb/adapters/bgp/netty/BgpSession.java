@@ -60,6 +60,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,20 +224,30 @@ public final class BgpSession implements AutoCloseable {
     if (b != null) {
       b.close();
     }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(
+    onLoopAndWait(
+        "close",
         () -> {
           fire(new Event.ManualStop());
           closed = true;
-          done.complete(null);
+          return true;
         });
+  }
+
+  /**
+   * Runs {@code task} on the session's event loop and waits up to 5 s for its result; empty if it
+   * did not finish in time (logged) or this thread was interrupted.
+   */
+  private <T> Optional<T> onLoopAndWait(String what, Supplier<T> task) {
+    CompletableFuture<T> done = new CompletableFuture<>();
+    loop.execute(() -> done.complete(task.get()));
     try {
-      done.get(5, TimeUnit.SECONDS);
+      return Optional.of(done.get(5, TimeUnit.SECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("peer {}: close did not finish in 5 s", config.peerAddress(), e);
+      LOG.warn("peer {}: {} did not finish in 5 s", config.peerAddress(), what, e);
     }
+    return Optional.empty();
   }
 
   /**
@@ -251,35 +262,27 @@ public final class BgpSession implements AutoCloseable {
    */
   public boolean closeForRestart() {
     BfdSession b = bfdSession;
-    CompletableFuture<Boolean> done = new CompletableFuture<>();
-    loop.execute(
-        () -> {
-          boolean restart =
-              !closed
-                  && state.state() == SessionState.ESTABLISHED
-                  && state.negotiated().map(Negotiated::gracefulRestart).orElse(false);
-          if (restart) {
-            closed = true;
-            timers.values().forEach(t -> t.cancel(false));
-            timers.clear();
-            Channel ch = channel;
-            channel = null;
-            if (ch != null) {
-              ch.close();
-            }
-          }
-          done.complete(restart);
-        });
-    boolean restart;
-    try {
-      restart = done.get(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      restart = false;
-    } catch (Exception e) {
-      LOG.warn("peer {}: closeForRestart did not finish in 5 s", config.peerAddress(), e);
-      restart = false;
-    }
+    boolean restart =
+        onLoopAndWait(
+                "closeForRestart",
+                () -> {
+                  boolean gracefulRestart =
+                      !closed
+                          && state.state() == SessionState.ESTABLISHED
+                          && state.negotiated().map(Negotiated::gracefulRestart).orElse(false);
+                  if (gracefulRestart) {
+                    closed = true;
+                    timers.values().forEach(t -> t.cancel(false));
+                    timers.clear();
+                    Channel ch = channel;
+                    channel = null;
+                    if (ch != null) {
+                      ch.close();
+                    }
+                  }
+                  return gracefulRestart;
+                })
+            .orElse(false);
     if (restart) {
       if (b != null) {
         b.close();

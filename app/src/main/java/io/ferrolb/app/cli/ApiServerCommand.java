@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,8 +67,7 @@ public final class ApiServerCommand implements Callable<Integer> {
             false);
     server.init(InetAddress.getByName(listen), port); // a literal address: no name lookup
     String url = "http://" + listen + ":" + server.getPort();
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ferrolb-shutdown"));
+    ShutdownSignal shutdown = ShutdownSignal.install();
     try (KubernetesClient client = server.createClient()) {
       for (String plural : io.ferrolb.app.demo.Demo.crdPlurals()) {
         try (InputStream in =
@@ -94,12 +92,13 @@ public final class ApiServerCommand implements Callable<Integer> {
                   new PrometheusRegistry())
               : null;
       System.out.println("api-server: serving " + url + "; kubeconfig " + kubeconfigOut);
-      stop.await();
+      shutdown.awaitRequest();
       if (controller != null) {
         controller.close();
       }
     } finally {
       server.destroy();
+      shutdown.closed();
     }
     return 0;
   }

@@ -636,9 +636,19 @@ public final class Lab implements AutoCloseable {
     deleteTree(dir);
   }
 
-  /** Kills processes in, and deletes, every {@code flbdemo*} namespace and root link. */
+  /**
+   * Deletes every {@code flbdemo*} root link, then kills the processes in, and deletes, every
+   * {@code flbdemo*} namespace. Links go first: deleting a veth end removes its peer at once, while
+   * a deleted namespace's devices are destroyed later by the kernel, so a root link listed after a
+   * namespace deletion could vanish before its own {@code ip link del} ("Cannot find device").
+   */
   private List<String> removeLeftovers() throws IOException, InterruptedException {
     List<String> removed = new ArrayList<>();
+    for (String link : names(ip("-br", "link", "show"))) {
+      String name = link.replaceFirst("@.*", "");
+      removed.add(name);
+      ip("link", "del", name);
+    }
     for (String ns : names(ip("netns", "list"))) {
       removed.add(ns);
       for (String pid : ip("netns", "pids", ns).split("\\s+")) {
@@ -647,11 +657,6 @@ public final class Lab implements AutoCloseable {
         }
       }
       ip("netns", "del", ns);
-    }
-    for (String link : names(ip("-br", "link", "show"))) {
-      String name = link.replaceFirst("@.*", "");
-      removed.add(name);
-      ip("link", "del", name);
     }
     return removed;
   }

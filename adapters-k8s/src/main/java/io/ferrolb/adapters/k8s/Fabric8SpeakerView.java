@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.domain.allocation.ServiceKey;
@@ -53,6 +53,16 @@ public final class Fabric8SpeakerView implements SpeakerView {
   /** The label of speaker pods (the DaemonSet in deploy/base). */
   public static final String SPEAKER_POD_LABEL = "app.kubernetes.io/component";
 
+  /** core/v1 pods, named in full so that no API discovery request is needed. */
+  private static final ResourceDefinitionContext PODS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("")
+          .withVersion("v1")
+          .withKind("Pod")
+          .withPlural("pods")
+          .withNamespaced(true)
+          .build();
+
   private final KubernetesClient client;
   private final String namespace;
   private final String lbClass;
@@ -62,7 +72,9 @@ public final class Fabric8SpeakerView implements SpeakerView {
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<EndpointSlice> slices;
   private SharedIndexInformer<Node> nodes;
-  private SharedIndexInformer<Pod> speakers;
+  // generic, not Pod: only three fields are read, and a typed Pod informer would make Jackson
+  // build deserializers for the whole Pod schema (~300 classes) before the speaker is ready
+  private SharedIndexInformer<GenericKubernetesResource> speakers;
   private SharedIndexInformer<Secret> memberlist;
   private SharedIndexInformer<ConfigMap> legacy;
 
@@ -82,7 +94,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
     nodes = client.nodes().runnableInformer(0);
     speakers =
         client
-            .pods()
+            .genericKubernetesResources(PODS)
             .inNamespace(namespace)
             .withLabel(SPEAKER_POD_LABEL, "speaker")
             .runnableInformer(0);
@@ -276,17 +288,16 @@ public final class Fabric8SpeakerView implements SpeakerView {
   @Override
   public Set<String> expectedSpeakers() {
     Set<String> out = new TreeSet<>();
-    for (Pod p : speakers.getStore().list()) {
-      if (p.getMetadata().getDeletionTimestamp() != null
-          || p.getSpec() == null
-          || p.getSpec().getNodeName() == null) {
+    for (GenericKubernetesResource p : speakers.getStore().list()) {
+      String nodeName = p.get("spec", "nodeName") instanceof String n ? n : null;
+      if (p.getMetadata().getDeletionTimestamp() != null || nodeName == null) {
         continue;
       }
-      String phase = p.getStatus() == null ? "" : Conversions.orEmpty(p.getStatus().getPhase());
-      if (phase.equals("Failed") || phase.equals("Succeeded")) {
+      Object phase = p.get("status", "phase");
+      if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
         continue;
       }
-      out.add(p.getSpec().getNodeName());
+      out.add(nodeName);
     }
     return out;
   }

@@ -16,7 +16,7 @@ COPY --from=build /src/app/target /app
 # sources so both stages see the same tree.
 COPY --from=build /src/scripts/jlink-modules.txt /tmp/modules.txt
 RUN jlink --add-modules "$(tr -d '\n' < /tmp/modules.txt)" --strip-debug --no-man-pages --no-header-files \
-      --compress=2 --output /jre
+      --compress=2 --generate-cds-archive --output /jre
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpcap0.8 ca-certificates \

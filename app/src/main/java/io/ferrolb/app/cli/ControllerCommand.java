@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,13 +65,19 @@ public final class ControllerCommand implements Callable<Integer> {
         new LeaseLeadership.Timing(lease, lease.multipliedBy(3).dividedBy(4), lease.dividedBy(10));
     PrometheusRegistry registry = new PrometheusRegistry();
     ShutdownSignal shutdown = ShutdownSignal.install();
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
-        Controller controller =
-            Controller.start(
-                client, new Controller.Options(namespace, lbClass, id, timing, true), registry);
-        HealthServer health =
-            HealthServer.start(metricsPort, registry, () -> notReady(controller))) {
-      shutdown.awaitRequest();
+    AtomicReference<Controller> running = new AtomicReference<>();
+    // served from the start: /healthz answers while the caches fill and /readyz says what is
+    // missing
+    try (HealthServer.Starting health =
+            HealthServer.startInBackground(metricsPort, registry, () -> notReady(running.get()));
+        KubernetesClient client = new KubernetesClientBuilder().build()) {
+      health.get(); // a port in use fails here, before the controller starts
+      try (Controller controller =
+          Controller.start(
+              client, new Controller.Options(namespace, lbClass, id, timing, true), registry)) {
+        running.set(controller);
+        shutdown.awaitRequest();
+      }
     } finally {
       shutdown.closed();
     }
@@ -78,6 +85,9 @@ public final class ControllerCommand implements Callable<Integer> {
   }
 
   static String notReady(Controller c) {
+    if (c == null) {
+      return "not ready: starting";
+    }
     var loop = c.loop();
     if (loop.ready()) {
       return "";

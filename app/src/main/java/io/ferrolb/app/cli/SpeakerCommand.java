@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,13 +112,24 @@ public final class SpeakerCommand implements Callable<Integer> {
             announcerSettings,
             Duration.ofSeconds(30));
     ShutdownSignal shutdown = ShutdownSignal.install();
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
-        Speaker speaker = Speaker.start(client, options, registry);
-        HealthServer health = HealthServer.start(metricsPort, registry, speaker::notReady)) {
-      shutdown.awaitRequest();
+    AtomicReference<Speaker> running = new AtomicReference<>();
+    // served from the start: /healthz answers while the caches fill and /readyz says what is
+    // missing
+    try (HealthServer.Starting health =
+            HealthServer.startInBackground(metricsPort, registry, () -> notReady(running.get()));
+        KubernetesClient client = new KubernetesClientBuilder().build()) {
+      health.get(); // a port in use fails here, before the speaker starts
+      try (Speaker speaker = Speaker.start(client, options, registry)) {
+        running.set(speaker);
+        shutdown.awaitRequest();
+      }
     } finally {
       shutdown.closed();
     }
     return 0;
+  }
+
+  static String notReady(Speaker s) {
+    return s == null ? "not ready: starting" : s.notReady();
   }
 }

@@ -5,7 +5,12 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,6 +49,58 @@ public final class HealthServer implements AutoCloseable {
             .executorService(executor())
             .buildAndStart();
     return new HealthServer(s);
+  }
+
+  /**
+   * Starts the server on a thread of its own, so that its start-up (the HTTP server's and the
+   * exporter's classes) overlaps the caller's, which is usually building a Kubernetes client.
+   */
+  public static Starting startInBackground(
+      int port, PrometheusRegistry registry, Supplier<String> ready) {
+    return new Starting(
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return start(port, registry, ready);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            r -> {
+              Thread t = new Thread(r, "ferrolb-http-start");
+              t.setDaemon(true);
+              t.start();
+            }));
+  }
+
+  /** A server being started by {@link #startInBackground}; closing it closes the server. */
+  public static final class Starting implements AutoCloseable {
+    private final CompletableFuture<HealthServer> server;
+
+    private Starting(CompletableFuture<HealthServer> server) {
+      this.server = server;
+    }
+
+    /** Waits for the server; a port in use or not permitted is thrown here. */
+    public HealthServer get() throws IOException, InterruptedException {
+      try {
+        return server.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UncheckedIOException u) {
+          throw u.getCause();
+        }
+        throw new IllegalStateException("health server did not start", e.getCause());
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        server.join().close();
+      } catch (CompletionException | CancellationException e) {
+        // it never started: nothing to close (get() reported why)
+      }
+    }
   }
 
   private static ExecutorService executor() {

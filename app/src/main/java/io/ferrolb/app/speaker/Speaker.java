@@ -101,16 +101,7 @@ public final class Speaker implements AutoCloseable {
             l.trigger();
           }
         });
-    Instant deadline = Instant.now().plus(o.syncTimeout());
-    while (!view.synced() && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20); // start-up only: waiting for the first list of every informer
-    }
-    if (!view.synced()) {
-      LOG.warn("event=syncSlow caches not synced after {}; starting anyway", o.syncTimeout());
-    }
-
-    Optional<IpAddress> hostIp =
-        o.hostIp().or(() -> view.nodeAddress(o.node())).flatMap(IpAddress::tryParse);
+    // what needs no cache is built while the first lists are on their way
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -151,6 +142,17 @@ public final class Speaker implements AutoCloseable {
                   .require(name, "the L2Advertisement label " + L2Advertisement.ANNOUNCER_LABEL)
                   .create(context(o, scheduler));
             });
+
+    Instant deadline = Instant.now().plus(o.syncTimeout());
+    while (!view.synced() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20); // start-up only: waiting for the first list of every informer
+    }
+    if (!view.synced()) {
+      LOG.warn("event=syncSlow caches not synced after {}; starting anyway", o.syncTimeout());
+    }
+
+    Optional<IpAddress> hostIp =
+        o.hostIp().or(() -> view.nodeAddress(o.node())).flatMap(IpAddress::tryParse);
 
     Optional<Membership> membership = Optional.empty();
     if (layer2 && o.gossipPort() > 0) {

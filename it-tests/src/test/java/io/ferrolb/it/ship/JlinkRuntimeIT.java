@@ -74,18 +74,13 @@ class JlinkRuntimeIT {
     assertThat(APP_JAR).as("the application jar (mvn package -pl app)").exists();
     deleteTree(RUNTIME);
     Files.createDirectories(WORK);
-    // the same command line as the Dockerfile's runtime stage
+    // the Dockerfile's own jlink command line, with the module list it reads from the script
+    List<String> command = new ArrayList<>();
+    command.add(jlink.toString());
+    command.addAll(dockerfileJlinkOptions());
+    command.addAll(List.of("--output", RUNTIME.toString()));
     Process p =
-        new ProcessBuilder(
-                jlink.toString(),
-                "--add-modules",
-                modules(),
-                "--strip-debug",
-                "--no-man-pages",
-                "--no-header-files",
-                "--compress=2",
-                "--output",
-                RUNTIME.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(WORK.resolve("jlink.log").toFile())
             .start();
@@ -119,8 +114,12 @@ class JlinkRuntimeIT {
         .containsAll(List.of(modules().split(",")))
         .doesNotContain("jdk.compiler", "jdk.jshell", "jdk.jdeps", "java.rmi");
 
+    // -Xshare:on fails at start without a usable class-data archive (jlink --generate-cds-archive)
     Process version =
-        start(List.of(java(), "-jar", APP_JAR.toString(), "--version"), jvmEnv(), "version.log");
+        start(
+            List.of(java(), "-Xshare:on", "-jar", APP_JAR.toString(), "--version"),
+            jvmEnv(),
+            "version.log");
     assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
     String out = read(WORK.resolve("version.log"));
     assertThat(version.exitValue()).as(out).isZero();
@@ -194,6 +193,24 @@ class JlinkRuntimeIT {
   private static Path jdkHome() {
     String env = System.getenv("JAVA_HOME");
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.home"));
+  }
+
+  /**
+   * The options of the Dockerfile's {@code RUN jlink} (continuation lines joined), up to its {@code
+   * --output}; the shell expression that reads the module list becomes the list itself.
+   */
+  static List<String> dockerfileJlinkOptions() throws IOException {
+    String dockerfile = Files.readString(REPO.resolve("Dockerfile")).replace("\\\n", " ");
+    String run =
+        dockerfile
+            .lines()
+            .filter(l -> l.startsWith("RUN jlink "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the Dockerfile has no 'RUN jlink' line"));
+    String options = run.substring("RUN jlink ".length(), run.indexOf(" --output "));
+    String modulesExpr = "\"$(tr -d '\\n' < /tmp/modules.txt)\"";
+    assertThat(options).as("the Dockerfile's jlink reads the module list").contains(modulesExpr);
+    return List.of(options.replace(modulesExpr, modules()).trim().split("\\s+"));
   }
 
   /** scripts/jlink-modules.txt: one comma-separated line, as the Dockerfile reads it. */

@@ -58,6 +58,7 @@ public final class HealthServer implements AutoCloseable {
   public static Starting startInBackground(
       int port, PrometheusRegistry registry, Supplier<String> ready) {
     return new Starting(
+        port,
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -75,19 +76,24 @@ public final class HealthServer implements AutoCloseable {
 
   /** A server being started by {@link #startInBackground}; closing it closes the server. */
   public static final class Starting implements AutoCloseable {
+    private final int port;
     private final CompletableFuture<HealthServer> server;
 
-    private Starting(CompletableFuture<HealthServer> server) {
+    private Starting(int port, CompletableFuture<HealthServer> server) {
+      this.port = port;
       this.server = server;
     }
 
-    /** Waits for the server; a port in use or not permitted is thrown here. */
+    /** Waits for the server; a port in use or not permitted is thrown here, naming the port. */
     public HealthServer get() throws IOException, InterruptedException {
       try {
         return server.get();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UncheckedIOException u) {
-          throw u.getCause();
+          IOException named =
+              new IOException("--metrics-port " + port + ": " + u.getCause().getMessage());
+          named.initCause(u.getCause());
+          throw named;
         }
         throw new IllegalStateException("health server did not start", e.getCause());
       }

@@ -40,7 +40,10 @@ class HealthServerTest {
       HealthServer.Starting starting =
           HealthServer.startInBackground(taken.getLocalPort(), new PrometheusRegistry(), () -> "");
 
-      assertThatThrownBy(starting::get).isInstanceOf(BindException.class);
+      assertThatThrownBy(starting::get)
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("--metrics-port " + taken.getLocalPort() + ": ")
+          .hasCauseInstanceOf(BindException.class);
       starting.close();
     }
   }

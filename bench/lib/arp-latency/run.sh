@@ -28,7 +28,7 @@ GAP_MS=${GAP_MS:-2}
 WARMUP=${WARMUP:-1200}
 RT_PRIO=${RT_PRIO:-50}
 # the image's JVM flags, from the Dockerfile itself (as bench/footprint), unless JAVA_OPTS is set
-JAVA_OPTS=${JAVA_OPTS-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$ROOT/Dockerfile")}
+JAVA_OPTS=${JAVA_OPTS-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\([^$]*\)"$/\1/p' "$ROOT/Dockerfile")}
 VIP=203.0.113.200
 WORK=$(mktemp -d /tmp/flbl2-arp-latency.XXXXXX)
 . "$HERE/netns.sh"

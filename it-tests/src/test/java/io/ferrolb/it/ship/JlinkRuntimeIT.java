@@ -39,10 +39,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The image's Java runtime, built here: {@code jlink} with exactly the modules of
- * scripts/jlink-modules.txt (as the Dockerfile does), then the application jar run on it with the
- * Dockerfile's JAVA_TOOL_OPTIONS — {@code --version}, and a controller against a mock API server.
- * No image can be built on the CI machines; this is the part of the image that can go wrong
+ * The image's Java runtime, built here: {@code jlink} with the Dockerfile's options and the modules
+ * of scripts/jlink-modules.txt, ferrolb's class-data archive trained on it by
+ * scripts/cds-archive.sh, then the application jar run on it with the Dockerfile's
+ * JAVA_TOOL_OPTIONS and {@code -Xshare:on} — {@code --version}, and a controller against a mock API
+ * server. No image can be built on the CI machines; this is the part of the image that can go wrong
  * silently (a module missing from the runtime fails only when its class is first loaded).
  */
 @EnableKubernetesMockClient(crud = true)
@@ -52,6 +53,7 @@ class JlinkRuntimeIT {
   private static final Path APP_JAR = REPO.resolve("app/target/ferrolb.jar");
   private static final Path RUNTIME = Path.of("target", "jlink-runtime").toAbsolutePath();
   private static final Path WORK = Path.of("target", "jlink-it").toAbsolutePath();
+  private static final Path ARCHIVE = WORK.resolve("ferrolb.jsa");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   static final ResourceDefinitionContext POOLS =
@@ -86,6 +88,23 @@ class JlinkRuntimeIT {
             .start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("jlink finished within 120 s").isTrue();
     assertThat(p.exitValue()).as("jlink exit code; " + read(WORK.resolve("jlink.log"))).isZero();
+
+    // the image's class-data archive, trained on this runtime by the script the Dockerfile runs
+    Files.deleteIfExists(ARCHIVE);
+    ProcessBuilder train =
+        new ProcessBuilder(
+                "bash",
+                REPO.resolve("scripts/cds-archive.sh").toString(),
+                java(),
+                APP_JAR.toString(),
+                ARCHIVE.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(WORK.resolve("cds-archive.log").toFile());
+    train.environment().putAll(imageFlags());
+    Process t = train.start();
+    assertThat(t.waitFor(180, TimeUnit.SECONDS)).as("cds-archive.sh finished in 180 s").isTrue();
+    assertThat(t.exitValue()).as(read(WORK.resolve("cds-archive.log"))).isZero();
+    assertThat(ARCHIVE).isNotEmptyFile();
   }
 
   @AfterEach
@@ -114,7 +133,8 @@ class JlinkRuntimeIT {
         .containsAll(List.of(modules().split(",")))
         .doesNotContain("jdk.compiler", "jdk.jshell", "jdk.jdeps", "java.rmi");
 
-    // -Xshare:on fails at start without a usable class-data archive (jlink --generate-cds-archive)
+    // -Xshare:on fails at start without usable class-data archives: the runtime's own (jlink
+    // --generate-cds-archive) and ferrolb's (scripts/cds-archive.sh)
     Process version =
         start(
             List.of(java(), "-Xshare:on", "-jar", APP_JAR.toString(), "--version"),
@@ -153,6 +173,7 @@ class JlinkRuntimeIT {
         start(
             List.of(
                 java(),
+                "-Xshare:on", // fails at start unless the image's class-data archive is usable
                 "-jar",
                 APP_JAR.toString(),
                 "controller",
@@ -218,15 +239,29 @@ class JlinkRuntimeIT {
     return Files.readString(REPO.resolve("scripts/jlink-modules.txt")).replace("\n", "").trim();
   }
 
-  /**
-   * The Dockerfile's {@code ENV JAVA_TOOL_OPTIONS="..."}: the runtime runs with the image's flags.
-   */
-  private static Map<String, String> jvmEnv() throws IOException {
+  /** The Dockerfile's first {@code ENV JAVA_TOOL_OPTIONS="..."}: the image's JVM flags. */
+  private static Map<String, String> imageFlags() throws IOException {
     Matcher m =
-        Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"")
+        Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"$]+)\"")
             .matcher(Files.readString(REPO.resolve("Dockerfile")));
     assertThat(m.find()).as("Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
     return Map.of("JAVA_TOOL_OPTIONS", m.group(1), "MALLOC_ARENA_MAX", "2");
+  }
+
+  /**
+   * What the image runs with: its flags plus, as the Dockerfile's second JAVA_TOOL_OPTIONS line
+   * adds, the class-data archive (here the one trained on this runtime).
+   */
+  private static Map<String, String> jvmEnv() throws IOException {
+    assertThat(Files.readString(REPO.resolve("Dockerfile")))
+        .contains(
+            "ENV JAVA_TOOL_OPTIONS=\"${JAVA_TOOL_OPTIONS}"
+                + " -XX:SharedArchiveFile=/opt/ferrolb/app/ferrolb.jsa\"");
+    return Map.of(
+        "JAVA_TOOL_OPTIONS",
+        imageFlags().get("JAVA_TOOL_OPTIONS") + " -XX:SharedArchiveFile=" + ARCHIVE,
+        "MALLOC_ARENA_MAX",
+        "2");
   }
 
   private static String java() {

@@ -1,15 +1,11 @@
 package io.ferrolb.app.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
-import io.ferrolb.app.observability.HealthServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,30 +60,17 @@ public final class ControllerCommand implements Callable<Integer> {
     LeaseLeadership.Timing timing =
         new LeaseLeadership.Timing(lease, lease.multipliedBy(3).dividedBy(4), lease.dividedBy(10));
     PrometheusRegistry registry = new PrometheusRegistry();
-    ShutdownSignal shutdown = ShutdownSignal.install();
-    AtomicReference<Controller> running = new AtomicReference<>();
-    // served from the start: /healthz answers while the caches fill and /readyz says what is
-    // missing
-    try (HealthServer.Starting health =
-            HealthServer.startInBackground(metricsPort, registry, () -> notReady(running.get()));
-        KubernetesClient client = new KubernetesClientBuilder().build()) {
-      health.get(); // a port in use fails here, before the controller starts
-      try (Controller controller =
-          Controller.start(
-              client, new Controller.Options(namespace, lbClass, id, timing, true), registry)) {
-        running.set(controller);
-        shutdown.awaitRequest();
-      }
-    } finally {
-      shutdown.closed();
-    }
+    Serve.untilStopped(
+        metricsPort,
+        registry,
+        client ->
+            Controller.start(
+                client, new Controller.Options(namespace, lbClass, id, timing, true), registry),
+        ControllerCommand::notReady);
     return 0;
   }
 
   static String notReady(Controller c) {
-    if (c == null) {
-      return "not ready: starting";
-    }
     var loop = c.loop();
     if (loop.ready()) {
       return "";

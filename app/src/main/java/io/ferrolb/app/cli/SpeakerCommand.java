@@ -1,8 +1,5 @@
 package io.ferrolb.app.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.ferrolb.app.observability.HealthServer;
 import io.ferrolb.app.speaker.Speaker;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,25 +107,11 @@ public final class SpeakerCommand implements Callable<Integer> {
             splitBrain,
             announcerSettings,
             Duration.ofSeconds(30));
-    ShutdownSignal shutdown = ShutdownSignal.install();
-    AtomicReference<Speaker> running = new AtomicReference<>();
-    // served from the start: /healthz answers while the caches fill and /readyz says what is
-    // missing
-    try (HealthServer.Starting health =
-            HealthServer.startInBackground(metricsPort, registry, () -> notReady(running.get()));
-        KubernetesClient client = new KubernetesClientBuilder().build()) {
-      health.get(); // a port in use fails here, before the speaker starts
-      try (Speaker speaker = Speaker.start(client, options, registry)) {
-        running.set(speaker);
-        shutdown.awaitRequest();
-      }
-    } finally {
-      shutdown.closed();
-    }
+    Serve.untilStopped(
+        metricsPort,
+        registry,
+        client -> Speaker.start(client, options, registry),
+        Speaker::notReady);
     return 0;
-  }
-
-  static String notReady(Speaker s) {
-    return s == null ? "not ready: starting" : s.notReady();
   }
 }

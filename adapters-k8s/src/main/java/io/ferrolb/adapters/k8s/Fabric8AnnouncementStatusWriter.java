@@ -46,13 +46,7 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
   }
 
   private static ResourceDefinitionContext context(String kind, String plural) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("metallb.io")
-        .withVersion("v1beta1")
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(true)
-        .build();
+    return ResourceContexts.namespaced("metallb.io", "v1beta1", kind, plural);
   }
 
   @Override

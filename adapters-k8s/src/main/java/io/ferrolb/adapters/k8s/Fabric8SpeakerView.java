@@ -53,15 +53,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
   /** The label of speaker pods (the DaemonSet in deploy/base). */
   public static final String SPEAKER_POD_LABEL = "app.kubernetes.io/component";
 
-  /** core/v1 pods, named in full so that no API discovery request is needed. */
   private static final ResourceDefinitionContext PODS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("")
-          .withVersion("v1")
-          .withKind("Pod")
-          .withPlural("pods")
-          .withNamespaced(true)
-          .build();
+      ResourceContexts.namespaced("", "v1", "Pod", "pods");
 
   private final KubernetesClient client;
   private final String namespace;

@@ -45,12 +45,6 @@ public enum MetallbKind {
 
   /** An explicit context, so no API discovery is needed (and none can fail). */
   public ResourceDefinitionContext context() {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup(GROUP)
-        .withVersion(version)
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(true)
-        .build();
+    return ResourceContexts.namespaced(GROUP, version, kind, plural);
   }
 }

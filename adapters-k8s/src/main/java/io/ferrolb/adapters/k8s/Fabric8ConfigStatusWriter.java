@@ -37,6 +37,18 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
 
   @Override
   public void configurationState(String component, boolean valid, String errorSummary) {
+    configurationState(component, valid, errorSummary, List.of());
+  }
+
+  /** Longest message of the warnings condition; the rest is counted, not written. */
+  static final int MAX_WARNINGS_MESSAGE = 16 * 1024;
+
+  /** The condition type that carries the configuration's warnings (MetalLB has none). */
+  static final String WARNINGS_CONDITION = "ConfigurationWarnings";
+
+  @Override
+  public void configurationState(
+      String component, boolean valid, String errorSummary, List<String> warnings) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("result", valid ? "Valid" : "Invalid");
     status.put("errorSummary", errorSummary);
@@ -56,7 +68,9 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
                 .build();
         now = ops.inNamespace(namespace).resource(fresh).create();
       }
-      if (status.equals(now.getAdditionalProperties().get("status"))) {
+      Object stored = now.getAdditionalProperties().get("status");
+      status.put("conditions", List.of(warningsCondition(warnings, stored)));
+      if (status.equals(stored)) {
         return;
       }
       ops.inNamespace(namespace)
@@ -67,6 +81,52 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
       throw new ClusterWriteException(
           "ConfigurationState " + namespace + "/" + component + ": write failed", e);
     }
+  }
+
+  /**
+   * {@code ConfigurationWarnings}: True with the warnings one per line, or False; its transition
+   * time is kept while its status stays the same, so an unchanged state is not written again.
+   */
+  static Map<String, Object> warningsCondition(List<String> warnings, Object stored) {
+    boolean any = !warnings.isEmpty();
+    String message;
+    if (!any) {
+      message = "no warnings";
+    } else {
+      StringBuilder sb = new StringBuilder();
+      int written = 0;
+      for (String w : warnings) {
+        if (sb.length() + w.length() + 1 > MAX_WARNINGS_MESSAGE) {
+          break;
+        }
+        sb.append(sb.length() == 0 ? "" : "\n").append(w);
+        written++;
+      }
+      if (written < warnings.size()) {
+        sb.append("\n... and ").append(warnings.size() - written).append(" more");
+      }
+      message = sb.toString();
+    }
+    String status = any ? "True" : "False";
+    String since =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    if (stored instanceof Map<?, ?> st && st.get("conditions") instanceof List<?> cs) {
+      for (Object c : cs) {
+        if (c instanceof Map<?, ?> m
+            && WARNINGS_CONDITION.equals(m.get("type"))
+            && status.equals(m.get("status"))
+            && m.get("lastTransitionTime") instanceof String t) {
+          since = t;
+        }
+      }
+    }
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", WARNINGS_CONDITION);
+    c.put("status", status);
+    c.put("reason", any ? "Warnings" : "NoWarnings");
+    c.put("message", message);
+    c.put("lastTransitionTime", since);
+    return c;
   }
 
   /** MetalLB's labels: the component type, and for a speaker its node ("speaker-NODE"). */

@@ -9,7 +9,7 @@ import java.util.Optional;
 public final class InMemoryConfigStatusWriter implements ConfigStatusWriter {
 
   /** The last ConfigurationState written for a component. */
-  public record State(boolean valid, String errorSummary) {}
+  public record State(boolean valid, String errorSummary, List<String> warnings) {}
 
   private final Map<String, State> states = new HashMap<>();
   private final Map<String, PoolUsage> usage = new HashMap<>();
@@ -17,7 +17,13 @@ public final class InMemoryConfigStatusWriter implements ConfigStatusWriter {
   @Override
   public synchronized void configurationState(
       String component, boolean valid, String errorSummary) {
-    states.put(component, new State(valid, errorSummary));
+    states.put(component, new State(valid, errorSummary, List.of()));
+  }
+
+  @Override
+  public synchronized void configurationState(
+      String component, boolean valid, String errorSummary, List<String> warnings) {
+    states.put(component, new State(valid, errorSummary, List.copyOf(warnings)));
   }
 
   @Override

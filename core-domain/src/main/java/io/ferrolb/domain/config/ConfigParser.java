@@ -289,11 +289,13 @@ public final class ConfigParser {
         return;
       }
     }
-    r.error(
+    // MetalLB accepts such a pool; it can only never assign an address
+    r.warn(
         field,
         ranges.get(0).text(),
-        "every address of the pool ends in .0 or .255 and avoidBuggyIPs skips them all"
-            + " (expected: at least one usable address)");
+        "every address of the pool ends in .0 or .255 and "
+            + avoidField.substring(avoidField.lastIndexOf('.') + 1)
+            + " skips them all: this pool assigns nothing (expected: at least one usable address)");
   }
 
   /** Reads a pool's address list (CRD or legacy). */
@@ -309,6 +311,11 @@ public final class ConfigParser {
         .forEach(
             (i, text) -> {
               String f = Reader.at(field, i);
+              if (text.indexOf('-') < 0 && !text.equals(text.strip())) {
+                // MetalLB trims the ends of a range, but parses a CIDR as written
+                r.error(f, text, "whitespace around a CIDR (expected: a.b.c.d/n or x::/n alone)");
+                return;
+              }
               try {
                 IpRange range = IpRange.parse(text);
                 if (range.family() == IpFamily.IPV6 && overlapsMapped(range)) {
@@ -351,10 +358,13 @@ public final class ConfigParser {
     int before = problems.errorCount();
     long priority = r.lng(m, "priority", path, Long.MIN_VALUE, Long.MAX_VALUE).orElse(0L);
     if (priority < 0) {
-      r.error(
+      // MetalLB takes any int; its pool order is undefined for a negative one
+      r.warn(
           Reader.at(path, "priority"),
           priority,
-          "negative priority (expected: >= 0; lower is tried first, 0 or unset last)");
+          "negative priority is treated as unset: this pool is tried last (expected: >= 0; lower"
+              + " is tried first, 0 or unset last)");
+      priority = 0;
     } else if (priority > Integer.MAX_VALUE) {
       r.error(Reader.at(path, "priority"), priority, "out of range (expected: 0..2147483647)");
     }
@@ -367,9 +377,15 @@ public final class ConfigParser {
           Integer first = seen.putIfAbsent(n, i);
           if (first != null) {
             r.error(f, n, "duplicate namespace (first at namespaces[" + first + "])");
-          } else if (n.length() > 63 || !n.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-            r.error(f, n, "invalid namespace name (expected: a DNS-1123 label)");
           } else {
+            if (n.length() > 63 || !n.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+              // MetalLB does not check the names; such a namespace cannot exist
+              r.warn(
+                  f,
+                  n,
+                  "not a valid namespace name, so no namespace has it (expected: a DNS-1123"
+                      + " label)");
+            }
             namespaces.add(n);
           }
         });
@@ -414,14 +430,14 @@ public final class ConfigParser {
             (i, nic) -> {
               // Linux: IFNAMSIZ 16 including the terminating NUL
               if (nic.isEmpty() || nic.length() > 15 || nic.matches(".*[\\s/:].*")) {
-                r.error(
+                // MetalLB takes any string; kept, so the list still excludes other interfaces
+                r.warn(
                     Reader.at("spec.interfaces", i),
                     nic,
-                    "invalid interface name (expected: 1..15 characters, no whitespace, '/' or"
-                        + " ':')");
-              } else {
-                b.addInterfaces(nic);
+                    "no Linux interface can have this name, so none is chosen by it (expected: 1..15"
+                        + " characters, no whitespace, '/' or ':')");
               }
+              b.addInterfaces(nic);
             });
     r.mapList(spec, "preferredNodeSelectors", "spec")
         .forEach(
@@ -479,7 +495,8 @@ public final class ConfigParser {
   private AdRefs adRefs(Reader r, String name, Map<String, Object> spec) {
     AdRefs refs = new AdRefs(r.src, name, "spec", false);
     refs.poolsField = "spec.ipAddressPools";
-    refs.poolNames = r.indexedStrList(spec, "ipAddressPools", "spec");
+    refs.poolNames =
+        onlyOnce(r, r.indexedStrList(spec, "ipAddressPools", "spec"), refs.poolsField, "pool name");
     refs.poolSelectorsGiven = spec.containsKey("ipAddressPoolSelectors");
     refs.poolSelectors = r.selectors(spec, "ipAddressPoolSelectors", "spec");
     return refs;
@@ -521,7 +538,7 @@ public final class ConfigParser {
             "localPref",
             "communities");
     d.peersField = "spec.peers";
-    d.peers = r.indexedStrList(spec, "peers", "spec");
+    d.peers = onlyOnce(r, r.indexedStrList(spec, "peers", "spec"), d.peersField, "peer name");
     d.nodeSelectors = r.selectors(spec, "nodeSelectors", "spec");
     d.builder
         .ipAddressPools(refs.poolNames.values())
@@ -530,6 +547,7 @@ public final class ConfigParser {
         .peers(d.peers.values());
     List<LabelSelector> svc = r.selectors(spec, "serviceSelectors", "spec");
     d.builder.serviceSelectors(svc);
+    d.hasServiceSelectors = !svc.isEmpty();
     if (spec.containsKey("serviceSelectors")
         && (d.aggregationLength != BgpAdvertisement.DEFAULT_AGGREGATION_LENGTH
             || d.aggregationLengthV6 != BgpAdvertisement.DEFAULT_AGGREGATION_LENGTH_V6)) {
@@ -555,8 +573,12 @@ public final class ConfigParser {
     BgpAdDraft d = new BgpAdDraft(refs, ImmutableBgpAdvertisement.builder().name(refs.name));
     d.aggregationField = Reader.at(path, aggKey);
     d.aggregationV6Field = Reader.at(path, aggV6Key);
-    r.lng(m, aggKey, path, 1, 32).ifPresent(v -> d.aggregationLength = (int) (long) v);
-    r.lng(m, aggV6Key, path, 1, 128).ifPresent(v -> d.aggregationLengthV6 = (int) (long) v);
+    // MetalLB: the CRD schema has minimum 1 for aggregationLength only; the legacy ConfigMap and
+    // aggregationLengthV6 take any int up to the maximum (a too short one fails the pool check)
+    long minV4 = refs.legacy ? Integer.MIN_VALUE : 1;
+    r.lng(m, aggKey, path, minV4, 32).ifPresent(v -> d.aggregationLength = (int) (long) v);
+    r.lng(m, aggV6Key, path, Integer.MIN_VALUE, 128)
+        .ifPresent(v -> d.aggregationLengthV6 = (int) (long) v);
     d.builder.aggregationLength(d.aggregationLength).aggregationLengthV6(d.aggregationLengthV6);
     d.localPrefField = Reader.at(path, localPrefKey);
     Optional<Long> lp = r.lng(m, localPrefKey, path, 0, 0xFFFF_FFFFL);
@@ -564,8 +586,38 @@ public final class ConfigParser {
     d.hasLocalPref = lp.isPresent();
     d.localPref = lp.orElse(0L);
     d.communitiesField = Reader.at(path, communitiesKey);
-    d.communities = r.indexedStrList(m, communitiesKey, path);
+    d.communities =
+        onlyOnce(r, r.indexedStrList(m, communitiesKey, path), d.communitiesField, "community");
     return d;
+  }
+
+  /**
+   * The list without repeated entries; each repeat is an error, as in MetalLB's {@code
+   * validateDuplicate} (ipAddressPools, peers and communities of an advertisement).
+   */
+  static Map<Integer, String> onlyOnce(
+      Reader r, Map<Integer, String> list, String field, String what) {
+    Map<String, Integer> first = new HashMap<>();
+    Map<Integer, String> out = new LinkedHashMap<>();
+    list.forEach(
+        (i, v) -> {
+          Integer at = first.putIfAbsent(v, i);
+          if (at != null) {
+            r.error(
+                Reader.at(field, i),
+                v,
+                "duplicate "
+                    + what
+                    + " (first at "
+                    + Reader.at(field, at)
+                    + "; expected: each "
+                    + what
+                    + " once)");
+          } else {
+            out.put(i, v);
+          }
+        });
+    return out;
   }
 
   void addLegacyL2(AdRefs refs, String pool) {
@@ -694,13 +746,17 @@ public final class ConfigParser {
       Reader r, PeerDraft d, Map<String, Object> m, String path, PeerKeys keys, boolean legacy) {
     String myKey = keys.k("myASN");
     String peerKey = keys.k("peerASN");
+    // MetalLB: an AS number 0 is a missing one ("missing local ASN", "missing peer ASN")
     Optional<Long> myAsn = r.lng(m, myKey, path, 0, MAX_ASN);
     if (!m.containsKey(myKey)) {
       r.error(
-          Reader.at(path, myKey), null, "missing (expected: the local AS number 0..4294967295)");
+          Reader.at(path, myKey), null, "missing (expected: the local AS number 1..4294967295)");
+    } else if (myAsn.isPresent() && myAsn.get() == 0) {
+      r.error(Reader.at(path, myKey), 0L, "AS number 0 is a missing one (expected: 1..4294967295)");
     }
     myAsn.ifPresent(d.builder::myAsn);
-    Optional<Long> peerAsn = r.lng(m, peerKey, path, 0, MAX_ASN);
+    Optional<Long> peerAsn =
+        r.lng(m, peerKey, path, 0, MAX_ASN).filter(asn -> asn != 0 || !m.containsKey("dynamicASN"));
     peerAsn.ifPresent(d.builder::peerAsn);
     Optional<DynamicAsn> dyn = Optional.empty();
     if (!legacy) {
@@ -720,7 +776,7 @@ public final class ConfigParser {
             };
       }
       dyn.ifPresent(d.builder::dynamicAsn);
-      r.lng(m, "localASN", path, 0, MAX_ASN)
+      r.lng(m, "localASN", path, 1, MAX_ASN)
           .ifPresent(
               asn -> {
                 d.builder.localAsn(asn);
@@ -731,11 +787,18 @@ public final class ConfigParser {
                         + " session speaks myASN (expected: remove localASN)");
               });
     }
-    if (m.containsKey(peerKey) && m.containsKey("dynamicASN")) {
+    boolean peerAsnGiven = m.containsKey(peerKey) && !Long.valueOf(0).equals(m.get(peerKey));
+    if (peerAsnGiven && m.containsKey("dynamicASN")) {
       r.error(
           Reader.at(path, "dynamicASN"),
           Reader.render(m.get("dynamicASN")),
           "set together with peerASN (expected: exactly one of peerASN, dynamicASN)");
+    } else if (m.containsKey(peerKey) && !peerAsnGiven && !m.containsKey("dynamicASN")) {
+      r.error(
+          Reader.at(path, peerKey),
+          0L,
+          "AS number 0 is a missing one (expected: 1..4294967295"
+              + (legacy ? ")" : ", or dynamicASN)"));
     } else if (!m.containsKey(peerKey) && !m.containsKey("dynamicASN")) {
       r.error(
           Reader.at(path, peerKey),
@@ -860,12 +923,19 @@ public final class ConfigParser {
     String ebgpKey = keys.k("ebgpMultiHop");
     boolean ebgp = r.bool(m, ebgpKey, path).orElse(false);
     d.builder.ebgpMultiHop(ebgp);
-    if (ebgp && d.ibgp) {
+    boolean sameAsn = myAsn.isPresent() && peerAsn.isPresent() && myAsn.get().equals(peerAsn.get());
+    if (ebgp && sameAsn) {
       r.error(
           Reader.at(path, ebgpKey),
           "true",
           "eBGP multi-hop on an iBGP session (peer ASN equals my ASN) (expected: false, or a"
               + " different peer ASN)");
+    } else if (ebgp && d.ibgp) {
+      // MetalLB only compares peerASN with myASN
+      r.warn(
+          Reader.at(path, ebgpKey),
+          "true",
+          "has no effect on an iBGP session (dynamicASN internal) (expected: false)");
     }
     if (!legacy) {
       r.bool(m, "enableGracefulRestart", path).ifPresent(d.builder::enableGracefulRestart);
@@ -891,15 +961,17 @@ public final class ConfigParser {
       }
     }
     String vrf = legacy ? "" : r.str(m, "vrf", path).orElse("");
-    Object port = m.getOrDefault(keys.k("peerPort"), (long) BgpPeer.DEFAULT_PORT);
     d.sessionField = addr.isPresent() ? Reader.at(path, addrKey) : Reader.at(path, "interface");
+    // MetalLB's PeerIdentifier: the address (or interface) and the VRF; not the port
     d.sessionKey =
         addr.map(IpAddress::toString).orElse("interface " + nic.orElse(""))
-            + " port "
-            + port
-            + (vrf.isEmpty() ? "" : " in VRF " + vrf)
-            + " on nodes "
-            + nodeSelectors;
+            + (vrf.isEmpty() ? "" : " in VRF " + vrf);
+    d.vrf = vrf;
+    d.nodeSelectors = nodeSelectors;
+    d.myAsn = myAsn.orElse(-1L);
+    d.routerId = r.str(m, ridKey, path).orElse("");
+    d.routerIdField = Reader.at(path, ridKey);
+    d.myAsnField = Reader.at(path, myKey);
     peers.add(d);
   }
 
@@ -938,20 +1010,30 @@ public final class ConfigParser {
               + GoDuration.format(hold.get())
               + " is too short (expected: 0 or >= 3s)");
       ok = false;
-    } else if (rounded > 65535) {
-      r.error(holdField, holdText, "hold time too long (expected: <= 65535s, RFC 4271 §4.2)");
-      ok = false;
     }
-    if (ok && ka.get().compareTo(Duration.ofSeconds(rounded)) > 0) {
+    // MetalLB rounds only for the rule above and compares the keepalive with the exact hold time
+    if (ok && ka.get().compareTo(hold.get()) > 0) {
       r.error(
           Reader.at(path, kaKey),
           Reader.render(m.get(kaKey)),
           "keepalive time "
               + GoDuration.format(ka.get())
               + " is longer than hold time "
-              + GoDuration.format(Duration.ofSeconds(rounded))
+              + GoDuration.format(hold.get())
               + " (expected: keepaliveTime <= holdTime)");
       ok = false;
+    }
+    if (ok && rounded > 65535) {
+      // MetalLB accepts it; the OPEN message has 16 bits for it (RFC 4271 §4.2)
+      r.warn(
+          holdField,
+          holdText,
+          "hold time longer than BGP can carry: 65535s is sent (expected: <= 65535s)");
+      Duration max = Duration.ofSeconds(65535);
+      hold = Optional.of(max);
+      if (ka.get().compareTo(max) > 0) {
+        ka = Optional.of(max);
+      }
     }
     if (ok) {
       d.builder.holdTime(hold.get()).keepaliveTime(ka.get());
@@ -977,7 +1059,18 @@ public final class ConfigParser {
     }
     d.builder.passwordSecret(name.get());
     SecretData secret = secrets.get(name.get());
-    if (secret == null) {
+    if (secret == null && !ctx.secretsComplete()) {
+      r.warn(
+          Reader.at(path, "name"),
+          name.get(),
+          "not checked: Secret "
+              + name.get()
+              + " is not among the files (in the cluster it must exist in namespace "
+              + ctx.namespace()
+              + ", type "
+              + SecretData.BASIC_AUTH
+              + " with key \"password\"; --strict makes this an error)");
+    } else if (secret == null) {
       r.error(
           Reader.at(path, "name"),
           name.get(),
@@ -1002,7 +1095,8 @@ public final class ConfigParser {
   }
 
   Optional<IpAddress> ip(Reader r, String field, String text) {
-    Optional<IpAddress> a = IpAddress.tryParse(text.strip());
+    // MetalLB: net.ParseIP, which does not trim
+    Optional<IpAddress> a = IpAddress.tryParse(text);
     if (a.isEmpty()) {
       r.error(field, text, "not an IP address (expected: IPv4 a.b.c.d or IPv6 text)");
     }
@@ -1114,22 +1208,12 @@ public final class ConfigParser {
       checkPeerRefs(r, d, peersByName);
       bgp.add(d.builder.pools(d.refs.resolvedPools).build());
     }
-    Map<String, PeerDraft> sessions = new HashMap<>();
     for (PeerDraft p : peers) {
       checkBfdRef(p);
-      PeerDraft first = sessions.putIfAbsent(p.sessionKey, p);
-      if (first != null && !p.sessionKey.startsWith("interface ")) {
-        problems.error(
-            p.src,
-            p.sessionField,
-            p.peerAddressText,
-            "same session as BGPPeer \""
-                + first.name
-                + "\" (same address, port, VRF and node selectors; expected: one BGPPeer per"
-                + " session)");
-      }
     }
-    checkLocalPrefConflicts();
+    checkPeersSharingNodes();
+    checkBfdEcho(poolsByName, peersByName);
+    checkLocalPrefConflicts(poolsByName);
     for (PoolDraft p : pools) {
       if (!advertised.contains(p.name())) {
         problems.warn(
@@ -1210,10 +1294,12 @@ public final class ConfigParser {
     refs.poolNames.forEach(
         (i, name) -> {
           if (!poolsByName.containsKey(name)) {
-            r.error(
+            // MetalLB skips a name that points nowhere (the pool may be created later)
+            r.warn(
                 Reader.at(refs.poolsField, i),
                 name,
-                "no IPAddressPool of that name (expected one of: "
+                "no IPAddressPool of that name: skipped until one is created, as MetalLB does"
+                    + " (expected one of: "
                     + (poolsByName.isEmpty()
                         ? "none defined"
                         : String.join(", ", poolsByName.keySet()))
@@ -1246,48 +1332,42 @@ public final class ConfigParser {
     }
   }
 
+  /**
+   * MetalLB's rule ({@code validateBGPAdvPerPool}, {@code lowestMask}): each address entry of the
+   * pool is split into CIDRs, and the aggregation length must not be shorter than the shortest
+   * prefix among them. A range {@code .2-.254} holds a /26, so aggregation 26 is accepted (the
+   * announced /26 then also covers addresses outside the pool, as in MetalLB), 25 is not.
+   */
   private void checkAggregation(Reader r, BgpAdDraft d, Map<String, PoolDraft> poolsByName) {
     for (String poolName : d.refs.resolvedPools) {
       PoolDraft p = poolsByName.get(poolName);
       if (p == null) {
         continue;
       }
-      for (IpFamily fam : IpFamily.values()) {
+      for (RangeAt a : p.ranges()) {
+        IpFamily fam = a.range().family();
         int agg = fam == IpFamily.IPV4 ? d.aggregationLength : d.aggregationLengthV6;
-        Cidr worst = null;
-        RangeAt worstAt = null;
-        for (RangeAt a : p.ranges()) {
-          if (a.range().family() != fam) {
-            continue;
-          }
-          for (Cidr c : a.range().toCidrs()) {
-            if (c.prefixLength() > agg
-                && (worst == null || c.prefixLength() > worst.prefixLength())) {
-              worst = c;
-              worstAt = a;
-            }
-          }
-        }
-        if (worst != null) {
-          String field = fam == IpFamily.IPV4 ? d.aggregationField : d.aggregationV6Field;
+        List<Cidr> cidrs = a.range().toCidrs();
+        int lowest = cidrs.stream().mapToInt(Cidr::prefixLength).min().orElse(fam.bits());
+        if (agg < lowest) {
           r.error(
-              field,
+              fam == IpFamily.IPV4 ? d.aggregationField : d.aggregationV6Field,
               String.valueOf(agg),
               "pool \""
                   + poolName
                   + "\" has "
-                  + worst
-                  + " (from "
-                  + worstAt.field()
+                  + a.field()
                   + " \""
-                  + worstAt.text()
-                  + "\"), more specific than /"
+                  + a.text()
+                  + (cidrs.size() == 1 ? "\"" : "\" whose largest CIDR is a /" + lowest)
+                  + ", more specific than /"
                   + agg
                   + " (expected: >= "
-                  + worst.prefixLength()
-                  + ", the longest prefix of the pool's "
+                  + lowest
+                  + " for this "
                   + fam.k8sName()
-                  + " CIDRs)");
+                  + " entry)");
+          return;
         }
       }
     }
@@ -1328,10 +1408,12 @@ public final class ConfigParser {
         (i, name) -> {
           PeerDraft p = peersByName.get(name);
           if (p == null) {
-            r.error(
+            // MetalLB does not check these names: nothing is announced to a peer that is absent
+            r.warn(
                 Reader.at(d.peersField, i),
                 name,
-                "no BGPPeer of that name (expected one of: "
+                "no BGPPeer of that name: nothing is announced to it until one is created, as"
+                    + " MetalLB does (expected one of: "
                     + (peersByName.isEmpty()
                         ? "none defined"
                         : String.join(", ", peersByName.keySet()))
@@ -1353,44 +1435,153 @@ public final class ConfigParser {
   }
 
   /**
-   * Two advertisements of the same pool, aggregation, peers and nodes with different LOCAL_PREF:
-   * MetalLB then announces neither ("conflictingAdvertisements", speaker/bgp_controller.go).
+   * MetalLB's {@code BGPAdvertisementsHaveCompatibleLocalPref}, checked per pool at parse time: two
+   * advertisements of one pool conflict when their LOCAL_PREF differs (an unset one is 0) and they
+   * can produce the same route to the same peer from the same node: equal aggregation for one of
+   * the pool's families, a shared peer (an empty peer list is every peer), overlapping nodes.
+   * Advertisements with service selectors are exempt. Nodes are judged from the selectors (see
+   * {@link NodeOverlap}): a certain overlap is an error, a possible one a warning.
    */
-  private void checkLocalPrefConflicts() {
+  private void checkLocalPrefConflicts(Map<String, PoolDraft> poolsByName) {
+    Set<String> reported = new java.util.HashSet<>();
     for (int i = 0; i < bgpAds.size(); i++) {
       BgpAdDraft a = bgpAds.get(i);
+      if (a.refs.legacy || a.hasServiceSelectors) {
+        continue;
+      }
       for (int j = 0; j < i; j++) {
         BgpAdDraft b = bgpAds.get(j);
-        if (!a.hasLocalPref
-            || !b.hasLocalPref
-            || a.localPref == b.localPref
-            || a.aggregationLength != b.aggregationLength
-            || a.aggregationLengthV6 != b.aggregationLengthV6
-            || !a.nodeSelectors.equals(b.nodeSelectors)) {
+        if (b.refs.legacy || b.hasServiceSelectors || a.localPref == b.localPref) {
           continue;
         }
-        boolean peersOverlap =
-            a.peers.isEmpty()
-                || b.peers.isEmpty()
-                || a.peers.values().stream().anyMatch(b.peers.values()::contains);
-        List<String> shared =
-            a.refs.resolvedPools.stream().filter(b.refs.resolvedPools::contains).toList();
-        if (peersOverlap && !shared.isEmpty()) {
-          problems.warn(
-              a.refs.src,
-              a.localPrefField,
-              String.valueOf(a.localPref),
+        for (String pool : a.refs.resolvedPools) {
+          PoolDraft p = poolsByName.get(pool);
+          if (p == null
+              || !b.refs.resolvedPools.contains(pool)
+              || aggregationDiffers(a, b, p)
+              || !peersShared(a, b)) {
+            continue;
+          }
+          NodeOverlap nodes = NodeOverlap.of(a.nodeSelectors, b.nodeSelectors);
+          if (nodes == NodeOverlap.DISJOINT || !reported.add(i + "/" + j)) {
+            continue;
+          }
+          String msg =
               "conflicts with localPref "
                   + b.localPref
                   + " of "
                   + b.refs.src.object()
                   + " for pool \""
-                  + shared.get(0)
-                  + "\" on the same peers and nodes: such services are not announced"
-                  + " (expected: equal localPref, or disjoint peers or nodes)");
+                  + pool
+                  + "\" on "
+                  + (a.peers.isEmpty() || b.peers.isEmpty() ? "the same peers" : "a shared peer");
+          if (nodes == NodeOverlap.CERTAIN) {
+            problems.error(
+                a.refs.src,
+                a.localPrefField,
+                String.valueOf(a.localPref),
+                msg
+                    + " and nodes: MetalLB rejects this (expected: equal localPref, or different"
+                    + " aggregation, peers or nodes)");
+          } else {
+            problems.warn(
+                a.refs.src,
+                a.localPrefField,
+                String.valueOf(a.localPref),
+                msg
+                    + ": if a node matches the nodeSelectors of both, MetalLB rejects this and"
+                    + " ferrolb announces neither there (expected: disjoint nodeSelectors)");
+          }
         }
       }
     }
+  }
+
+  /**
+   * Two BGPPeers that can run on one node: MetalLB (FRR mode, its default) rejects the same peer
+   * identity (address or interface, and VRF; the port does not count) twice. It also rejects
+   * different router IDs and, in one VRF, different myASN; ferrolb's native speaker runs those, so
+   * they are warnings. A possible but uncertain overlap of the node selectors is a warning.
+   */
+  private void checkPeersSharingNodes() {
+    for (int i = 0; i < peers.size(); i++) {
+      PeerDraft p = peers.get(i);
+      for (int j = 0; j < i; j++) {
+        PeerDraft q = peers.get(j);
+        NodeOverlap nodes = NodeOverlap.of(p.nodeSelectors, q.nodeSelectors);
+        if (nodes == NodeOverlap.DISJOINT) {
+          continue;
+        }
+        String other = "BGPPeer \"" + q.name + "\"";
+        if (p.sessionKey.equals(q.sessionKey) && !p.sessionKey.isEmpty()) {
+          String what =
+              "same peer as "
+                  + other
+                  + " ("
+                  + p.sessionKey
+                  + ") on "
+                  + (nodes == NodeOverlap.CERTAIN ? "the same nodes" : "nodes both may select");
+          if (nodes == NodeOverlap.CERTAIN) {
+            problems.error(
+                p.src,
+                p.sessionField,
+                p.peerAddressText.isEmpty() ? p.sessionKey : p.peerAddressText,
+                what + ": MetalLB rejects this (expected: one BGPPeer per peer and node)");
+          } else {
+            problems.warn(
+                p.src,
+                p.sessionField,
+                p.peerAddressText.isEmpty() ? p.sessionKey : p.peerAddressText,
+                what
+                    + ": if a node matches both nodeSelectors, MetalLB rejects this (expected:"
+                    + " disjoint nodeSelectors)");
+          }
+          continue;
+        }
+        if (!p.routerId.equals(q.routerId)) {
+          problems.warn(
+              p.src,
+              p.routerIdField,
+              p.routerId,
+              "differs from routerID \""
+                  + q.routerId
+                  + "\" of "
+                  + other
+                  + " on shared nodes: accepted by ferrolb's native speaker, rejected by MetalLB"
+                  + " in FRR mode");
+        } else if (p.myAsn != q.myAsn && p.vrf.equals(q.vrf) && p.myAsn >= 0 && q.myAsn >= 0) {
+          problems.warn(
+              p.src,
+              p.myAsnField,
+              String.valueOf(p.myAsn),
+              "differs from myASN "
+                  + q.myAsn
+                  + " of "
+                  + other
+                  + " on shared nodes: accepted by ferrolb's native speaker, rejected by MetalLB"
+                  + " in FRR mode");
+        }
+      }
+    }
+  }
+
+  /** MetalLB's {@code isAggrLengthDifferent}: the lengths differ for every family of the pool. */
+  private static boolean aggregationDiffers(BgpAdDraft a, BgpAdDraft b, PoolDraft p) {
+    boolean v4 = p.ranges().stream().anyMatch(x -> x.range().family() == IpFamily.IPV4);
+    boolean v6 = p.ranges().stream().anyMatch(x -> x.range().family() == IpFamily.IPV6);
+    boolean d4 = a.aggregationLength != b.aggregationLength;
+    boolean d6 = a.aggregationLengthV6 != b.aggregationLengthV6;
+    if (!v4 && !v6) {
+      return true;
+    }
+    return (d4 && !v6) || (d6 && !v4) || (d4 && d6);
+  }
+
+  /** An empty peer list is every peer; otherwise the lists must share a name. */
+  private static boolean peersShared(BgpAdDraft a, BgpAdDraft b) {
+    return a.peers.isEmpty()
+        || b.peers.isEmpty()
+        || a.peers.values().stream().anyMatch(b.peers.values()::contains);
   }
 
   private void checkBfdRef(PeerDraft p) {
@@ -1410,13 +1601,64 @@ public final class ConfigParser {
                   : String.join(", ", bfdProfiles.stream().map(BfdProfile::name).toList()))
               + ")");
     } else if (profile.get().echoMode() && p.ipv6Peer) {
-      problems.error(
+      // MetalLB judges echo mode by the pools announced (checkBfdEcho), not the peer's family
+      problems.warn(
           p.src,
           p.bfdField,
           p.bfdProfile.get(),
-          "BFD echo mode is not supported with the IPv6 peer "
+          "BFD echo mode does not work on the IPv6 session to "
               + p.peerAddressText
-              + " (expected: a profile with echoMode false)");
+              + ": echo is not used there (expected: a profile with echoMode false)");
+    }
+  }
+
+  /**
+   * MetalLB's {@code validateConfig}: a pool with IPv6 addresses must not be advertised over BGP to
+   * a peer whose BFD profile has echo mode (an empty peer list is every peer).
+   */
+  private void checkBfdEcho(
+      Map<String, PoolDraft> poolsByName, Map<String, PeerDraft> peersByName) {
+    Set<String> echo = new java.util.HashSet<>();
+    for (BfdProfile b : bfdProfiles) {
+      if (b.echoMode()) {
+        echo.add(b.name());
+      }
+    }
+    if (echo.isEmpty()) {
+      return;
+    }
+    Set<String> reported = new java.util.HashSet<>();
+    for (BgpAdDraft d : bgpAds) {
+      Optional<String> v6Pool =
+          d.refs.resolvedPools.stream()
+              .filter(
+                  name ->
+                      poolsByName.containsKey(name)
+                          && poolsByName.get(name).ranges().stream()
+                              .anyMatch(x -> x.range().family() == IpFamily.IPV6))
+              .findFirst();
+      if (v6Pool.isEmpty()) {
+        continue;
+      }
+      List<PeerDraft> targets =
+          d.peers.isEmpty()
+              ? peers
+              : d.peers.values().stream().map(peersByName::get).filter(x -> x != null).toList();
+      for (PeerDraft t : targets) {
+        if (t.bfdProfile.isPresent() && echo.contains(t.bfdProfile.get()) && reported.add(t.name)) {
+          problems.error(
+              t.src,
+              t.bfdField,
+              t.bfdProfile.get(),
+              "has echo mode, and "
+                  + d.refs.src.object()
+                  + " advertises pool \""
+                  + v6Pool.get()
+                  + "\", which has IPv6 addresses, to this peer: IPv6 cannot use BFD echo"
+                  + " (expected: a profile with echoMode false, or no IPv6 pool advertised to"
+                  + " this peer)");
+        }
+      }
     }
   }
 }

@@ -62,6 +62,7 @@ final class Drafts {
     boolean hasLocalPref;
     long localPref;
     List<LabelSelector> nodeSelectors = new ArrayList<>();
+    boolean hasServiceSelectors;
     String localPrefField = "";
     String communitiesField = "";
     Map<Integer, String> communities = new LinkedHashMap<>();
@@ -85,8 +86,15 @@ final class Drafts {
     boolean ipv6Peer;
     String peerAddressText = "";
 
-    /** Identifies the session on a node: address or interface, VRF, port, node selectors. */
+    /** MetalLB's peer identity: the address or interface, and the VRF. */
     String sessionKey = "";
+
+    String vrf = "";
+    List<LabelSelector> nodeSelectors = List.of();
+    long myAsn = -1;
+    String routerId = "";
+    String routerIdField = "";
+    String myAsnField = "";
 
     String sessionField = "";
 

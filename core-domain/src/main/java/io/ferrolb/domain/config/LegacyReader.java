@@ -28,6 +28,17 @@ final class LegacyReader {
   }
 
   void read(Map<String, Object> config) {
+    if (config.get(RawObject.NOT_A_MAPPING) instanceof String what) {
+      int space = what.indexOf(' ');
+      r.error(
+          "data.config",
+          what.substring(space + 1),
+          "is a "
+              + what.substring(0, space)
+              + ", not a mapping (expected: MetalLB's configuration with address-pools, peers,"
+              + " bgp-communities, bfd-profiles)");
+      return;
+    }
     r.onlyKnown(config, "", "peers", "bgp-communities", "address-pools", "bfd-profiles");
     r.map(config, "bgp-communities", "")
         .ifPresent(
@@ -169,9 +180,21 @@ final class LegacyReader {
         BgpAdDraft d = parser.bgpAd(r, refs, Map.of(), path, "-", "-", "-", "-");
         parser.addLegacyBgp(d, name.get());
       }
+      Map<Map<String, Object>, Integer> seen = new java.util.HashMap<>();
       list.forEach(
           (j, ad) -> {
             String p = Reader.at(Reader.at(path, "bgp-advertisements"), j);
+            Integer same = seen.putIfAbsent(ad, j);
+            if (same != null) {
+              // MetalLB v0.12 validateDuplicateAdvertisements
+              r.error(
+                  p,
+                  null,
+                  "identical to "
+                      + Reader.at(Reader.at(path, "bgp-advertisements"), same)
+                      + " (expected: each advertisement once)");
+              return;
+            }
             r.onlyKnown(
                 ad, p, "aggregation-length", "aggregation-length-v6", "localpref", "communities");
             AdRefs refs = new AdRefs(r.src, name.get() + "-" + (j + 1), p, true);

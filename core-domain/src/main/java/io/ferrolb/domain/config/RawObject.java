@@ -26,6 +26,12 @@ public record RawObject(
   /** The {@code kind} used for the parsed {@code config} key of a legacy MetalLB ConfigMap. */
   public static final String LEGACY_CONFIG_KIND = "LegacyConfig";
 
+  /**
+   * The only spec key of a {@link #LEGACY_CONFIG_KIND} object whose {@code config} text is valid
+   * YAML but not a mapping (a string, a number, a list); its value names the type and the text.
+   */
+  public static final String NOT_A_MAPPING = "__notAMapping";
+
   public RawObject {
     Objects.requireNonNull(apiVersion, "apiVersion");
     Objects.requireNonNull(kind, "kind");

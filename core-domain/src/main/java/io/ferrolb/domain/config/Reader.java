@@ -7,6 +7,8 @@ import io.ferrolb.domain.pool.LabelSelector.Requirement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -281,9 +283,77 @@ final class Reader {
   /** A list of label selectors at {@code key}; invalid ones reported and skipped. */
   List<LabelSelector> selectors(Map<String, Object> m, String key, String path) {
     List<LabelSelector> out = new ArrayList<>();
+    Map<LabelSelector, Integer> seen = new HashMap<>();
     mapList(m, key, path)
-        .forEach((i, sel) -> selector(sel, at(at(path, key), i)).ifPresent(out::add));
+        .forEach(
+            (i, sel) -> {
+              String p = at(at(path, key), i);
+              selector(sel, p)
+                  .filter(s -> noDuplicateParts(s, p))
+                  .ifPresent(
+                      s -> {
+                        Integer first = seen.putIfAbsent(sorted(s), i);
+                        if (first != null) {
+                          error(
+                              p,
+                              null,
+                              "duplicate label selector: equal to "
+                                  + at(at(path, key), first)
+                                  + " once values are sorted, as MetalLB compares them"
+                                  + " (expected: each selector once)");
+                        } else {
+                          out.add(s);
+                        }
+                      });
+            });
     return out;
+  }
+
+  /** The selector with each requirement's values sorted: how MetalLB compares selectors. */
+  private static LabelSelector sorted(LabelSelector s) {
+    List<Requirement> reqs = new ArrayList<>();
+    for (Requirement q : s.matchExpressions()) {
+      reqs.add(new Requirement(q.key(), q.operator(), q.values().stream().sorted().toList()));
+    }
+    return new LabelSelector(s.matchLabels(), reqs);
+  }
+
+  /**
+   * MetalLB ({@code validateLabelSelectorMatchExpressions}) rejects a value given twice in one
+   * requirement and two requirements that are equal once their values are sorted.
+   */
+  private boolean noDuplicateParts(LabelSelector s, String path) {
+    String exprKey = legacy ? "match-expressions" : "matchExpressions";
+    boolean ok = true;
+    List<Requirement> reqs = s.matchExpressions();
+    Map<Requirement, Integer> seen = new HashMap<>();
+    for (int i = 0; i < reqs.size(); i++) {
+      Requirement q = reqs.get(i);
+      String p = at(at(path, exprKey), i);
+      Set<String> values = new HashSet<>();
+      for (int j = 0; j < q.values().size(); j++) {
+        if (!values.add(q.values().get(j))) {
+          error(
+              at(at(p, "values"), j),
+              q.values().get(j),
+              "duplicate value in a match expression (expected: each value once)");
+          ok = false;
+        }
+      }
+      Requirement norm =
+          new Requirement(q.key(), q.operator(), q.values().stream().sorted().toList());
+      Integer first = seen.putIfAbsent(norm, i);
+      if (first != null) {
+        error(
+            p,
+            q.key(),
+            "duplicate match expression: equal to "
+                + at(at(path, exprKey), first)
+                + " once values are sorted (expected: each expression once)");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   /** One label selector ({@code matchLabels}/{@code matchExpressions}, or kebab-case legacy). */

@@ -74,7 +74,7 @@ class ConfigParserTest {
   void everyErrorOfEveryObjectIsCollectedInOnePassInObjectOrder() {
     RawObject bad1 = crd("IPAddressPool", "a", Map.of("addresses", List.of("x", "1.2.3.4/40")));
     RawObject bad2 = crd("BFDProfile", "b", Map.of("detectMultiplier", 1L, "minimumTtl", 0L));
-    RawObject bad3 = crd("BGPAdvertisement", "c", Map.of("peers", List.of("none")));
+    RawObject bad3 = crd("BGPAdvertisement", "c", Map.of("peers", List.of("none", "none")));
 
     ParseResult r = ConfigParser.parse(List.of(bad1, bad2, bad3), CTX);
 
@@ -86,7 +86,7 @@ class ConfigParserTest {
             org.assertj.core.groups.Tuple.tuple("t:a", "spec.addresses[1]"),
             org.assertj.core.groups.Tuple.tuple("t:b", "spec.detectMultiplier"),
             org.assertj.core.groups.Tuple.tuple("t:b", "spec.minimumTtl"),
-            org.assertj.core.groups.Tuple.tuple("t:c", "spec.peers[0]"));
+            org.assertj.core.groups.Tuple.tuple("t:c", "spec.peers[1]"));
   }
 
   @Test
@@ -128,7 +128,7 @@ class ConfigParserTest {
             "c",
             Map.of("communities", List.of(Map.of("name", "big", "value", "large:1:2:3"))));
     RawObject ad =
-        crd("BGPAdvertisement", "a", Map.of("communities", List.of("big", "1:2", "big")));
+        crd("BGPAdvertisement", "a", Map.of("communities", List.of("big", "1:2", "large:1:2:3")));
 
     Config c = ((ParseResult.Valid) ConfigParser.parse(List.of(ad, community), CTX)).config();
 

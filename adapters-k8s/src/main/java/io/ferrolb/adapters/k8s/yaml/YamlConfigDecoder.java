@@ -123,9 +123,20 @@ public final class YamlConfigDecoder {
       }
       List<Object> inner = load(origin + " data.config", config, 0);
       Object spec = inner.isEmpty() ? null : inner.get(0);
-      if (inner.size() > 1 || (spec != null && !(spec instanceof Map<?, ?>))) {
+      if (inner.size() > 1) {
         throw new YamlDecodeException(
             origin + ": ConfigMap data.config is not one YAML mapping (expected: MetalLB config)");
+      }
+      if (spec != null && !(spec instanceof Map<?, ?>)) {
+        // valid YAML that MetalLB cannot unmarshal into its config: an invalid configuration
+        return new RawObject(
+            "v1",
+            RawObject.LEGACY_CONFIG_KIND,
+            namespace,
+            objName.isEmpty() ? "config" : objName,
+            labels,
+            Map.of(RawObject.NOT_A_MAPPING, typeName(spec) + " " + scalar(spec)),
+            origin);
       }
       return new RawObject(
           "v1",
@@ -194,7 +205,7 @@ public final class YamlConfigDecoder {
     List<Object> docs = new ArrayList<>();
     try {
       for (Object o : new Load(settings).loadAllFromString(text)) {
-        docs.add(normalize(o));
+        docs.add(normalizeRoot(o));
       }
     } catch (MarkedYamlEngineException e) {
       String where =
@@ -208,6 +219,37 @@ public final class YamlConfigDecoder {
       throw new YamlDecodeException(name + ": invalid YAML: " + e.getMessage(), e);
     }
     return docs;
+  }
+
+  /**
+   * Lists of structs at the top of MetalLB's legacy config: Go decodes a null element of these as
+   * an empty struct (so {@code address-pools: [null]} is "missing pool name"), not as nothing.
+   */
+  private static final java.util.Set<String> LEGACY_STRUCT_LISTS =
+      java.util.Set.of("address-pools", "peers", "bfd-profiles");
+
+  /** {@link #normalize} of a document, keeping null elements of the legacy struct lists. */
+  private static Object normalizeRoot(Object o) throws YamlDecodeException {
+    if (!(o instanceof Map<?, ?> m) || m.containsKey("kind") || m.containsKey("apiVersion")) {
+      return normalize(o);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      String key = String.valueOf(e.getKey());
+      if (e.getValue() instanceof List<?> l && LEGACY_STRUCT_LISTS.contains(key)) {
+        List<Object> items = new ArrayList<>();
+        for (Object x : l) {
+          items.add(x == null ? new LinkedHashMap<String, Object>() : normalize(x));
+        }
+        out.put(key, items);
+      } else {
+        Object v = normalize(e.getValue());
+        if (v != null) {
+          out.put(key, v);
+        }
+      }
+    }
+    return out;
   }
 
   /** Integers to Long, floats to Double, nulls dropped, keys to strings; rejects binary data. */

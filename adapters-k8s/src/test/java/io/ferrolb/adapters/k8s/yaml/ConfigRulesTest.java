@@ -163,19 +163,6 @@ class ConfigRulesTest {
                 + " addresses (::ffff:0:0/96) are not usable (expected: write IPv4 addresses as"
                 + " IPv4)"),
         row(
-            "every address filtered by avoidBuggyIPs",
-            POOL
-                + "  addresses: [198.51.100.255-198.51.101.0, 203.0.113.0/32]\n"
-                + "  avoidBuggyIPs: true\n",
-            "IPAddressPool \"p\": spec.addresses \"198.51.100.255-198.51.101.0\": every address of"
-                + " the pool ends in .0 or .255 and avoidBuggyIPs skips them all (expected: at"
-                + " least one usable address)"),
-        row(
-            "negative priority",
-            POOL + "  addresses: [198.51.100.0/24]\n  serviceAllocation: {priority: -5}\n",
-            "IPAddressPool \"p\": spec.serviceAllocation.priority \"-5\": negative priority"
-                + " (expected: >= 0; lower is tried first, 0 or unset last)"),
-        row(
             "duplicate serviceAllocation namespace",
             POOL + "  addresses: [198.51.100.0/24]\n  serviceAllocation: {namespaces: [a, b, a]}\n",
             "IPAddressPool \"p\": spec.serviceAllocation.namespaces[2] \"a\": duplicate namespace"
@@ -212,19 +199,6 @@ class ConfigRulesTest {
                 + " label value (expected: at most 63 characters of [A-Za-z0-9-_.], beginning and"
                 + " ending alphanumeric, or empty)"),
         row(
-            "dangling pool reference",
-            POOL
-                + "  addresses: [198.51.100.0/24]\n---\n"
-                + L2_AD
-                + "  ipAddressPools: [p, nope]\n",
-            "L2Advertisement \"l2\": spec.ipAddressPools[1] \"nope\": no IPAddressPool of that name"
-                + " (expected one of: p)"),
-        row(
-            "invalid interface name",
-            L2_AD + "  interfaces: [eth0, averyveryverylongname]\n",
-            "L2Advertisement \"l2\": spec.interfaces[1] \"averyveryverylongname\": invalid interface"
-                + " name (expected: 1..15 characters, no whitespace, '/' or ':')"),
-        row(
             "preferred node selector weight out of range",
             L2_AD + "  preferredNodeSelectors: [{weight: 0, preference: {matchLabels: {a: b}}}]\n",
             "L2Advertisement \"l2\": spec.preferredNodeSelectors[0].weight \"0\": out of range"
@@ -235,18 +209,30 @@ class ConfigRulesTest {
                 + "  addresses: [198.51.100.0/24, 203.0.113.10-203.0.113.20]\n---\n"
                 + BGP_AD
                 + "  aggregationLength: 24\n",
-            "BGPAdvertisement \"ad\": spec.aggregationLength \"24\": pool \"p\" has 203.0.113.20/32"
-                + " (from spec.addresses[1] \"203.0.113.10-203.0.113.20\"), more specific than /24"
-                + " (expected: >= 32, the longest prefix of the pool's IPv4 CIDRs)"),
+            "BGPAdvertisement \"ad\": spec.aggregationLength \"24\": pool \"p\" has spec.addresses[1]"
+                + " \"203.0.113.10-203.0.113.20\" whose largest CIDR is a /30, more specific than"
+                + " /24 (expected: >= 30 for this IPv4 entry)"),
         row(
             "aggregation length v6 shorter than a pool prefix",
             POOL
                 + "  addresses: [198.51.100.0/24, 2001:db8::/64]\n---\n"
                 + BGP_AD
                 + "  aggregationLength: 24\n  aggregationLengthV6: 56\n",
-            "BGPAdvertisement \"ad\": spec.aggregationLengthV6 \"56\": pool \"p\" has 2001:db8::/64"
-                + " (from spec.addresses[1] \"2001:db8::/64\"), more specific than /56 (expected:"
-                + " >= 64, the longest prefix of the pool's IPv6 CIDRs)"),
+            "BGPAdvertisement \"ad\": spec.aggregationLengthV6 \"56\": pool \"p\" has"
+                + " spec.addresses[1] \"2001:db8::/64\", more specific than /56 (expected: >= 64"
+                + " for this IPv6 entry)"),
+        row(
+            "localPref conflict for the same pool, peers and nodes (MetalLB rejects)",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n---\n"
+                + BGP_AD
+                + "  localPref: 100\n---\n"
+                + BGP_AD.replace("name: ad", "name: ad2")
+                + "  localPref: 200\n",
+            "BGPAdvertisement \"ad2\": spec.localPref \"200\": conflicts with localPref 100 of"
+                + " BGPAdvertisement \"ad\" for pool \"p\" on the same peers and nodes: MetalLB"
+                + " rejects this (expected: equal localPref, or different aggregation, peers or"
+                + " nodes)"),
         row(
             "aggregation length out of range",
             BGP_AD + "  aggregationLength: 33\n",
@@ -285,11 +271,6 @@ class ConfigRulesTest {
             "Community \"c\": spec.communities[0].value \"large:1:2\": invalid large community: 2"
                 + " parts after \"large:\" (expected: large:A:B:C, each 0..4294967295)"),
         row(
-            "dangling peer reference",
-            BGP_AD + "  peers: [ghost]\n",
-            "BGPAdvertisement \"ad\": spec.peers[0] \"ghost\": no BGPPeer of that name (expected one"
-                + " of: none defined)"),
-        row(
             "hold time below 3s",
             PEER + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n  holdTime: 2s\n",
             "BGPPeer \"r\": spec.holdTime \"2s\": hold time 2s is too short (expected: 0 or >= 3s)"),
@@ -325,13 +306,6 @@ class ConfigRulesTest {
             "ebgpMultiHop on iBGP",
             PEER
                 + "  myASN: 64512\n  peerASN: 64512\n  peerAddress: 198.51.100.1\n"
-                + "  ebgpMultiHop: true\n",
-            "BGPPeer \"r\": spec.ebgpMultiHop \"true\": eBGP multi-hop on an iBGP session (peer ASN"
-                + " equals my ASN) (expected: false, or a different peer ASN)"),
-        row(
-            "ebgpMultiHop with dynamicASN internal",
-            PEER
-                + "  myASN: 64512\n  dynamicASN: internal\n  peerAddress: 198.51.100.1\n"
                 + "  ebgpMultiHop: true\n",
             "BGPPeer \"r\": spec.ebgpMultiHop \"true\": eBGP multi-hop on an iBGP session (peer ASN"
                 + " equals my ASN) (expected: false, or a different peer ASN)"),
@@ -390,7 +364,7 @@ class ConfigRulesTest {
         row(
             "missing myASN",
             PEER + "  peerASN: 2\n  peerAddress: 198.51.100.1\n",
-            "BGPPeer \"r\": spec.myASN: missing (expected: the local AS number 0..4294967295)"),
+            "BGPPeer \"r\": spec.myASN: missing (expected: the local AS number 1..4294967295)"),
         row(
             "ASN out of range",
             PEER + "  myASN: 4294967296\n  peerASN: 2\n  peerAddress: 198.51.100.1\n",
@@ -434,14 +408,6 @@ class ConfigRulesTest {
             "BGPPeer \"r\": spec.bfdProfile \"fast\": no BFDProfile of that name (expected one of:"
                 + " none defined)"),
         row(
-            "BFD echo mode with an IPv6 peer",
-            PEER
-                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 2001:db8::1\n  bfdProfile: echo\n---\n"
-                + "apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: echo}\n"
-                + "spec: {echoMode: true}\n",
-            "BGPPeer \"r\": spec.bfdProfile \"echo\": BFD echo mode is not supported with the IPv6"
-                + " peer 2001:db8::1 (expected: a profile with echoMode false)"),
-        row(
             "v1beta2-only field in a v1beta1 BGPPeer",
             PEER.replace("v1beta2", "v1beta1")
                 + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n  connectTime: 5s\n",
@@ -453,9 +419,9 @@ class ConfigRulesTest {
                 + "  myASN: 1\n  peerASN: 2\n  peerAddress: 198.51.100.1\n---\n"
                 + PEER.replace("name: r", "name: r2")
                 + "  myASN: 1\n  peerASN: 3\n  peerAddress: 198.51.100.1\n",
-            "BGPPeer \"r2\": spec.peerAddress \"198.51.100.1\": same session as BGPPeer \"r\""
-                + " (same address, port, VRF and node selectors; expected: one BGPPeer per"
-                + " session)"),
+            "BGPPeer \"r2\": spec.peerAddress \"198.51.100.1\": same peer as BGPPeer \"r\""
+                + " (198.51.100.1) on the same nodes: MetalLB rejects this (expected: one BGPPeer"
+                + " per peer and node)"),
         row(
             "BFD interval out of range",
             "apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: b}\n"
@@ -513,9 +479,8 @@ class ConfigRulesTest {
                 + "      addresses: [198.51.100.0/24]\n"
                 + "      bgp-advertisements: [{aggregation-length: 16}]\n",
             "ConfigMap \"config\": address-pools[0].bgp-advertisements[0].aggregation-length \"16\":"
-                + " pool \"a\" has 198.51.100.0/24 (from address-pools[0].addresses[0]"
-                + " \"198.51.100.0/24\"), more specific than /16 (expected: >= 24, the longest"
-                + " prefix of the pool's IPv4 CIDRs)"),
+                + " pool \"a\" has address-pools[0].addresses[0] \"198.51.100.0/24\", more specific"
+                + " than /16 (expected: >= 24 for this IPv4 entry)"),
         row(
             "legacy: pool name also defined as an IPAddressPool",
             POOL

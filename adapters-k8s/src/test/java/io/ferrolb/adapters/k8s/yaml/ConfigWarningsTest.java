@@ -20,6 +20,34 @@ class ConfigWarningsTest {
   static Stream<Arguments> warnings() {
     return Stream.of(
         Arguments.of(
+            "invalid interface name",
+            ConfigRulesTest.L2_AD + "  interfaces: [eth0, averyveryverylongname]\n",
+            "L2Advertisement \"l2\": spec.interfaces[1] \"averyveryverylongname\": no Linux interface can have this name, so none is chosen by it (expected: 1..15 characters, no whitespace, '/' or ':')"),
+        Arguments.of(
+            "BFD echo mode with an IPv6 peer",
+            ConfigRulesTest.PEER
+                + "  myASN: 1\n  peerASN: 2\n  peerAddress: 2001:db8::1\n  bfdProfile: echo\n---\n"
+                + "apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: {name: echo}\n"
+                + "spec: {echoMode: true}\n",
+            "BGPPeer \"r\": spec.bfdProfile \"echo\": BFD echo mode does not work on the IPv6 session to 2001:db8::1: echo is not used there (expected: a profile with echoMode false)"),
+        Arguments.of(
+            "ebgpMultiHop with dynamicASN internal",
+            ConfigRulesTest.PEER
+                + "  myASN: 64512\n  dynamicASN: internal\n  peerAddress: 198.51.100.1\n"
+                + "  ebgpMultiHop: true\n",
+            "BGPPeer \"r\": spec.ebgpMultiHop \"true\": has no effect on an iBGP session (dynamicASN internal) (expected: false)"),
+        Arguments.of(
+            "negative priority",
+            POOL + "  addresses: [198.51.100.0/24]\n  serviceAllocation: {priority: -5}\n" + L2,
+            "IPAddressPool \"p\": spec.serviceAllocation.priority \"-5\": negative priority is treated as unset: this pool is tried last (expected: >= 0; lower is tried first, 0 or unset last)"),
+        Arguments.of(
+            "every address filtered by avoidBuggyIPs",
+            POOL
+                + "  addresses: [198.51.100.255-198.51.101.0, 203.0.113.0/32]\n"
+                + "  avoidBuggyIPs: true\n"
+                + L2,
+            "IPAddressPool \"p\": spec.addresses \"198.51.100.255-198.51.101.0\": every address of the pool ends in .0 or .255 and avoidBuggyIPs skips them all: this pool assigns nothing (expected: at least one usable address)"),
+        Arguments.of(
             "pool that no advertisement selects",
             POOL + "  addresses: [198.51.100.0/24]\n",
             "IPAddressPool \"p\": metadata.name \"p\": no L2Advertisement or BGPAdvertisement"
@@ -57,17 +85,22 @@ class ConfigWarningsTest {
                 + " (expected: metallb.io/v1beta2; same fields, plus dynamicASN, interface,"
                 + " connectTime, ...)"),
         Arguments.of(
-            "conflicting localPref for the same pool, peers and nodes",
+            "dangling pool reference (MetalLB skips it)",
+            POOL
+                + "  addresses: [198.51.100.0/24]\n---\n"
+                + ConfigRulesTest.L2_AD
+                + "  ipAddressPools: [p, nope]\n",
+            "L2Advertisement \"l2\": spec.ipAddressPools[1] \"nope\": no IPAddressPool of that"
+                + " name: skipped until one is created, as MetalLB does (expected one of: p)"),
+        Arguments.of(
+            "dangling peer reference (MetalLB does not check it)",
             POOL
                 + "  addresses: [198.51.100.0/24]\n---\n"
                 + ConfigRulesTest.BGP_AD
-                + "  localPref: 100\n---\n"
-                + ConfigRulesTest.BGP_AD.replace("name: ad", "name: ad2")
-                + "  localPref: 200\n",
-            "BGPAdvertisement \"ad2\": spec.localPref \"200\": conflicts with localPref 100 of"
-                + " BGPAdvertisement \"ad\" for pool \"p\" on the same peers and nodes: such"
-                + " services are not announced (expected: equal localPref, or disjoint peers or"
-                + " nodes)"),
+                + "  peers: [ghost]\n",
+            "BGPAdvertisement \"ad\": spec.peers[0] \"ghost\": no BGPPeer of that name: nothing is"
+                + " announced to it until one is created, as MetalLB does (expected one of: none"
+                + " defined)"),
         Arguments.of(
             "objects that are not MetalLB configuration",
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: controller}\n",

@@ -53,6 +53,13 @@ public final class ValidateCommand implements Callable<Integer> {
       description = "Namespace the objects must live in (default: ${DEFAULT-VALUE}).")
   private String namespace = "metallb-system";
 
+  @Option(
+      names = "--strict",
+      description =
+          "Treat references to cluster objects that are not among the files (a BGPPeer's"
+              + " passwordSecret) as errors instead of warnings.")
+  private boolean strict;
+
   @Spec private CommandSpec spec;
 
   @Override
@@ -69,7 +76,7 @@ public final class ValidateCommand implements Callable<Integer> {
         return UNREADABLE;
       }
     }
-    ParseResult result = ConfigParser.parse(objects, ParseContext.of(namespace));
+    ParseResult result = ConfigParser.parse(objects, ParseContext.offline(namespace, strict));
     for (ConfigError w : result.warnings()) {
       out.println(prefix(w) + "warning: " + w);
     }

@@ -13,12 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one seam between the controller and the domain's configuration parser ({@link ConfigParser}).
  * The controller does not read Secrets: like MetalLB's validating webhook it blanks this
  * "transient" reference (every {@code passwordSecret} a BGPPeer names is taken to exist with the
  * right type); the speakers, which use the password, check it for real.
+ *
+ * <p>Like MetalLB's pool reconciler, the controller judges only what it uses to assign addresses:
+ * IPAddressPools, Communities and the legacy ConfigMap ({@link #CONTROLLER_KINDS}). A mistake in a
+ * BGPPeer, BFDProfile or advertisement makes the speakers' ConfigurationState Invalid and leaves
+ * the controller Valid and assigning, as in MetalLB.
  */
 final class ConfigEngine {
 
@@ -34,10 +40,17 @@ final class ConfigEngine {
   sealed interface Result permits Valid, Invalid {}
 
   /** {@code empty} is true when no configuration object exists at all. */
-  record Valid(List<Pool> pools, boolean empty, List<String> warnings) implements Result {
+  record Valid(List<Pool> pools, boolean empty, List<Problem> warnings) implements Result {
     Valid {
       pools = List.copyOf(pools);
       warnings = List.copyOf(warnings);
+    }
+
+    /** Each warning as one line, with its origin. */
+    List<String> warningLines() {
+      return warnings.stream()
+          .map(p -> p.origin().isEmpty() ? p.message() : p.origin() + ": " + p.message())
+          .toList();
     }
   }
 
@@ -53,7 +66,17 @@ final class ConfigEngine {
   // stands in for a Secret the controller does not read (never used as a password)
   private static final String NOT_READ = "not-read-by-the-controller";
 
+  /** The kinds the controller parses; the rest is the speakers' to judge. */
+  static final Set<String> CONTROLLER_KINDS =
+      Set.of("IPAddressPool", "Community", "ConfigMap", RawObject.LEGACY_CONFIG_KIND);
+
   private ConfigEngine() {}
+
+  /** The controller's verdict: {@link #parse} over the objects of {@link #CONTROLLER_KINDS}. */
+  static Result parseForController(List<RawObject> objects, String namespace) {
+    return parse(
+        objects.stream().filter(o -> CONTROLLER_KINDS.contains(o.kind())).toList(), namespace);
+  }
 
   static Result parse(List<RawObject> objects, String namespace) {
     List<Problem> problems = new ArrayList<>();
@@ -85,9 +108,10 @@ final class ConfigEngine {
       return new Invalid(problems);
     }
     ParseResult.Valid valid = (ParseResult.Valid) result;
-    List<String> warnings = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>();
     for (ConfigError w : valid.warnings()) {
-      warnings.add(w.withOrigin());
+      warnings.add(
+          new Problem(w.origin(), Optional.ofNullable(byOrigin.get(w.origin())), w.toString()));
     }
     return new Valid(valid.config().pools(), objects.isEmpty(), warnings);
   }

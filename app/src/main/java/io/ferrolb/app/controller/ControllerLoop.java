@@ -76,6 +76,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   private AllocationEngine engine;
   private List<Pool> pools = List.of();
   private String lastConfigReport = "";
+  private List<String> lastWarnings = List.of();
   private boolean statsDirty;
 
   // read by health checks
@@ -317,7 +318,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
 
   private ReconcileOutcome applyConfig() {
     List<RawObject> objects = config.configObjects();
-    ConfigEngine.Result result = ConfigEngine.parse(objects, config.namespace());
+    ConfigEngine.Result result = ConfigEngine.parseForController(objects, config.namespace());
     if (result instanceof ConfigEngine.Invalid invalid) {
       return rejectConfig(invalid);
     }
@@ -328,9 +329,21 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     metrics.configLoaded(configLoaded);
     metrics.configStale(false);
     metrics.update();
-    report(true, "");
-    for (String w : valid.warnings()) {
-      LOG.warn("event=configWarning {}", w);
+    List<String> warningLines = valid.warningLines();
+    report(true, "", warningLines);
+    if (!warningLines.equals(lastWarnings)) {
+      // once per change, not on every resync: what MetalLB accepts silently is still said
+      lastWarnings = warningLines;
+      for (ConfigEngine.Problem w : valid.warnings()) {
+        LOG.warn(
+            "event=configWarning {}",
+            w.origin().isEmpty() ? w.message() : w.origin() + ": " + w.message());
+        w.object()
+            .ifPresent(
+                o ->
+                    events.emit(
+                        refOf(o), ClusterEvents.Type.WARNING, "ConfigurationWarning", w.message()));
+      }
     }
     if (valid.empty() && !"empty".equals(lastConfigReport)) {
       LOG.warn(
@@ -377,13 +390,14 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
           summary);
       lastConfigReport = summary;
     }
-    report(false, summary);
+    report(false, summary, List.of());
+    lastWarnings = List.of();
     return ReconcileOutcome.DONE;
   }
 
-  private void report(boolean valid, String summary) {
+  private void report(boolean valid, String summary, List<String> warnings) {
     try {
-      configStatus.configurationState(COMPONENT, valid, summary);
+      configStatus.configurationState(COMPONENT, valid, summary, warnings);
     } catch (ClusterWriteException e) {
       LOG.warn("event=configurationStateWriteFailed: {}", e.getMessage());
     }

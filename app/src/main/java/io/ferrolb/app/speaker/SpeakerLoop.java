@@ -458,6 +458,8 @@ public final class SpeakerLoop implements AutoCloseable {
   }
 
   /** Parses the configuration; an invalid one keeps the last good one and is reported. */
+  private List<String> lastWarnings = List.of();
+
   private Optional<Config> loadConfig() {
     List<io.ferrolb.domain.config.RawObject> objects = view.configObjects();
     ParseResult result =
@@ -466,8 +468,10 @@ public final class SpeakerLoop implements AutoCloseable {
     String component = "speaker-" + settings.node();
     if (result instanceof ParseResult.Valid valid) {
       boolean empty = view.configObjects().isEmpty();
-      if (lastConfigError.isPresent() || lastGood.isEmpty()) {
-        configStatus.configurationState(component, true, "");
+      List<String> warnings = valid.warnings().stream().map(ConfigError::withOrigin).toList();
+      if (lastConfigError.isPresent() || lastGood.isEmpty() || !warnings.equals(lastWarnings)) {
+        configStatus.configurationState(component, true, "", warnings);
+        lastWarnings = warnings;
       }
       lastConfigError = Optional.empty();
       lastGood = empty ? Optional.empty() : Optional.of(valid.config());

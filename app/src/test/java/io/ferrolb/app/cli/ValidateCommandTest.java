@@ -57,9 +57,17 @@ class ValidateCommandTest {
                 + " by ferrolb's native speaker: the session opens in the default VRF (expected:"
                 + " remove vrf, peer from the default VRF)",
             ex("metallb-crds.yaml")
+                + ":9: warning: BGPPeer \"edge-b\": spec.routerID: differs from routerID"
+                + " \"198.51.100.253\" of BGPPeer \"edge-a\" on shared nodes: accepted by ferrolb's"
+                + " native speaker, rejected by MetalLB in FRR mode",
+            ex("metallb-crds.yaml")
                 + ":10: warning: BGPPeer \"reflector\": apiVersion \"metallb.io/v1beta1\": BGPPeer"
                 + " v1beta1 is deprecated (expected: metallb.io/v1beta2; same fields, plus"
                 + " dynamicASN, interface, connectTime, ...)",
+            ex("metallb-crds.yaml")
+                + ":10: warning: BGPPeer \"reflector\": spec.routerID: differs from routerID"
+                + " \"198.51.100.253\" of BGPPeer \"edge-a\" on shared nodes: accepted by ferrolb's"
+                + " native speaker, rejected by MetalLB in FRR mode",
             "pool web-v4: IPv4, 95 addresses",
             "pool reserved-v6: IPv6, 256 addresses",
             "pool general-dual: IPv4 + IPv6, 256 + 18446744073709551616 addresses"
@@ -109,19 +117,21 @@ class ValidateCommandTest {
                 + ":3: IPAddressPool \"red\": spec.autoassign: unknown field (expected one of:"
                 + " addresses, autoAssign, avoidBuggyIPs, serviceAllocation)",
             f
-                + ":3: IPAddressPool \"red\": spec.serviceAllocation.priority \"-1\": negative"
-                + " priority (expected: >= 0; lower is tried first, 0 or unset last)",
+                + ":3: warning: IPAddressPool \"red\": spec.serviceAllocation.priority \"-1\":"
+                + " negative priority is treated as unset: this pool is tried last (expected: >= 0;"
+                + " lower is tried first, 0 or unset last)",
             f
                 + ":4: BGPAdvertisement \"red-ads\": spec.aggregationLength \"24\": pool \"red\" has"
-                + " 203.0.113.64/27 (from spec.addresses[0] \"203.0.113.64/27\"), more specific"
-                + " than /24 (expected: >= 27, the longest prefix of the pool's IPv4 CIDRs)",
+                + " spec.addresses[0] \"203.0.113.64/27\", more specific than /24 (expected: >= 27"
+                + " for this IPv4 entry)",
             f
                 + ":4: BGPAdvertisement \"red-ads\": spec.communities[0] \"no-exprot\": unknown"
                 + " community alias (expected: A:B, large:A:B:C, or an alias defined by a"
                 + " Community)",
             f
-                + ":4: BGPAdvertisement \"red-ads\": spec.peers[0] \"nowhere\": no BGPPeer of that"
-                + " name (expected one of: router, router2)",
+                + ":4: warning: BGPAdvertisement \"red-ads\": spec.peers[0] \"nowhere\": no BGPPeer"
+                + " of that name: nothing is announced to it until one is created, as MetalLB does"
+                + " (expected one of: router, router2)",
             f
                 + ":5: BGPPeer \"router\": spec.holdTime \"2s\": hold time 2s is too short"
                 + " (expected: 0 or >= 3s)",
@@ -161,7 +171,7 @@ class ValidateCommandTest {
                 + " name (first defined by IPAddressPool \"blue\" at "
                 + f
                 + ":1)");
-    assertThat(r.lines()).last().isEqualTo("20 errors");
+    assertThat(r.lines()).last().isEqualTo("18 errors");
   }
 
   @Test
@@ -205,6 +215,56 @@ class ValidateCommandTest {
 
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).startsWith("ferrolb validate: " + bad + ":4:");
+  }
+
+  static final String PEER_WITH_SECRET =
+      "apiVersion: metallb.io/v1beta2\nkind: BGPPeer\nmetadata: {name: r}\nspec:\n"
+          + "  myASN: 64500\n  peerASN: 64501\n  peerAddress: 198.51.100.1\n"
+          + "  passwordSecret: {name: bgp-auth}\n";
+
+  @Test
+  void aSecretThatIsNotAmongTheFilesIsAWarningOrWithStrictAnError(@TempDir Path tmp)
+      throws Exception {
+    Path peer = tmp.resolve("peer.yaml");
+    Files.writeString(peer, PEER_WITH_SECRET);
+    String warning =
+        peer
+            + ":1: warning: BGPPeer \"r\": spec.passwordSecret.name \"bgp-auth\": not checked:"
+            + " Secret bgp-auth is not among the files (in the cluster it must exist in namespace"
+            + " metallb-system, type kubernetes.io/basic-auth with key \"password\"; --strict"
+            + " makes this an error)";
+
+    Run lax = run("validate", peer.toString());
+    Run strict = run("validate", "--strict", peer.toString());
+
+    assertThat(lax.exit()).isZero();
+    assertThat(lax.lines()).contains(warning);
+    assertThat(strict.exit()).isEqualTo(1);
+    assertThat(strict.lines())
+        .contains(
+            peer
+                + ":1: BGPPeer \"r\": spec.passwordSecret.name \"bgp-auth\": no Secret of that"
+                + " name in namespace metallb-system (expected: a Secret of type"
+                + " kubernetes.io/basic-auth with key \"password\")");
+  }
+
+  @Test
+  void aSecretAmongTheFilesIsCheckedForReal(@TempDir Path tmp) throws Exception {
+    Path both = tmp.resolve("both.yaml");
+    Files.writeString(
+        both,
+        PEER_WITH_SECRET
+            + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: bgp-auth}\ntype: Opaque\n"
+            + "stringData: {password: s3cret}\n");
+
+    Run r = run("validate", both.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.lines())
+        .contains(
+            both
+                + ":1: BGPPeer \"r\": spec.passwordSecret.name \"bgp-auth\": Secret has type"
+                + " Opaque (expected: kubernetes.io/basic-auth)");
   }
 
   @Test

@@ -127,6 +127,32 @@ class ControllerLoopTest {
   }
 
   @Test
+  void aBrokenBgpPeerLeavesTheControllerValidAndAssigning() {
+    RawObject peer =
+        new RawObject(
+            "metallb.io/v1beta2",
+            "BGPPeer",
+            "ferrolb-system",
+            "tor",
+            Map.of(),
+            Map.of("myASN", 64512, "peerASN", 64513, "peerAddress", "198.51.100.400"),
+            "BGPPeer ferrolb-system/tor");
+    cluster.setConfig(List.of(pool("blue", "198.51.100.0/30"), peer));
+    startAsLeader();
+    cluster.put(lb("web", 1, List.of()));
+    // as in MetalLB: the speakers judge peers; the controller only what it assigns from
+    await().atMost(WAIT).until(() -> status.ingress("default/web"), i -> !i.isEmpty());
+    assertThat(configStatus.state("controller").get().valid()).isTrue();
+    assertThat(loop.configStale()).isFalse();
+
+    cluster.setConfig(List.of(pool("blue", "198.51.100.0/33"), peer));
+    await().atMost(WAIT).until(loop::configStale);
+    assertThat(configStatus.state("controller").get().errorSummary())
+        .contains("198.51.100.0/33")
+        .doesNotContain("198.51.100.400");
+  }
+
+  @Test
   void aStandbyWritesNothing() {
     cluster.setConfig(List.of(pool("blue", "198.51.100.0/30")));
     loop.start();

@@ -68,6 +68,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   // generic, not Pod: only three fields are read, and a typed Pod informer would make Jackson
   // build deserializers for the whole Pod schema (~300 classes) before the speaker is ready
   private SharedIndexInformer<GenericKubernetesResource> speakers;
+  private final Map<String, String> speakerPods;
   private SharedIndexInformer<Secret> memberlist;
   private SharedIndexInformer<ConfigMap> legacy;
 
@@ -75,9 +76,22 @@ public final class Fabric8SpeakerView implements SpeakerView {
    * @param lbClass the load-balancer class this speaker serves; "" for services without a class
    */
   public Fabric8SpeakerView(KubernetesClient client, String namespace, String lbClass) {
+    this(client, namespace, lbClass, Map.of(SPEAKER_POD_LABEL, "speaker"));
+  }
+
+  /**
+   * @param speakerPods the labels of the speaker pods, which say which nodes run a speaker
+   *     (MetalLB's --ml-labels)
+   */
+  public Fabric8SpeakerView(
+      KubernetesClient client, String namespace, String lbClass, Map<String, String> speakerPods) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
+    if (speakerPods.isEmpty()) {
+      throw new IllegalArgumentException("speakerPods: no labels (expected: at least one)");
+    }
+    this.speakerPods = Map.copyOf(speakerPods);
   }
 
   @Override
@@ -89,7 +103,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
         client
             .genericKubernetesResources(PODS)
             .inNamespace(namespace)
-            .withLabel(SPEAKER_POD_LABEL, "speaker")
+            .withLabels(speakerPods)
             .runnableInformer(0);
     memberlist = client.secrets().inNamespace(namespace).withName("memberlist").runnableInformer(0);
     legacy =

@@ -5,9 +5,14 @@ import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ferrolb controller}: the cluster-wide address allocator. */
 @Command(
@@ -18,10 +23,11 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Option(
       names = "--namespace",
-      defaultValue = "${env:FERROLB_NAMESPACE:-ferrolb-system}",
+      defaultValue = "${env:FERROLB_NAMESPACE}",
       description =
           "Namespace of the configuration, the Lease and the memberlist Secret (default:"
-              + " ${DEFAULT-VALUE}); metallb-system adopts a MetalLB setup as it stands.")
+              + " $FERROLB_NAMESPACE, $METALLB_NAMESPACE, the pod's own namespace, else"
+              + " ferrolb-system); metallb-system adopts a MetalLB setup as it stands.")
   String namespace;
 
   @Option(
@@ -33,14 +39,19 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "7472",
-      description = "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
+      description = "Port of /metrics, /healthz and /readyz (default: 7472).")
+  Integer metricsPort;
+
+  @Mixin MetallbFlags.Controller metallb = new MetallbFlags.Controller();
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--identity",
       defaultValue = "${env:FERROLB_POD_NAME}",
-      description = "This replica's name in the Lease (default: the pod name, else the host).")
+      description =
+          "This replica's name in the Lease (default: $FERROLB_POD_NAME, --pod-name or"
+              + " $METALLB_POD_NAME, else the host name).")
   String identity;
 
   @Option(
@@ -51,21 +62,35 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    MetallbFlags.Ports ports;
+    try {
+      ports = MetallbFlags.prepare(metallb, metricsPort, 7472, System::getenv);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     String id =
-        identity == null || identity.isBlank()
-            ? InetAddress.getLocalHost().getHostName()
-            : identity;
+        Optional.ofNullable(identity)
+            .filter(s -> !s.isBlank())
+            .or(() -> MetallbFlags.flagOrEnv(metallb.podName, "METALLB_POD_NAME", System::getenv))
+            .orElse(InetAddress.getLocalHost().getHostName());
     Duration lease = Duration.parse("PT" + leaseDuration.toUpperCase());
     // renew at 3/4 of the lease, retry at 1/10 (2 s / 1.5 s / 200 ms by default, issue 3)
     LeaseLeadership.Timing timing =
         new LeaseLeadership.Timing(lease, lease.multipliedBy(3).dividedBy(4), lease.dividedBy(10));
     PrometheusRegistry registry = new PrometheusRegistry();
     Serve.untilStopped(
-        metricsPort,
+        ports,
         registry,
         client ->
             Controller.start(
-                client, new Controller.Options(namespace, lbClass, id, timing, true), registry),
+                client,
+                new Controller.Options(
+                    MetallbFlags.namespace(namespace, System::getenv, client::getNamespace),
+                    lbClass,
+                    id,
+                    timing,
+                    true),
+                registry),
         ControllerCommand::notReady);
     return 0;
   }

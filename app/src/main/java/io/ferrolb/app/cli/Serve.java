@@ -6,6 +6,7 @@ import io.ferrolb.app.observability.HealthServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How the controller and the speaker run: the health port starts on its own thread while the
@@ -25,23 +26,32 @@ final class Serve {
    * @param notReady "" when the running component is ready, else why it is not
    */
   static <T extends AutoCloseable> void untilStopped(
-      int metricsPort,
+      MetallbFlags.Ports ports,
       PrometheusRegistry registry,
       Starter<T> starter,
       Function<T, String> notReady)
       throws Exception {
     ShutdownSignal shutdown = ShutdownSignal.install();
     AtomicReference<T> running = new AtomicReference<>();
+    Supplier<String> ready =
+        () -> {
+          T component = running.get();
+          return component == null ? "not ready: starting" : notReady.apply(component);
+        };
+    // one port for everything (ferrolb's --metrics-port), or MetalLB's two (--port for metrics,
+    // --health-probe-port for the probes)
+    boolean split = ports.metrics().isPresent() && ports.metrics().getAsInt() != ports.health();
     try (HealthServer.Starting health =
-            HealthServer.startInBackground(
-                metricsPort,
-                registry,
-                () -> {
-                  T component = running.get();
-                  return component == null ? "not ready: starting" : notReady.apply(component);
-                });
+            HealthServer.startInBackground(ports.health(), registry, ready);
+        HealthServer.Starting metrics =
+            split
+                ? HealthServer.startInBackground(ports.metrics().getAsInt(), registry, ready)
+                : null;
         KubernetesClient client = new KubernetesClientBuilder().build()) {
       health.get(); // a port in use fails here, before the component starts
+      if (metrics != null) {
+        metrics.get();
+      }
       try (T component = starter.start(client)) {
         running.set(component);
         shutdown.awaitRequest();

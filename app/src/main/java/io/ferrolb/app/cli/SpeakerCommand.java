@@ -11,7 +11,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code ferrolb speaker}: announce the service addresses of this node (L2 and/or BGP). */
 @Command(
@@ -22,16 +26,18 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(
       names = "--node-name",
-      defaultValue = "${env:FERROLB_NODE_NAME}",
+      defaultValue = "${env:FERROLB_NODE_NAME:-${env:METALLB_NODE_NAME}}",
       required = true,
-      description = "This node's Kubernetes name (default: $FERROLB_NODE_NAME).")
+      description =
+          "This node's Kubernetes name (default: $FERROLB_NODE_NAME, $METALLB_NODE_NAME).")
   String node;
 
   @Option(
       names = "--namespace",
-      defaultValue = "${env:FERROLB_NAMESPACE:-ferrolb-system}",
+      defaultValue = "${env:FERROLB_NAMESPACE}",
       description =
-          "Namespace of the configuration and the memberlist Secret (default: ${DEFAULT-VALUE}).")
+          "Namespace of the configuration and the memberlist Secret (default: $FERROLB_NAMESPACE,"
+              + " $METALLB_NAMESPACE, the pod's own namespace, else ferrolb-system).")
   String namespace;
 
   @Option(
@@ -62,13 +68,17 @@ public final class SpeakerCommand implements Callable<Integer> {
       names = "--host-ip",
       defaultValue = "${env:FERROLB_HOST_IP}",
       description =
-          "This node's address for gossip and the BGP router ID (default: the Node's InternalIP).")
+          "This node's address for gossip and the BGP router ID (default: $FERROLB_HOST_IP,"
+              + " MetalLB's --ml-bindaddr/$METALLB_ML_BIND_ADDR or --host/$METALLB_HOST, else the"
+              + " Node's InternalIP).")
   String hostIp;
 
   @Option(
       names = "--ml-bindport",
-      defaultValue = "7946",
-      description = "Gossip port, TCP and UDP (MetalLB's memberlist port; 0 disables gossip).")
+      defaultValue = "${env:METALLB_ML_BIND_PORT:-7946}",
+      description =
+          "Gossip port, TCP and UDP (MetalLB's memberlist port, $METALLB_ML_BIND_PORT; default"
+              + " 7946; 0 disables gossip).")
   int gossipPort;
 
   @Option(
@@ -86,31 +96,55 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Option(
       names = "--metrics-port",
-      defaultValue = "7472",
-      description =
-          "Port of /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}; 0 = any free port).")
-  int metricsPort;
+      description = "Port of /metrics, /healthz and /readyz (default: 7472; 0 = any free port).")
+  Integer metricsPort;
+
+  @Mixin MetallbFlags.Speaker metallb = new MetallbFlags.Speaker();
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    MetallbFlags.Ports ports;
+    Map<String, String> speakerPods;
+    try {
+      ports = MetallbFlags.prepare(metallb, metricsPort, 7472, System::getenv);
+      speakerPods =
+          MetallbFlags.flagOrEnv(metallb.mlLabels, "METALLB_ML_LABELS", System::getenv)
+              .map(MetallbFlags::labels)
+              .orElse(Speaker.Options.SPEAKER_PODS);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Optional<String> host =
+        Optional.ofNullable(hostIp)
+            .filter(s -> !s.isBlank())
+            .or(
+                () ->
+                    MetallbFlags.flagOrEnv(
+                        metallb.mlBindAddr, "METALLB_ML_BIND_ADDR", System::getenv))
+            .or(() -> MetallbFlags.flagOrEnv(metallb.host, "METALLB_HOST", System::getenv));
     PrometheusRegistry registry = new PrometheusRegistry();
-    Speaker.Options options =
-        new Speaker.Options(
-            node,
-            namespace,
-            lbClass,
-            new LinkedHashSet<>(announcers),
-            l2Announcer,
-            Optional.ofNullable(hostIp).filter(s -> !s.isBlank()),
-            gossipPort,
-            ignoreExcludeLb,
-            splitBrain,
-            announcerSettings,
-            Duration.ofSeconds(30));
     Serve.untilStopped(
-        metricsPort,
+        ports,
         registry,
-        client -> Speaker.start(client, options, registry),
+        client ->
+            Speaker.start(
+                client,
+                new Speaker.Options(
+                    node,
+                    MetallbFlags.namespace(namespace, System::getenv, client::getNamespace),
+                    lbClass,
+                    new LinkedHashSet<>(announcers),
+                    l2Announcer,
+                    host,
+                    gossipPort,
+                    ignoreExcludeLb,
+                    splitBrain,
+                    announcerSettings,
+                    Duration.ofSeconds(30),
+                    speakerPods),
+                registry),
         Speaker::notReady);
     return 0;
   }

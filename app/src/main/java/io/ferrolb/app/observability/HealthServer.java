@@ -90,8 +90,7 @@ public final class HealthServer implements AutoCloseable {
         return server.get();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UncheckedIOException u) {
-          IOException named =
-              new IOException("--metrics-port " + port + ": " + u.getCause().getMessage());
+          IOException named = new IOException("port " + port + ": " + u.getCause().getMessage());
           named.initCause(u.getCause());
           throw named;
         }

@@ -63,11 +63,44 @@ public final class Speaker implements AutoCloseable {
       boolean ignoreExcludeLabel,
       SplitBrainPolicy.Mode splitBrain,
       Map<String, String> announcerSettings,
-      Duration syncTimeout) {
+      Duration syncTimeout,
+      Map<String, String> speakerPods) {
+    /** The labels of ferrolb's speaker pods (MetalLB's are app=metallb,component=speaker). */
+    public static final Map<String, String> SPEAKER_PODS =
+        Map.of(Fabric8SpeakerView.SPEAKER_POD_LABEL, "speaker");
+
     public Options {
       Objects.requireNonNull(node, "node");
       announcers = Set.copyOf(announcers);
       announcerSettings = Map.copyOf(announcerSettings);
+      speakerPods = Map.copyOf(speakerPods);
+    }
+
+    public Options(
+        String node,
+        String namespace,
+        String lbClass,
+        Set<String> announcers,
+        String l2Announcer,
+        Optional<String> hostIp,
+        int gossipPort,
+        boolean ignoreExcludeLabel,
+        SplitBrainPolicy.Mode splitBrain,
+        Map<String, String> announcerSettings,
+        Duration syncTimeout) {
+      this(
+          node,
+          namespace,
+          lbClass,
+          announcers,
+          l2Announcer,
+          hostIp,
+          gossipPort,
+          ignoreExcludeLabel,
+          splitBrain,
+          announcerSettings,
+          syncTimeout,
+          SPEAKER_PODS);
     }
   }
 
@@ -92,7 +125,8 @@ public final class Speaker implements AutoCloseable {
 
   public static Speaker start(KubernetesClient client, Options o, PrometheusRegistry registry)
       throws InterruptedException {
-    Fabric8SpeakerView view = new Fabric8SpeakerView(client, o.namespace(), o.lbClass());
+    Fabric8SpeakerView view =
+        new Fabric8SpeakerView(client, o.namespace(), o.lbClass(), o.speakerPods());
     AtomicReference<SpeakerLoop> loopRef = new AtomicReference<>();
     view.start(
         () -> {

@@ -42,7 +42,7 @@ class HealthServerTest {
 
       assertThatThrownBy(starting::get)
           .isInstanceOf(IOException.class)
-          .hasMessageStartingWith("--metrics-port " + taken.getLocalPort() + ": ")
+          .hasMessageStartingWith("port " + taken.getLocalPort() + ": ")
           .hasCauseInstanceOf(BindException.class);
       starting.close();
     }

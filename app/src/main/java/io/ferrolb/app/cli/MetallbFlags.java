@@ -1,0 +1,342 @@
+package io.ferrolb.app.cli;
+
+import ch.qos.logback.classic.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * MetalLB's controller and speaker flags and {@code METALLB_*} variables, so the ferrolb image runs
+ * in MetalLB's manifests and Helm values unchanged. Each is mapped to ferrolb's meaning; one that
+ * has none here is accepted and named in one warning line at start-up ({@link #ignored}).
+ *
+ * <p>Every field is null unless given, so "given" is known; a MetalLB variable counts as given when
+ * set, as in MetalLB, where it is the flag's default.
+ */
+final class MetallbFlags {
+  /** MetalLB's {@code k8s.DefaultHealthProbePort}: its manifests probe this port. */
+  static final int METALLB_HEALTH_PORT = 17472;
+
+  /** MetalLB's default {@code --port}. */
+  static final int METALLB_METRICS_PORT = 9120;
+
+  private static final Map<String, Level> LEVELS =
+      Map.of(
+          "all", Level.ALL,
+          "debug", Level.DEBUG,
+          "info", Level.INFO,
+          "warn", Level.WARN,
+          "error", Level.ERROR,
+          "none", Level.OFF);
+
+  /** Both components' flags. */
+  static class Common {
+    @Option(
+        names = "--port",
+        description =
+            "MetalLB's metrics port (its default 9120; 0 disables metrics): /metrics here, plain"
+                + " HTTP; /healthz and /readyz move to --health-probe-port.")
+    Integer port;
+
+    @Option(
+        names = "--health-probe-port",
+        description =
+            "MetalLB's health port: /healthz and /readyz (default 17472 when --port is given).")
+    Integer healthProbePort;
+
+    @Option(
+        names = "--log-level",
+        description = "MetalLB's log level: all, debug, info, warn, error or none.")
+    String logLevel;
+
+    @Option(names = "--pod-name", description = "This pod's name (MetalLB: $METALLB_POD_NAME).")
+    String podName;
+
+    @Option(names = "--pprof-bind-address", hidden = true)
+    String pprofBindAddress;
+
+    @Option(names = "--tls-min-version", hidden = true)
+    String tlsMinVersion;
+
+    @Option(names = "--tls-cipher-suites", hidden = true)
+    String tlsCipherSuites;
+
+    @Option(names = "--tls-curve-preferences", hidden = true)
+    String tlsCurvePreferences;
+
+    @Option(names = "--metrics-cert-dir", hidden = true)
+    String metricsCertDir;
+  }
+
+  /** The controller's own. */
+  static final class Controller extends Common {
+    @Option(names = "--ml-secret-name", hidden = true)
+    String mlSecretName;
+
+    @Option(names = "--deployment", hidden = true)
+    String deployment;
+
+    @Option(names = "--webhook-mode", hidden = true)
+    String webhookMode;
+
+    @Option(names = "--webhook-secret", hidden = true)
+    String webhookSecret;
+
+    @Option(names = "--webhook-http2", hidden = true, arity = "0..1", fallbackValue = "true")
+    Boolean webhookHttp2;
+
+    @Option(
+        names = "--disable-cert-rotation",
+        hidden = true,
+        arity = "0..1",
+        fallbackValue = "true")
+    Boolean disableCertRotation;
+
+    @Option(names = "--cert-dir", hidden = true)
+    String certDir;
+
+    @Option(names = "--cert-service-name", hidden = true)
+    String certServiceName;
+  }
+
+  /** The speaker's own. */
+  static final class Speaker extends Common {
+    @Option(
+        names = "--host",
+        description =
+            "Deprecated in MetalLB ($METALLB_HOST, the host IP): a last default of --host-ip.")
+    String host;
+
+    @Option(
+        names = "--ml-bindaddr",
+        description = "MetalLB's memberlist address: this node's gossip address, as --host-ip.")
+    String mlBindAddr;
+
+    @Option(
+        names = "--ml-labels",
+        description =
+            "MetalLB's speaker pod labels, k=v,... (default: app.kubernetes.io/component=speaker):"
+                + " the pods that tell which nodes run a speaker.")
+    String mlLabels;
+
+    @Option(names = "--ml-secret-key-path", hidden = true)
+    String mlSecretKeyPath;
+
+    @Option(names = "--ml-wan-config", hidden = true, arity = "0..1", fallbackValue = "true")
+    Boolean mlWanConfig;
+
+    @Option(names = "--frrk8s-namespace", hidden = true)
+    String frrk8sNamespace;
+
+    @Option(
+        names = "--frrk8s-secret-passthrough",
+        hidden = true,
+        arity = "0..1",
+        fallbackValue = "true")
+    Boolean frrk8sSecretPassthrough;
+
+    @Option(names = "--bgp-debounce-timeout", hidden = true)
+    String bgpDebounceTimeout;
+  }
+
+  /** Where ferrolb serves metrics and probes. */
+  record Ports(OptionalInt metrics, int health) {}
+
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MetallbFlags.class);
+
+  private MetallbFlags() {}
+
+  /**
+   * ferrolb's {@code --metrics-port} serves everything on one port; MetalLB's {@code --port} and
+   * {@code --health-probe-port} split metrics from probes, with MetalLB's defaults.
+   */
+  static Ports ports(Common m, int metricsPort, boolean metricsPortGiven) {
+    if (m.port == null && m.healthProbePort == null) {
+      return new Ports(OptionalInt.of(metricsPort), metricsPort);
+    }
+    if (metricsPortGiven) {
+      throw new IllegalArgumentException(
+          "--metrics-port and MetalLB's --port/--health-probe-port both given (expected: one of"
+              + " them)");
+    }
+    int metrics = m.port == null ? METALLB_METRICS_PORT : m.port;
+    int health = m.healthProbePort == null ? METALLB_HEALTH_PORT : m.healthProbePort;
+    return new Ports(metrics == 0 ? OptionalInt.empty() : OptionalInt.of(metrics), health);
+  }
+
+  /** MetalLB's log level word as a logback level; empty when not given. */
+  static Optional<Level> level(Common m) {
+    if (m.logLevel == null) {
+      return Optional.empty();
+    }
+    Level l = LEVELS.get(m.logLevel.trim().toLowerCase(Locale.ROOT));
+    if (l == null) {
+      throw new IllegalArgumentException(
+          "--log-level \""
+              + m.logLevel
+              + "\": unknown (expected: all, debug, info, warn, error or none)");
+    }
+    return Optional.of(l);
+  }
+
+  /**
+   * {@code --namespace} or {@code $FERROLB_NAMESPACE}, else {@code $METALLB_NAMESPACE}, else the
+   * client's namespace (in a pod, its service account's, which is how MetalLB finds its own), else
+   * ferrolb-system.
+   */
+  static String namespace(
+      String given, Function<String, String> env, Supplier<String> clientNamespace) {
+    return Optional.ofNullable(given)
+        .filter(s -> !s.isBlank())
+        .or(() -> flagOrEnv(null, "METALLB_NAMESPACE", env))
+        .or(() -> Optional.ofNullable(clientNamespace.get()).filter(s -> !s.isBlank()))
+        .orElse("ferrolb-system");
+  }
+
+  /** Sets the root log level (MetalLB's --log-level) when logback is the logging backend. */
+  static void applyLevel(Level level) {
+    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        instanceof ch.qos.logback.classic.Logger root) {
+      root.setLevel(level);
+    }
+  }
+
+  /** Checks what can be checked before start; a bad value throws, naming the flag. */
+  static Ports prepare(
+      Common m, Integer metricsPort, int defaultMetricsPort, Function<String, String> env) {
+    Ports ports =
+        ports(m, metricsPort == null ? defaultMetricsPort : metricsPort, metricsPort != null);
+    level(m).ifPresent(MetallbFlags::applyLevel);
+    for (String line : ignored(m, env)) {
+      LOG.warn("event=flagIgnored {}", line);
+    }
+    return ports;
+  }
+
+  /** The flag's value, else the MetalLB variable's; empty when neither is set. */
+  static Optional<String> flagOrEnv(String flag, String variable, Function<String, String> env) {
+    if (flag != null) {
+      return Optional.of(flag);
+    }
+    return Optional.ofNullable(env.apply(variable)).filter(s -> !s.isBlank());
+  }
+
+  /** Labels {@code k=v,k2=v2} (MetalLB's --ml-labels) as a map. */
+  static Map<String, String> labels(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String part : text.split(",")) {
+      String p = part.strip();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "--ml-labels \"" + text + "\": \"" + p + "\" is not key=value (expected: k=v,k2=v2)");
+      }
+      out.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+    }
+    return out;
+  }
+
+  /** One line per MetalLB flag or variable given that means nothing to ferrolb, and why. */
+  static List<String> ignored(Common m, Function<String, String> env) {
+    List<String> out = new ArrayList<>();
+    given(out, "--pprof-bind-address", m.pprofBindAddress, "Go's pprof; ferrolb is a JVM");
+    String tls = "ferrolb serves metrics as plain HTTP (no HTTPS metrics in this version)";
+    given(out, "--tls-min-version", m.tlsMinVersion, tls);
+    given(out, "--tls-cipher-suites", m.tlsCipherSuites, tls);
+    given(out, "--tls-curve-preferences", m.tlsCurvePreferences, tls);
+    given(out, "--metrics-cert-dir", m.metricsCertDir, tls);
+    if (m instanceof Controller c) {
+      String webhook =
+          "ferrolb runs no admission webhook in this version; the controller and `ferrolb"
+              + " validate` judge configurations";
+      given(out, "--webhook-mode", c.webhookMode, webhook);
+      given(out, "--webhook-secret", c.webhookSecret, webhook);
+      given(out, "--webhook-http2", c.webhookHttp2, webhook);
+      given(out, "--disable-cert-rotation", c.disableCertRotation, webhook);
+      given(out, "--cert-dir", c.certDir, webhook);
+      given(out, "--cert-service-name", c.certServiceName, webhook);
+      flagOrEnv(c.deployment, "METALLB_DEPLOYMENT", env)
+          .ifPresent(
+              v ->
+                  out.add(
+                      name(c.deployment, "--deployment", "METALLB_DEPLOYMENT")
+                          + "=\""
+                          + v
+                          + "\" is ignored: MetalLB owns the memberlist Secret by its Deployment;"
+                          + " ferrolb's Secret has no owner and outlives it"));
+      flagOrEnv(c.mlSecretName, "METALLB_ML_SECRET_NAME", env)
+          .filter(v -> !v.equals("memberlist"))
+          .ifPresent(
+              v ->
+                  out.add(
+                      name(c.mlSecretName, "--ml-secret-name", "METALLB_ML_SECRET_NAME")
+                          + "=\""
+                          + v
+                          + "\" is ignored: ferrolb's controller and speakers use the Secret"
+                          + " \"memberlist\""));
+    }
+    if (m instanceof Speaker s) {
+      flagOrEnv(s.mlSecretKeyPath, "METALLB_ML_SECRET_KEY_PATH", env)
+          .ifPresent(
+              v ->
+                  out.add(
+                      name(s.mlSecretKeyPath, "--ml-secret-key-path", "METALLB_ML_SECRET_KEY_PATH")
+                          + "=\""
+                          + v
+                          + "\" is ignored: the speaker reads key secretkey of the Secret"
+                          + " \"memberlist\" through the API (MetalLB's speaker Role allows it)"));
+      given(out, "--ml-wan-config", s.mlWanConfig, "ferrolb's gossip has no WAN profile");
+      String frr = "ferrolb speaks BGP itself (MetalLB's native mode); there is no FRR to drive";
+      given(out, "--frrk8s-namespace", s.frrk8sNamespace, frr);
+      given(out, "--frrk8s-secret-passthrough", s.frrk8sSecretPassthrough, frr);
+      flagOrEnv(s.bgpDebounceTimeout, "METALLB_BGP_DEBOUNCE_TIMEOUT", env)
+          .ifPresent(
+              v ->
+                  out.add(
+                      name(
+                              s.bgpDebounceTimeout,
+                              "--bgp-debounce-timeout",
+                              "METALLB_BGP_DEBOUNCE_TIMEOUT")
+                          + "=\""
+                          + v
+                          + "\" is ignored: "
+                          + frr));
+      Optional.ofNullable(env.apply("FRRK8S_NAMESPACE"))
+          .filter(v -> s.frrk8sNamespace == null)
+          .ifPresent(v -> out.add("FRRK8S_NAMESPACE=\"" + v + "\" is ignored: " + frr));
+      Optional.ofNullable(env.apply("METALLB_BGP_TYPE"))
+          .filter(v -> !v.equals("native"))
+          .ifPresent(v -> out.add("METALLB_BGP_TYPE=\"" + v + "\" is ignored: " + frr));
+      flagOrEnv(s.podName, "METALLB_POD_NAME", env)
+          .ifPresent(
+              v ->
+                  out.add(
+                      name(s.podName, "--pod-name", "METALLB_POD_NAME")
+                          + "=\""
+                          + v
+                          + "\" is ignored: the speaker is known by its node name"));
+    }
+    return out;
+  }
+
+  private static void given(List<String> out, String flag, Object value, String why) {
+    if (value != null) {
+      out.add(flag + "=\"" + value + "\" is ignored: " + why);
+    }
+  }
+
+  private static String name(String flagValue, String flag, String variable) {
+    return flagValue != null ? flag : variable;
+  }
+}

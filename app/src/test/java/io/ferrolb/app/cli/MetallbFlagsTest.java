@@ -1,0 +1,208 @@
+package io.ferrolb.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * MetalLB's flags and variables, as its manifests (config/manifests/metallb-native.yaml) and Helm
+ * chart (charts/metallb/templates) pass them, parsed by ferrolb's commands.
+ */
+class MetallbFlagsTest {
+  // charts/metallb/templates/controller.yaml with every optional flag switched on
+  static final List<String> HELM_CONTROLLER =
+      List.of(
+          "--port=7472",
+          "--health-probe-port=7473",
+          "--log-level=debug",
+          "--lb-class=metallb",
+          "--webhook-mode=disabled",
+          "--tls-cipher-suites=TLS_AES_128_GCM_SHA256",
+          "--tls-curve-preferences=29",
+          "--tls-min-version=VersionTLS13",
+          "--metrics-cert-dir=/etc/metrics");
+
+  // charts/metallb/templates/speaker.yaml with every optional flag switched on
+  static final List<String> HELM_SPEAKER =
+      List.of(
+          "--port=7472",
+          "--health-probe-port=7473",
+          "--log-level=warn",
+          "--lb-class=metallb",
+          "--ml-wan-config",
+          "--ignore-exclude-lb",
+          "--bgp-debounce-timeout=3000",
+          "--frrk8s-namespace=frr-k8s-system",
+          "--frrk8s-secret-passthrough",
+          "--tls-cipher-suites=TLS_AES_128_GCM_SHA256",
+          "--tls-curve-preferences=29",
+          "--tls-min-version=VersionTLS13",
+          "--metrics-cert-dir=/etc/metrics");
+
+  static final Map<String, String> MANIFEST_SPEAKER_ENV =
+      Map.of(
+          "METALLB_NODE_NAME", "node-a",
+          "METALLB_POD_NAME", "speaker-x2k9q",
+          "METALLB_HOST", "198.51.100.10",
+          "METALLB_ML_BIND_ADDR", "198.51.100.10",
+          "METALLB_ML_LABELS", "app=metallb,component=speaker",
+          "METALLB_ML_SECRET_KEY_PATH", "/etc/ml_secret_key");
+
+  static final Map<String, String> MANIFEST_CONTROLLER_ENV =
+      Map.of(
+          "METALLB_POD_NAME", "controller-7d4c8b9f5-abcde",
+          "METALLB_ML_SECRET_NAME", "memberlist",
+          "METALLB_DEPLOYMENT", "controller");
+
+  private static <T> T parse(T command, List<String> args) {
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    return command;
+  }
+
+  @Test
+  void theManifestsArgsSplitMetricsFromProbesOnMetallbsPorts() {
+    ControllerCommand c =
+        parse(new ControllerCommand(), List.of("--port=9120", "--log-level=info"));
+    assertThat(MetallbFlags.ports(c.metallb, 7472, false))
+        .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(9120), 17472));
+    assertThat(MetallbFlags.level(c.metallb)).contains(Level.INFO);
+
+    SpeakerCommand s =
+        parse(new SpeakerCommand(), List.of("--port=9120", "--log-level=info", "--node-name=a"));
+    assertThat(MetallbFlags.ports(s.metallb, 7472, false))
+        .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(9120), 17472));
+  }
+
+  @Test
+  void withoutMetallbsFlagsOnePortServesEverythingAsBefore() {
+    ControllerCommand c = parse(new ControllerCommand(), List.of("--metrics-port=7472"));
+    assertThat(MetallbFlags.ports(c.metallb, 7472, true))
+        .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(7472), 7472));
+  }
+
+  @Test
+  void portZeroDisablesMetricsAndKeepsTheProbes() {
+    ControllerCommand c = parse(new ControllerCommand(), List.of("--port=0"));
+    assertThat(MetallbFlags.ports(c.metallb, 7472, false))
+        .isEqualTo(new MetallbFlags.Ports(OptionalInt.empty(), 17472));
+  }
+
+  @Test
+  void bothPortStylesAtOnceAreRefusedNamingBoth() {
+    ControllerCommand c = parse(new ControllerCommand(), List.of("--port=9120"));
+    assertThatThrownBy(() -> MetallbFlags.ports(c.metallb, 7472, true))
+        .hasMessageContaining("--metrics-port")
+        .hasMessageContaining("--port");
+  }
+
+  @Test
+  void everyHelmFlagParsesAndEachWithoutMeaningIsNamedOnce() {
+    ControllerCommand c = parse(new ControllerCommand(), HELM_CONTROLLER);
+    assertThat(c.lbClass).isEqualTo("metallb");
+    assertThat(MetallbFlags.ports(c.metallb, 7472, false))
+        .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(7472), 7473));
+    assertThat(MetallbFlags.level(c.metallb)).contains(Level.DEBUG);
+    List<String> controllerLines = MetallbFlags.ignored(c.metallb, Map.<String, String>of()::get);
+    assertThat(controllerLines)
+        .hasSize(5)
+        .anySatisfy(l -> assertThat(l).startsWith("--webhook-mode=\"disabled\" is ignored"))
+        .anySatisfy(l -> assertThat(l).startsWith("--tls-min-version=\"VersionTLS13\""))
+        .anySatisfy(l -> assertThat(l).startsWith("--metrics-cert-dir=\"/etc/metrics\""));
+
+    SpeakerCommand s = parse(new SpeakerCommand(), append(HELM_SPEAKER, "--node-name=a"));
+    assertThat(s.ignoreExcludeLb).isTrue();
+    assertThat(MetallbFlags.level(s.metallb)).contains(Level.WARN);
+    List<String> speakerLines =
+        MetallbFlags.ignored(s.metallb, Map.of("METALLB_BGP_TYPE", "frr-k8s")::get);
+    assertThat(speakerLines)
+        .anySatisfy(l -> assertThat(l).startsWith("--ml-wan-config=\"true\" is ignored"))
+        .anySatisfy(l -> assertThat(l).startsWith("--bgp-debounce-timeout=\"3000\" is ignored"))
+        .anySatisfy(l -> assertThat(l).startsWith("--frrk8s-namespace=\"frr-k8s-system\""))
+        .anySatisfy(l -> assertThat(l).startsWith("--frrk8s-secret-passthrough=\"true\""))
+        .anySatisfy(l -> assertThat(l).startsWith("METALLB_BGP_TYPE=\"frr-k8s\" is ignored"));
+    assertThat(speakerLines).hasSize(9);
+  }
+
+  @Test
+  void theManifestsVariablesAreMappedOrNamed() {
+    List<String> controller =
+        MetallbFlags.ignored(new MetallbFlags.Controller(), MANIFEST_CONTROLLER_ENV::get);
+    // METALLB_POD_NAME is the Lease identity, METALLB_ML_SECRET_NAME=memberlist is ferrolb's own
+    assertThat(controller)
+        .singleElement()
+        .asString()
+        .startsWith("METALLB_DEPLOYMENT=\"controller\"");
+
+    List<String> speaker =
+        MetallbFlags.ignored(new MetallbFlags.Speaker(), MANIFEST_SPEAKER_ENV::get);
+    assertThat(speaker)
+        .hasSize(2)
+        .anySatisfy(
+            l -> assertThat(l).startsWith("METALLB_ML_SECRET_KEY_PATH=\"/etc/ml_secret_key\""))
+        .anySatisfy(l -> assertThat(l).startsWith("METALLB_POD_NAME=\"speaker-x2k9q\""));
+    assertThat(
+            MetallbFlags.flagOrEnv(null, "METALLB_ML_LABELS", MANIFEST_SPEAKER_ENV::get)
+                .map(MetallbFlags::labels))
+        .contains(Map.of("app", "metallb", "component", "speaker"));
+  }
+
+  @Test
+  void aMemberlistSecretOfAnotherNameIsNamed() {
+    assertThat(
+            MetallbFlags.ignored(
+                new MetallbFlags.Controller(), Map.of("METALLB_ML_SECRET_NAME", "ml")::get))
+        .singleElement()
+        .asString()
+        .startsWith("METALLB_ML_SECRET_NAME=\"ml\" is ignored");
+  }
+
+  @Test
+  void theNamespaceComesFromTheFlagThenMetallbsVariableThenThePod() {
+    Map<String, String> env = Map.of("METALLB_NAMESPACE", "metallb-system");
+    assertThat(MetallbFlags.namespace("lb", env::get, () -> "pod-ns")).isEqualTo("lb");
+    assertThat(MetallbFlags.namespace(null, env::get, () -> "pod-ns")).isEqualTo("metallb-system");
+    assertThat(MetallbFlags.namespace(null, Map.<String, String>of()::get, () -> "pod-ns"))
+        .isEqualTo("pod-ns");
+    assertThat(MetallbFlags.namespace(null, Map.<String, String>of()::get, () -> null))
+        .isEqualTo("ferrolb-system");
+  }
+
+  @Test
+  void badValuesNameTheFlagAndTheValue() {
+    MetallbFlags.Common m = new MetallbFlags.Common();
+    m.logLevel = "verbose";
+    assertThatThrownBy(() -> MetallbFlags.level(m))
+        .hasMessageContaining("--log-level \"verbose\"")
+        .hasMessageContaining("expected: all, debug, info, warn, error or none");
+    assertThatThrownBy(() -> MetallbFlags.labels("app=metallb,speaker"))
+        .hasMessageContaining("--ml-labels \"app=metallb,speaker\"")
+        .hasMessageContaining("\"speaker\" is not key=value");
+  }
+
+  @Test
+  void metallbsLogLevelsMapToLogbacks() {
+    MetallbFlags.Common m = new MetallbFlags.Common();
+    for (var e :
+        Map.of(
+                "all", Level.ALL,
+                "debug", Level.DEBUG,
+                "info", Level.INFO,
+                "warn", Level.WARN,
+                "error", Level.ERROR,
+                "none", Level.OFF)
+            .entrySet()) {
+      m.logLevel = e.getKey();
+      assertThat(MetallbFlags.level(m)).contains(e.getValue());
+    }
+  }
+
+  private static List<String> append(List<String> l, String s) {
+    return java.util.stream.Stream.concat(l.stream(), java.util.stream.Stream.of(s)).toList();
+  }
+}

@@ -46,6 +46,28 @@ class Fabric8SpeakerViewTest {
   }
 
   @Test
+  void metallbsSpeakerPodLabelsSelectMetallbsPods() {
+    // MetalLB's DaemonSet labels its pods app=metallb,component=speaker (its --ml-labels)
+    Pod metallb = pod("metallb-system", "speaker-m", "speaker", "node-m", "Running");
+    metallb.getMetadata().setLabels(Map.of("app", "metallb", "component", "speaker"));
+    create(metallb);
+    Pod other = pod("metallb-system", "speaker-o", "speaker", "node-o", "Running");
+    other.getMetadata().setLabels(Map.of("app", "other", "component", "speaker"));
+    create(other);
+    create(pod("metallb-system", "speaker-f", "speaker", "node-f", "Running")); // ferrolb's label
+
+    view =
+        new Fabric8SpeakerView(
+            client, "metallb-system", "", Map.of("app", "metallb", "component", "speaker"));
+    view.start(() -> {});
+    await().atMost(Duration.ofSeconds(10)).until(view::synced);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(view.expectedSpeakers()).containsExactly("node-m"));
+  }
+
+  @Test
   void aPodBeingDeletedOrGoneNoLongerCountsAndEachChangeTriggers() {
     create(pod("ferrolb-system", "speaker-a", "speaker", "node-a", "Running"));
     create(pod("ferrolb-system", "speaker-b", "speaker", "node-b", "Running"));

@@ -1,6 +1,7 @@
 package io.ferrolb.app.controller;
 
 import io.ferrolb.domain.allocation.Allocator;
+import io.ferrolb.domain.allocation.Assignment;
 import io.ferrolb.domain.allocation.Decision;
 import io.ferrolb.domain.allocation.EventType;
 import io.ferrolb.domain.allocation.IpFamilyPolicy;
@@ -120,6 +121,10 @@ final class AllocationEngine {
   }
 
   List<PoolUsage> stats() {
+    Map<String, Long> services = new HashMap<>();
+    for (Assignment a : allocator.assignments()) {
+      services.merge(a.pool(), 1L, Long::sum);
+    }
     List<PoolUsage> out = new ArrayList<>();
     for (PoolStats s : allocator.stats()) {
       out.add(
@@ -128,7 +133,8 @@ final class AllocationEngine {
               s.inUseV4(),
               s.inUseV6(),
               s.availableV4().max(BigInteger.ZERO),
-              s.availableV6().max(BigInteger.ZERO)));
+              s.availableV6().max(BigInteger.ZERO),
+              services.getOrDefault(s.pool(), 0L)));
     }
     return out;
   }

@@ -21,6 +21,7 @@ public final class ControllerMetrics {
   private final Gauge v4InUse;
   private final Gauge v6InUse;
   private final Gauge capacityInfo;
+  private final Gauge servicesAllocated;
   private final ConfigGauges config;
   private final Counter updates;
   private final Counter updateErrors;
@@ -38,6 +39,11 @@ public final class ControllerMetrics {
         gauge(registry, "metallb_allocator_addresses_in_use_total", "Addresses assigned from pool");
     v4InUse = gauge(registry, "metallb_allocator_ipv4_addresses_in_use_total", "IPv4 in use");
     v6InUse = gauge(registry, "metallb_allocator_ipv6_addresses_in_use_total", "IPv6 in use");
+    servicesAllocated =
+        gauge(
+            registry,
+            "metallb_allocator_services_allocated_total",
+            "Services holding addresses from the pool");
     capacityInfo =
         Gauge.builder()
             .name("ferrolb_allocator_pool_capacity_info")
@@ -88,7 +94,9 @@ public final class ControllerMetrics {
   }
 
   void pools(List<PoolUsage> usage) {
-    for (Gauge g : List.of(addressesTotal, v4Total, v6Total, inUseTotal, v4InUse, v6InUse)) {
+    for (Gauge g :
+        List.of(
+            addressesTotal, v4Total, v6Total, inUseTotal, v4InUse, v6InUse, servicesAllocated)) {
       g.clear();
     }
     capacityInfo.clear();
@@ -101,6 +109,7 @@ public final class ControllerMetrics {
       inUseTotal.labelValues(u.pool()).set(u.assignedV4().add(u.assignedV6()).doubleValue());
       v4InUse.labelValues(u.pool()).set(u.assignedV4().doubleValue());
       v6InUse.labelValues(u.pool()).set(u.assignedV6().doubleValue());
+      servicesAllocated.labelValues(u.pool()).set(u.services());
       capacityInfo.labelValues(u.pool(), "IPv4", t4.toString(), u.assignedV4().toString()).set(1);
       capacityInfo.labelValues(u.pool(), "IPv6", t6.toString(), u.assignedV6().toString()).set(1);
     }

@@ -43,9 +43,10 @@ public final class HealthServer implements AutoCloseable {
         HTTPServer.builder()
             .port(port)
             .registry(registry)
-            .metricsHandlerPath("/metrics")
+            // /metrics is served by handle(): MetalLB's exposition (MetallbExposition)
+            .metricsHandlerPath("/ferrolb-exporter-metrics")
             .registerHealthHandler(false)
-            .defaultHandler(exchange -> handle(exchange, ready))
+            .defaultHandler(exchange -> handle(exchange, registry, ready))
             .executorService(executor())
             .buildAndStart();
     return new HealthServer(s);
@@ -126,10 +127,21 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /** {@code ready} returns "" when ready, else the reason it is not (shown in the 503 body). */
-  private static void handle(HttpExchange exchange, Supplier<String> ready) throws IOException {
+  private static void handle(
+      HttpExchange exchange, PrometheusRegistry registry, Supplier<String> ready)
+      throws IOException {
     String path = exchange.getRequestURI().getPath();
     int code;
     String body;
+    if ("/metrics".equals(path)) {
+      byte[] bytes = MetallbExposition.text(registry.scrape()).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", MetallbExposition.CONTENT_TYPE);
+      exchange.sendResponseHeaders(OK, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+      return;
+    }
     if ("/healthz".equals(path)) {
       code = OK;
       body = "ok\n";

@@ -51,6 +51,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
   private final Optional<IpAddress> nodeIp;
   private final Function<String, Optional<String>> secretPassword;
   private final Map<String, Open> sessions = new TreeMap<>();
+  private final Map<String, Integer> pending = new HashMap<>();
 
   private record Open(BgpSessionConfig config, BgpSession session) {}
 
@@ -87,13 +88,16 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
         open = new Open(cfg.get(), speaker.open(cfg.get()));
         sessions.put(peer.name(), open);
       }
-      open.session().setAdvertisements(advertisements(families(peer, plan.routesFor(peer.name()))));
+      var ads = advertisements(families(peer, plan.routesFor(peer.name())));
+      pending.put(peer.name(), ads.size());
+      open.session().setAdvertisements(ads);
     }
     for (Iterator<Map.Entry<String, Open>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Open> e = it.next();
       if (!planned.contains(e.getKey())) {
         LOG.info("event=peerRemoved peer={}", e.getKey());
         e.getValue().session().close();
+        pending.remove(e.getKey());
         it.remove();
       }
     }
@@ -230,11 +234,28 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     return up;
   }
 
-  /** Per peer: the session's status, for metrics. */
+  /**
+   * Per peer, under MetalLB's {@code peer} label (address:port, as its native mode): the session's
+   * status, for metrics.
+   */
   public synchronized Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> statuses() {
     Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> out = new HashMap<>();
-    sessions.forEach((name, open) -> out.put(name, open.session().status()));
+    sessions.forEach((name, open) -> out.put(peerLabel(open), open.session().status()));
     return out;
+  }
+
+  /**
+   * Per peer, under MetalLB's {@code peer} label: how many prefixes should be announced to it
+   * ({@code metallb_bgp_pending_prefixes_total}), whether or not the session is up.
+   */
+  public synchronized Map<String, Integer> pendingPrefixes() {
+    Map<String, Integer> out = new HashMap<>();
+    sessions.forEach((name, open) -> out.put(peerLabel(open), pending.getOrDefault(name, 0)));
+    return out;
+  }
+
+  private static String peerLabel(Open open) {
+    return open.config().peerAddress() + ":" + open.config().peerPort();
   }
 
   /**

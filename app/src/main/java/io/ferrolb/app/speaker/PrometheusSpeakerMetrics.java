@@ -17,9 +17,12 @@ import java.util.function.ToLongFunction;
 /** The speaker's metrics under MetalLB's names (reference §6), plus ferrolb's own. */
 public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   private final ConfigGauges config;
+  private final io.prometheus.metrics.core.metrics.Counter updates;
+  private final io.prometheus.metrics.core.metrics.Counter updateErrors;
   private final Gauge announced;
   private final Gauge unannounced;
-  private final Gauge sessionUp;
+  // only without ferrolb's own BGP speaker (whose sessions report themselves, see registerBgp)
+  private final Optional<Gauge> sessionUp;
   private final Map<String, Set<Announced>> series = new HashMap<>();
   private Set<String> peers = Set.of();
 
@@ -33,6 +36,16 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
       Optional<Layer2Announcer> layer2,
       Optional<NettyBgpAnnouncements> bgp) {
     config = new ConfigGauges(registry);
+    updates =
+        io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("metallb_k8s_client_updates_total")
+            .help("Configuration updates processed")
+            .register(registry);
+    updateErrors =
+        io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("metallb_k8s_client_update_errors_total")
+            .help("Configuration updates that failed (the last good one stays)")
+            .register(registry);
     announced =
         Gauge.builder()
             .name("metallb_speaker_announced")
@@ -45,16 +58,32 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
             .help("Services holding an address that no eligible node announces")
             .register(registry);
     sessionUp =
-        Gauge.builder()
-            .name("metallb_bgp_session_up")
-            .help("1 when the BGP session with the peer is established")
-            .labelNames("peer")
-            .register(registry);
+        bgp.isPresent()
+            ? Optional.empty()
+            : Optional.of(
+                Gauge.builder()
+                    .name("metallb_bgp_session_up")
+                    .help("BGP session state (1 is up, 0 is down)")
+                    .labelNames("peer")
+                    .register(registry));
     layer2.ifPresent(l2 -> registerLayer2(registry, l2));
     bgp.ifPresent(b -> registerBgp(registry, b));
   }
 
+  /** Labelled {@code peer="address:port"}, as MetalLB's native mode labels them. */
   private static void registerBgp(PrometheusRegistry registry, NettyBgpAnnouncements bgp) {
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("metallb_bgp_session_up")
+        .help("BGP session state (1 is up, 0 is down)")
+        .labelNames("peer")
+        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.up() ? 1 : 0, peer)))
+        .register(registry);
+    io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+        .name("metallb_bgp_pending_prefixes_total")
+        .help("Number of prefixes that should be advertised on the BGP session")
+        .labelNames("peer")
+        .callback(cb -> bgp.pendingPrefixes().forEach((peer, n) -> cb.call(n, peer)))
+        .register(registry);
     CounterWithCallback.builder()
         .name("metallb_bgp_updates_total")
         .help("BGP UPDATE messages sent to the peer")
@@ -119,6 +148,10 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   public void config(boolean loaded, boolean stale) {
     config.loaded(loaded);
     config.stale(stale);
+    updates.inc();
+    if (stale) {
+      updateErrors.inc();
+    }
   }
 
   @Override
@@ -142,12 +175,16 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
 
   @Override
   public synchronized void sessions(Map<String, Boolean> up) {
+    if (sessionUp.isEmpty()) {
+      return;
+    }
+    Gauge g = sessionUp.get();
     for (String p : peers) {
       if (!up.containsKey(p)) {
-        sessionUp.remove(p);
+        g.remove(p);
       }
     }
-    up.forEach((p, u) -> sessionUp.labelValues(p).set(u ? 1 : 0));
+    up.forEach((p, u) -> g.labelValues(p).set(u ? 1 : 0));
     peers = Set.copyOf(up.keySet());
   }
 }

@@ -78,6 +78,14 @@ class HealthEndpointsIT {
           .contains("ferrolb_controller_leader_bool 1.0")
           // exact IPv6 capacity of a /64: 2^64, beyond a double's exact range
           .contains("total=\"18446744073709551616\"");
+      io.ferrolb.it.support.MetallbMetrics.assertMatches(
+          metrics,
+          "controller",
+          io.ferrolb.it.support.MetallbMetrics.list().values().stream()
+              .filter(f -> f.components().contains("controller"))
+              .map(io.ferrolb.it.support.MetallbMetrics.Family::name)
+              .collect(java.util.stream.Collectors.toSet()));
+      assertThat(metrics).contains("metallb_allocator_services_allocated_total{pool=\"blue\"} 1.0");
       assertThat(get(health.port(), "/nope").statusCode()).isEqualTo(404);
     } finally {
       own.close();

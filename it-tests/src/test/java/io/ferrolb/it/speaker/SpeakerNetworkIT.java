@@ -21,6 +21,7 @@ import io.ferrolb.app.controller.Controller;
 import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.it.support.Crds;
+import io.ferrolb.it.support.MetallbMetrics;
 import io.ferrolb.it.support.Nodes;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -488,7 +489,7 @@ class SpeakerNetworkIT {
   }
 
   @Test
-  void exactlyOneMacAnswersArpAndItIsTheElectedOwners() {
+  void exactlyOneMacAnswersArpAndItIsTheElectedOwners() throws IOException {
     String vip = "203.0.113.201";
     service("arp", vip, "Cluster", "n1", "n2", "n3");
     String owner = owner(vip, NODES);
@@ -497,6 +498,26 @@ class SpeakerNetworkIT {
         .atMost(WAIT)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(owner))));
+    // the owner counted the requests and its answers under MetalLB's names (no _total)
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> metrics(owner),
+            m ->
+                m.matches(
+                    "(?s).*metallb_layer2_requests_received\\{ip=\"" + vip + "\"\\} [1-9].*"));
+    MetallbMetrics.assertMatches(
+        metrics(owner),
+        "speaker",
+        Set.of(
+            "metallb_layer2_requests_received",
+            "metallb_layer2_responses_sent",
+            "metallb_layer2_gratuitous_sent",
+            "metallb_speaker_announced",
+            "metallb_k8s_client_updates_total",
+            "metallb_k8s_client_update_errors_total",
+            "metallb_k8s_client_config_loaded_bool",
+            "metallb_k8s_client_config_stale_bool"));
   }
 
   @Test
@@ -587,13 +608,26 @@ class SpeakerNetworkIT {
           .until(
               () -> metrics(n),
               m ->
-                  m.contains("metallb_bgp_session_up{peer=\"frr\"} 1.0")
+                  // MetalLB's peer label: address:port
+                  m.contains("metallb_bgp_session_up{peer=\"203.0.113.1:179\"} 1.0")
+                      && m.matches(
+                          "(?s).*metallb_bgp_pending_prefixes_total\\{peer=\"203.0.113.1:179\"\\} [1-9].*")
                       && m.contains(
                           "metallb_speaker_announced{ip=\"203.0.113.205\",node=\""
                               + n
                               + "\",protocol=\"bgp\"")
                       && m.matches(
-                          "(?s).*metallb_bgp_announced_prefixes_total\\{peer=\"frr\"\\} [1-9].*"));
+                          "(?s).*metallb_bgp_announced_prefixes_total\\{peer=\"203.0.113.1:179\"\\}"
+                              + " [1-9].*"));
+      MetallbMetrics.assertMatches(
+          metrics(n),
+          "speaker",
+          Set.of(
+              "metallb_bgp_session_up",
+              "metallb_bgp_updates_total",
+              "metallb_bgp_announced_prefixes_total",
+              "metallb_bgp_pending_prefixes_total",
+              "metallb_speaker_announced"));
     }
   }
 

@@ -4,7 +4,8 @@ import java.math.BigInteger;
 import java.util.Objects;
 
 /**
- * Address counts of one pool, exact (IPv6 pools can exceed {@code long}).
+ * Address counts of one pool, exact (IPv6 pools can exceed {@code long}), and how many Services
+ * hold addresses from it.
  *
  * @since 0.1
  */
@@ -13,12 +14,23 @@ public record PoolUsage(
     BigInteger assignedV4,
     BigInteger assignedV6,
     BigInteger availableV4,
-    BigInteger availableV6) {
+    BigInteger availableV6,
+    long services) {
   public PoolUsage {
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(assignedV4, "assignedV4");
     Objects.requireNonNull(assignedV6, "assignedV6");
     Objects.requireNonNull(availableV4, "availableV4");
     Objects.requireNonNull(availableV6, "availableV6");
+  }
+
+  /** Without the Service count (0). */
+  public PoolUsage(
+      String pool,
+      BigInteger assignedV4,
+      BigInteger assignedV6,
+      BigInteger availableV4,
+      BigInteger availableV6) {
+    this(pool, assignedV4, assignedV6, availableV4, availableV6, 0);
   }
 }

@@ -69,7 +69,11 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
         now = ops.inNamespace(namespace).resource(fresh).create();
       }
       Object stored = now.getAdditionalProperties().get("status");
-      status.put("conditions", List.of(warningsCondition(warnings, stored)));
+      status.put(
+          "conditions",
+          List.of(
+              metallbCondition(component, valid, errorSummary, stored),
+              warningsCondition(warnings, stored)));
       if (status.equals(stored)) {
         return;
       }
@@ -81,6 +85,54 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
       throw new ClusterWriteException(
           "ConfigurationState " + namespace + "/" + component + ": write failed", e);
     }
+  }
+
+  /**
+   * The condition MetalLB writes: {@code poolReconcilerValid} for the controller, {@code
+   * configReconcilerValid} for a speaker; True with reason {@code Reconciled}, or False with reason
+   * {@code ConfigurationError} and the errors as message. Its transition time is kept while its
+   * status stays the same (MetalLB stamps every reconcile; ferrolb writes only changes).
+   */
+  static Map<String, Object> metallbCondition(
+      String component, boolean valid, String errorSummary, Object stored) {
+    String type = component.startsWith("speaker-") ? SPEAKER_CONDITION : CONTROLLER_CONDITION;
+    String status = valid ? "True" : "False";
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("status", status);
+    c.put("reason", valid ? "Reconciled" : "ConfigurationError");
+    String message = valid ? "" : "configuration error: " + errorSummary;
+    // metav1.Condition caps message at 32768 characters; the whole summary stays in errorSummary
+    if (message.length() > MAX_CONDITION_MESSAGE) {
+      message = message.substring(0, MAX_CONDITION_MESSAGE - 40) + " ... (see status.errorSummary)";
+    }
+    c.put("message", message);
+    c.put("lastTransitionTime", since(stored, type, status));
+    return c;
+  }
+
+  static final int MAX_CONDITION_MESSAGE = 32 * 1024;
+
+  /** MetalLB's condition types (internal/k8s/controllers/values.go). */
+  static final String CONTROLLER_CONDITION = "poolReconcilerValid";
+
+  static final String SPEAKER_CONDITION = "configReconcilerValid";
+
+  /**
+   * The stored transition time of condition {@code type} when its status is still {@code status}.
+   */
+  private static String since(Object stored, String type, String status) {
+    if (stored instanceof Map<?, ?> st && st.get("conditions") instanceof List<?> cs) {
+      for (Object c : cs) {
+        if (c instanceof Map<?, ?> m
+            && type.equals(m.get("type"))
+            && status.equals(m.get("status"))
+            && m.get("lastTransitionTime") instanceof String t) {
+          return t;
+        }
+      }
+    }
+    return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
   }
 
   /**
@@ -108,18 +160,7 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
       message = sb.toString();
     }
     String status = any ? "True" : "False";
-    String since =
-        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-    if (stored instanceof Map<?, ?> st && st.get("conditions") instanceof List<?> cs) {
-      for (Object c : cs) {
-        if (c instanceof Map<?, ?> m
-            && WARNINGS_CONDITION.equals(m.get("type"))
-            && status.equals(m.get("status"))
-            && m.get("lastTransitionTime") instanceof String t) {
-          since = t;
-        }
-      }
-    }
+    String since = since(stored, WARNINGS_CONDITION, status);
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("type", WARNINGS_CONDITION);
     c.put("status", status);

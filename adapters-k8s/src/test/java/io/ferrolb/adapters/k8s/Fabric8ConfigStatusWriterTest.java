@@ -58,4 +58,38 @@ class Fabric8ConfigStatusWriterTest {
     assertThat(message.length()).isLessThan(Fabric8ConfigStatusWriter.MAX_WARNINGS_MESSAGE + 40);
     assertThat(message).endsWith("more");
   }
+
+  @Test
+  void metallbsConditionNamesTheReconcilerAsMetallbDoes() {
+    assertThat(Fabric8ConfigStatusWriter.metallbCondition("controller", true, "", null))
+        .containsEntry("type", "poolReconcilerValid")
+        .containsEntry("status", "True")
+        .containsEntry("reason", "Reconciled")
+        .containsEntry("message", "");
+    assertThat(
+            Fabric8ConfigStatusWriter.metallbCondition(
+                "speaker-node-a", false, "BGPPeer \"p\": spec.peerASN: missing", null))
+        .containsEntry("type", "configReconcilerValid")
+        .containsEntry("status", "False")
+        .containsEntry("reason", "ConfigurationError")
+        .containsEntry("message", "configuration error: BGPPeer \"p\": spec.peerASN: missing");
+  }
+
+  @Test
+  void metallbsConditionKeepsItsTransitionTimeWhileItsStatusStays() {
+    Map<String, Object> stored =
+        Map.of(
+            "conditions",
+            List.of(
+                Map.of(
+                    "type", "poolReconcilerValid",
+                    "status", "True",
+                    "lastTransitionTime", "2026-01-01T00:00:00Z")));
+    assertThat(Fabric8ConfigStatusWriter.metallbCondition("controller", true, "", stored))
+        .containsEntry("lastTransitionTime", "2026-01-01T00:00:00Z");
+    assertThat(
+            Fabric8ConfigStatusWriter.metallbCondition("controller", false, "x", stored)
+                .get("lastTransitionTime"))
+        .isNotEqualTo("2026-01-01T00:00:00Z");
+  }
 }

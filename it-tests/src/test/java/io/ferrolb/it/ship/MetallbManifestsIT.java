@@ -171,6 +171,9 @@ class MetallbManifestsIT {
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("controller-5c9f7d8b6-x7k2p");
     assertThat(client.secrets().inNamespace(NS).withName("memberlist").get()).isNotNull();
     assertThat(state("controller")).containsEntry("result", "Valid");
+    assertThat(condition("controller", "poolReconcilerValid"))
+        .containsEntry("status", "True")
+        .containsEntry("reason", "Reconciled");
 
     String out = log("controller.log");
     assertThat(out)
@@ -245,6 +248,9 @@ class MetallbManifestsIT {
         .atMost(WAIT)
         .failFast("speaker exited; " + log("speaker.log"), () -> !speaker.isAlive())
         .until(() -> state("speaker-node-a"), s -> "Valid".equals(s.get("result")));
+    assertThat(condition("speaker-node-a", "configReconcilerValid"))
+        .containsEntry("status", "True")
+        .containsEntry("reason", "Reconciled");
     assertThat(status("http://" + NODE_IP + ":17472/healthz")).isEqualTo(200);
     assertThat(body("http://" + NODE_IP + ":9120/metrics")).contains("metallb_");
     assertThat(log("speaker.log")).contains("namespace=metallb-system").contains("gossip=on:7946");
@@ -403,6 +409,20 @@ class MetallbManifestsIT {
       return Map.of();
     }
     return (Map<String, Object>) st;
+  }
+
+  /** MetalLB's condition of that type in the ConfigurationState, empty when absent. */
+  private Map<String, Object> condition(String state, String type) {
+    if (state(state).get("conditions") instanceof List<?> cs) {
+      for (Object c : cs) {
+        if (c instanceof Map<?, ?> m && type.equals(m.get("type"))) {
+          Map<String, Object> out = new HashMap<>();
+          m.forEach((k, v) -> out.put(String.valueOf(k), v));
+          return out;
+        }
+      }
+    }
+    return Map.of();
   }
 
   private static ResourceDefinitionContext context(String version, String kind) {

@@ -51,7 +51,6 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
   private final Optional<IpAddress> nodeIp;
   private final Function<String, Optional<String>> secretPassword;
   private final Map<String, Open> sessions = new TreeMap<>();
-  private final Map<String, Integer> pending = new HashMap<>();
 
   private record Open(BgpSessionConfig config, BgpSession session) {}
 
@@ -88,16 +87,13 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
         open = new Open(cfg.get(), speaker.open(cfg.get()));
         sessions.put(peer.name(), open);
       }
-      var ads = advertisements(families(peer, plan.routesFor(peer.name())));
-      pending.put(peer.name(), ads.size());
-      open.session().setAdvertisements(ads);
+      open.session().setAdvertisements(advertisements(families(peer, plan.routesFor(peer.name()))));
     }
     for (Iterator<Map.Entry<String, Open>> it = sessions.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Open> e = it.next();
       if (!planned.contains(e.getKey())) {
         LOG.info("event=peerRemoved peer={}", e.getKey());
         e.getValue().session().close();
-        pending.remove(e.getKey());
         it.remove();
       }
     }
@@ -250,7 +246,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
    */
   public synchronized Map<String, Integer> pendingPrefixes() {
     Map<String, Integer> out = new HashMap<>();
-    sessions.forEach((name, open) -> out.put(peerLabel(open), pending.getOrDefault(name, 0)));
+    sessions.forEach((name, open) -> out.put(peerLabel(open), open.session().desiredPrefixes()));
     return out;
   }
 

@@ -89,6 +89,8 @@ public final class BgpSession implements AutoCloseable {
   private FsmState state = FsmState.INITIAL;
   private Channel channel;
   private Map<Cidr, Advertisement> desired = Map.of();
+  // desired.size(), readable from any thread (desired itself belongs to the event loop)
+  private volatile int desiredPrefixes;
   private Map<Cidr, Route> sent = new HashMap<>();
   private long updatesReceived;
   private long updatesSent;
@@ -138,6 +140,14 @@ public final class BgpSession implements AutoCloseable {
     return status;
   }
 
+  /**
+   * How many prefixes the last {@link #setAdvertisements} asks to announce (merged by prefix),
+   * whether or not the session is up: MetalLB's {@code metallb_bgp_pending_prefixes_total}.
+   */
+  public int desiredPrefixes() {
+    return desiredPrefixes;
+  }
+
   void start() {
     loop.execute(() -> fire(new Event.ManualStart()));
   }
@@ -150,6 +160,7 @@ public final class BgpSession implements AutoCloseable {
    */
   public void setAdvertisements(Set<Advertisement> advertisements) {
     Map<Cidr, Advertisement> merged = merge(advertisements);
+    desiredPrefixes = merged.size();
     loop.execute(
         () -> {
           desired = merged;

@@ -194,4 +194,16 @@ class BgpSessionTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("198.51.100.10/32: local preferences");
   }
+
+  @Test
+  void desiredPrefixesCountPrefixesNotAdvertisementsAndNeedNoSession() {
+    // two Services sharing an address: two advertisements of one prefix, merged into one route
+    session.setAdvertisements(
+        Set.of(
+            Advertisement.of(VIP1),
+            Advertisement.of(VIP1).withLargeCommunities(Set.of(LargeCommunity.parse("1:2:3"))),
+            Advertisement.of(VIP2)));
+
+    org.assertj.core.api.Assertions.assertThat(session.desiredPrefixes()).isEqualTo(2);
+  }
 }

@@ -53,6 +53,9 @@ public final class Fabric8SpeakerView implements SpeakerView {
   /** The label of speaker pods (the DaemonSet in deploy/base). */
   public static final String SPEAKER_POD_LABEL = "app.kubernetes.io/component";
 
+  /** The labels of ferrolb's speaker pods (MetalLB's are app=metallb,component=speaker). */
+  public static final Map<String, String> SPEAKER_PODS = Map.of(SPEAKER_POD_LABEL, "speaker");
+
   private static final ResourceDefinitionContext PODS =
       ResourceContexts.namespaced("", "v1", "Pod", "pods");
 
@@ -76,7 +79,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
    * @param lbClass the load-balancer class this speaker serves; "" for services without a class
    */
   public Fabric8SpeakerView(KubernetesClient client, String namespace, String lbClass) {
-    this(client, namespace, lbClass, Map.of(SPEAKER_POD_LABEL, "speaker"));
+    this(client, namespace, lbClass, SPEAKER_PODS);
   }
 
   /**

@@ -266,66 +266,55 @@ final class MetallbFlags {
       given(out, "--disable-cert-rotation", c.disableCertRotation, webhook);
       given(out, "--cert-dir", c.certDir, webhook);
       given(out, "--cert-service-name", c.certServiceName, webhook);
-      flagOrEnv(c.deployment, "METALLB_DEPLOYMENT", env)
-          .ifPresent(
-              v ->
-                  out.add(
-                      name(c.deployment, "--deployment", "METALLB_DEPLOYMENT")
-                          + "=\""
-                          + v
-                          + "\" is ignored: MetalLB owns the memberlist Secret by its Deployment;"
-                          + " ferrolb's Secret has no owner and outlives it"));
-      flagOrEnv(c.mlSecretName, "METALLB_ML_SECRET_NAME", env)
-          .filter(v -> !v.equals("memberlist"))
-          .ifPresent(
-              v ->
-                  out.add(
-                      name(c.mlSecretName, "--ml-secret-name", "METALLB_ML_SECRET_NAME")
-                          + "=\""
-                          + v
-                          + "\" is ignored: ferrolb's controller and speakers use the Secret"
-                          + " \"memberlist\""));
+      givenOrSet(
+          out,
+          c.deployment,
+          "--deployment",
+          "METALLB_DEPLOYMENT",
+          env,
+          "MetalLB owns the memberlist Secret by its Deployment; ferrolb's Secret has no owner and"
+              + " outlives it");
+      if (!flagOrEnv(c.mlSecretName, "METALLB_ML_SECRET_NAME", env)
+          .equals(Optional.of("memberlist"))) {
+        givenOrSet(
+            out,
+            c.mlSecretName,
+            "--ml-secret-name",
+            "METALLB_ML_SECRET_NAME",
+            env,
+            "ferrolb's controller and speakers use the Secret \"memberlist\"");
+      }
     }
     if (m instanceof Speaker s) {
-      flagOrEnv(s.mlSecretKeyPath, "METALLB_ML_SECRET_KEY_PATH", env)
-          .ifPresent(
-              v ->
-                  out.add(
-                      name(s.mlSecretKeyPath, "--ml-secret-key-path", "METALLB_ML_SECRET_KEY_PATH")
-                          + "=\""
-                          + v
-                          + "\" is ignored: the speaker reads key secretkey of the Secret"
-                          + " \"memberlist\" through the API (MetalLB's speaker Role allows it)"));
+      givenOrSet(
+          out,
+          s.mlSecretKeyPath,
+          "--ml-secret-key-path",
+          "METALLB_ML_SECRET_KEY_PATH",
+          env,
+          "the speaker reads key secretkey of the Secret \"memberlist\" through the API (MetalLB's"
+              + " speaker Role allows it)");
       given(out, "--ml-wan-config", s.mlWanConfig, "ferrolb's gossip has no WAN profile");
       String frr = "ferrolb speaks BGP itself (MetalLB's native mode); there is no FRR to drive";
-      given(out, "--frrk8s-namespace", s.frrk8sNamespace, frr);
+      givenOrSet(out, s.frrk8sNamespace, "--frrk8s-namespace", "FRRK8S_NAMESPACE", env, frr);
       given(out, "--frrk8s-secret-passthrough", s.frrk8sSecretPassthrough, frr);
-      flagOrEnv(s.bgpDebounceTimeout, "METALLB_BGP_DEBOUNCE_TIMEOUT", env)
-          .ifPresent(
-              v ->
-                  out.add(
-                      name(
-                              s.bgpDebounceTimeout,
-                              "--bgp-debounce-timeout",
-                              "METALLB_BGP_DEBOUNCE_TIMEOUT")
-                          + "=\""
-                          + v
-                          + "\" is ignored: "
-                          + frr));
-      Optional.ofNullable(env.apply("FRRK8S_NAMESPACE"))
-          .filter(v -> s.frrk8sNamespace == null)
-          .ifPresent(v -> out.add("FRRK8S_NAMESPACE=\"" + v + "\" is ignored: " + frr));
+      givenOrSet(
+          out,
+          s.bgpDebounceTimeout,
+          "--bgp-debounce-timeout",
+          "METALLB_BGP_DEBOUNCE_TIMEOUT",
+          env,
+          frr);
       Optional.ofNullable(env.apply("METALLB_BGP_TYPE"))
           .filter(v -> !v.equals("native"))
           .ifPresent(v -> out.add("METALLB_BGP_TYPE=\"" + v + "\" is ignored: " + frr));
-      flagOrEnv(s.podName, "METALLB_POD_NAME", env)
-          .ifPresent(
-              v ->
-                  out.add(
-                      name(s.podName, "--pod-name", "METALLB_POD_NAME")
-                          + "=\""
-                          + v
-                          + "\" is ignored: the speaker is known by its node name"));
+      givenOrSet(
+          out,
+          s.podName,
+          "--pod-name",
+          "METALLB_POD_NAME",
+          env,
+          "the speaker is known by its node name");
     }
     return out;
   }
@@ -336,7 +325,16 @@ final class MetallbFlags {
     }
   }
 
-  private static String name(String flagValue, String flag, String variable) {
-    return flagValue != null ? flag : variable;
+  /** {@link #given} for a flag whose default is a variable (MetalLB's os.Getenv defaults). */
+  private static void givenOrSet(
+      List<String> out,
+      String value,
+      String flag,
+      String variable,
+      Function<String, String> env,
+      String why) {
+    flagOrEnv(value, variable, env)
+        .ifPresent(
+            v -> out.add((value != null ? flag : variable) + "=\"" + v + "\" is ignored: " + why));
   }
 }

@@ -1,5 +1,6 @@
 package io.ferrolb.app.cli;
 
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.app.speaker.Speaker;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -112,7 +113,7 @@ public final class SpeakerCommand implements Callable<Integer> {
       speakerPods =
           MetallbFlags.flagOrEnv(metallb.mlLabels, "METALLB_ML_LABELS", System::getenv)
               .map(MetallbFlags::labels)
-              .orElse(Speaker.Options.SPEAKER_PODS);
+              .orElse(Fabric8SpeakerView.SPEAKER_PODS);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

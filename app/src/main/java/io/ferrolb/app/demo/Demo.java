@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.app.speaker.Speaker;
@@ -249,7 +250,8 @@ public final class Demo {
                 false,
                 SplitBrainPolicy.Mode.QUORUM,
                 Map.of("log.stdout", "true"),
-                Duration.ofSeconds(20)),
+                Duration.ofSeconds(20),
+                Fabric8SpeakerView.SPEAKER_PODS),
             new PrometheusRegistry());
     return new DemoSpeaker() {
       @Override

@@ -51,6 +51,7 @@ public final class Speaker implements AutoCloseable {
    * @param gossipPort UDP/TCP port of the membership protocol (0 disables gossip)
    * @param announcerSettings settings handed to announcer plugins
    * @param syncTimeout how long to wait for the caches before starting without them
+   * @param speakerPods labels of the speaker pods, which tell which nodes run a speaker
    */
   public record Options(
       String node,
@@ -65,42 +66,11 @@ public final class Speaker implements AutoCloseable {
       Map<String, String> announcerSettings,
       Duration syncTimeout,
       Map<String, String> speakerPods) {
-    /** The labels of ferrolb's speaker pods (MetalLB's are app=metallb,component=speaker). */
-    public static final Map<String, String> SPEAKER_PODS =
-        Map.of(Fabric8SpeakerView.SPEAKER_POD_LABEL, "speaker");
-
     public Options {
       Objects.requireNonNull(node, "node");
       announcers = Set.copyOf(announcers);
       announcerSettings = Map.copyOf(announcerSettings);
       speakerPods = Map.copyOf(speakerPods);
-    }
-
-    public Options(
-        String node,
-        String namespace,
-        String lbClass,
-        Set<String> announcers,
-        String l2Announcer,
-        Optional<String> hostIp,
-        int gossipPort,
-        boolean ignoreExcludeLabel,
-        SplitBrainPolicy.Mode splitBrain,
-        Map<String, String> announcerSettings,
-        Duration syncTimeout) {
-      this(
-          node,
-          namespace,
-          lbClass,
-          announcers,
-          l2Announcer,
-          hostIp,
-          gossipPort,
-          ignoreExcludeLabel,
-          splitBrain,
-          announcerSettings,
-          syncTimeout,
-          SPEAKER_PODS);
     }
   }
 

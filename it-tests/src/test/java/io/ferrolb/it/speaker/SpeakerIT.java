@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.app.speaker.Speaker;
@@ -162,7 +163,8 @@ class SpeakerIT {
                   false,
                   SplitBrainPolicy.Mode.QUORUM,
                   settings,
-                  Duration.ofSeconds(10)),
+                  Duration.ofSeconds(10),
+                  Fabric8SpeakerView.SPEAKER_PODS),
               new PrometheusRegistry()));
     }
   }

@@ -23,14 +23,4 @@ public record PoolUsage(
     Objects.requireNonNull(availableV4, "availableV4");
     Objects.requireNonNull(availableV6, "availableV6");
   }
-
-  /** Without the Service count (0). */
-  public PoolUsage(
-      String pool,
-      BigInteger assignedV4,
-      BigInteger assignedV6,
-      BigInteger availableV4,
-      BigInteger availableV6) {
-    this(pool, assignedV4, assignedV6, availableV4, availableV6, 0);
-  }
 }

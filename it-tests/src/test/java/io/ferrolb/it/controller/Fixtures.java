@@ -16,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Objects the controller tests create on the mock API server. */
-final class Fixtures {
+public final class Fixtures {
   static final String NS = "ferrolb-system";
 
-  static final ResourceDefinitionContext POOLS =
+  public static final ResourceDefinitionContext POOLS =
       new ResourceDefinitionContext.Builder()
           .withGroup("metallb.io")
           .withVersion("v1beta1")
@@ -28,7 +28,7 @@ final class Fixtures {
           .withNamespaced(true)
           .build();
 
-  static final ResourceDefinitionContext STATES =
+  public static final ResourceDefinitionContext STATES =
       new ResourceDefinitionContext.Builder()
           .withGroup("metallb.io")
           .withVersion("v1beta1")
@@ -70,7 +70,7 @@ final class Fixtures {
   }
 
   /** A LoadBalancer Service with a ClusterIP (the mock server allocates none). */
-  static Service lb(String ns, String name, int index) {
+  public static Service lb(String ns, String name, int index) {
     return new ServiceBuilder()
         .withNewMetadata()
         .withName(name)
@@ -94,7 +94,7 @@ final class Fixtures {
     return "10.96." + (index / 250) + "." + (1 + index % 250);
   }
 
-  static List<String> ingress(Service s) {
+  public static List<String> ingress(Service s) {
     List<String> out = new ArrayList<>();
     if (s != null
         && s.getStatus() != null
@@ -107,7 +107,7 @@ final class Fixtures {
     return out;
   }
 
-  static List<String> ingress(KubernetesClient client, String ns, String name) {
+  public static List<String> ingress(KubernetesClient client, String ns, String name) {
     return ingress(client.services().inNamespace(ns).withName(name).get());
   }
 

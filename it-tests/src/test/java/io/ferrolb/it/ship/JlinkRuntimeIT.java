@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,15 +52,6 @@ class JlinkRuntimeIT {
   private static final Path WORK = Path.of("target", "jlink-it").toAbsolutePath();
   private static final Path ARCHIVE = WORK.resolve("ferrolb.jsa");
   private static final Duration WAIT = Duration.ofSeconds(30);
-
-  static final ResourceDefinitionContext POOLS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("metallb.io")
-          .withVersion("v1beta1")
-          .withKind("IPAddressPool")
-          .withPlural("ipaddresspools")
-          .withNamespaced(true)
-          .build();
 
   KubernetesClient client;
   private final List<Process> started = new ArrayList<>();
@@ -150,7 +138,7 @@ class JlinkRuntimeIT {
   void aControllerOnTheRuntimeGivesAServiceAnAddressAndReportsReady() throws Exception {
     installCrdsAndNamespace();
     client
-        .genericKubernetesResources(POOLS)
+        .genericKubernetesResources(Fixtures.POOLS)
         .inNamespace(NS)
         .resource(
             new GenericKubernetesResourceBuilder()
@@ -165,7 +153,7 @@ class JlinkRuntimeIT {
                 .build())
         .create();
     Path kubeconfig = WORK.resolve("kubeconfig");
-    Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString()));
+    Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString(), "default"));
     int metricsPort = freePort();
     Map<String, String> env = new java.util.HashMap<>(jvmEnv());
     env.put("KUBECONFIG", kubeconfig.toString());
@@ -185,13 +173,15 @@ class JlinkRuntimeIT {
                 "jlink-it"),
             env,
             "controller.log");
-    client.resource(loadBalancer("default", "web")).create();
+    client.resource(Fixtures.lb("default", "web", 9)).create();
 
     await()
         .atMost(WAIT)
         .failFast(
             "controller exited; " + WORK.resolve("controller.log"), () -> !controller.isAlive())
-        .until(() -> ingress("default", "web"), i -> i.equals(List.of("198.51.100.40")));
+        .until(
+            () -> Fixtures.ingress(client, "default", "web"),
+            i -> i.equals(List.of("198.51.100.40")));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     URI readyz = URI.create("http://127.0.0.1:" + metricsPort + "/readyz");
     await()
@@ -240,7 +230,7 @@ class JlinkRuntimeIT {
   }
 
   /** The Dockerfile's first {@code ENV JAVA_TOOL_OPTIONS="..."}: the image's JVM flags. */
-  private static Map<String, String> imageFlags() throws IOException {
+  static Map<String, String> imageFlags() throws IOException {
     Matcher m =
         Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"$]+)\"")
             .matcher(Files.readString(REPO.resolve("Dockerfile")));
@@ -297,36 +287,8 @@ class JlinkRuntimeIT {
         .create();
   }
 
-  private static Service loadBalancer(String ns, String name) {
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .endMetadata()
-        .withNewSpec()
-        .withType("LoadBalancer")
-        .withClusterIP("10.96.0.10") // the mock server allocates none
-        .withClusterIPs("10.96.0.10")
-        .withIpFamilies("IPv4")
-        .addNewPort()
-        .withProtocol("TCP")
-        .withPort(80)
-        .endPort()
-        .withSelector(Map.of("app", name))
-        .endSpec()
-        .build();
-  }
-
-  private List<String> ingress(String ns, String name) {
-    Service s = client.services().inNamespace(ns).withName(name).get();
-    if (s == null || s.getStatus() == null || s.getStatus().getLoadBalancer() == null) {
-      return List.of();
-    }
-    List<LoadBalancerIngress> in = s.getStatus().getLoadBalancer().getIngress();
-    return in == null ? List.of() : in.stream().map(LoadBalancerIngress::getIp).toList();
-  }
-
-  private static String kubeconfig(String url) {
+  /** A kubeconfig for the mock API at {@code url}, its context in {@code namespace}. */
+  static String kubeconfig(String url, String namespace) {
     return String.join(
         "\n",
         "apiVersion: v1",
@@ -337,7 +299,7 @@ class JlinkRuntimeIT {
         "  cluster: {server: \"" + url + "\", insecure-skip-tls-verify: true}",
         "contexts:",
         "- name: mock",
-        "  context: {cluster: mock, user: mock, namespace: default}",
+        "  context: {cluster: mock, user: mock, namespace: " + namespace + "}",
         "current-context: mock",
         "users:",
         "- name: mock",
@@ -351,7 +313,7 @@ class JlinkRuntimeIT {
     }
   }
 
-  private static String read(Path file) {
+  static String read(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {

@@ -5,20 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,8 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,9 +78,6 @@ class MetallbManifestsIT {
           "METALLB_ML_LABELS", "app=metallb,component=speaker",
           "METALLB_ML_SECRET_KEY_PATH", "/etc/ml_secret_key");
 
-  static final ResourceDefinitionContext POOLS = context("v1beta1", "IPAddressPool");
-  static final ResourceDefinitionContext STATES = context("v1beta1", "ConfigurationState");
-
   private KubernetesMockServer server;
   private KubernetesClient client;
   private final List<Process> started = new ArrayList<>();
@@ -119,7 +111,7 @@ class MetallbManifestsIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     client
-        .genericKubernetesResources(POOLS)
+        .genericKubernetesResources(Fixtures.POOLS)
         .inNamespace(NS)
         .resource(
             new GenericKubernetesResourceBuilder()
@@ -156,11 +148,13 @@ class MetallbManifestsIT {
   void theControllerRunsWithMetallbsArgsAndEnv() throws Exception {
     Process controller =
         start(List.of(), "controller", CONTROLLER_ARGS, CONTROLLER_ENV, "controller.log");
-    client.resource(loadBalancer("default", "web")).create();
+    client.resource(Fixtures.lb("default", "web", 10)).create();
     await()
         .atMost(WAIT)
         .failFast("controller exited; " + log("controller.log"), () -> !controller.isAlive())
-        .until(() -> ingress("default", "web"), i -> i.equals(List.of("198.51.100.60")));
+        .until(
+            () -> Fixtures.ingress(client, "default", "web"),
+            i -> i.equals(List.of("198.51.100.60")));
 
     assertThat(status("http://127.0.0.1:17472/healthz")).isEqualTo(200);
     awaitStatus("http://127.0.0.1:17472/readyz", 200, controller, "controller.log");
@@ -281,7 +275,8 @@ class MetallbManifestsIT {
       String log)
       throws IOException {
     Path kubeconfig = WORK.resolve("kubeconfig");
-    Files.writeString(kubeconfig, kubeconfig("http://" + API + ":" + server.getPort()));
+    Files.writeString(
+        kubeconfig, JlinkRuntimeIT.kubeconfig("http://" + API + ":" + server.getPort(), NS));
     List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(System.getProperty("java.home") + "/bin/java");
     cmd.addAll(List.of("-jar", APP_JAR.toString(), component));
@@ -302,7 +297,7 @@ class MetallbManifestsIT {
                     || k.startsWith("METALLB_"));
     Map<String, String> all = new HashMap<>(env);
     all.put("KUBECONFIG", kubeconfig.toString());
-    all.put("JAVA_TOOL_OPTIONS", imageFlags());
+    all.putAll(JlinkRuntimeIT.imageFlags());
     pb.environment().putAll(all);
     Process p = pb.start();
     started.add(p);
@@ -351,34 +346,6 @@ class MetallbManifestsIT {
     }
   }
 
-  /** The Dockerfile's first {@code ENV JAVA_TOOL_OPTIONS="..."}: the image's JVM flags. */
-  private static String imageFlags() throws IOException {
-    Matcher m =
-        Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"$]+)\"")
-            .matcher(Files.readString(REPO.resolve("Dockerfile")));
-    assertThat(m.find()).as("Dockerfile sets JAVA_TOOL_OPTIONS").isTrue();
-    return m.group(1);
-  }
-
-  private static String kubeconfig(String url) {
-    return String.join(
-        "\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters:",
-        "- name: mock",
-        "  cluster: {server: \"" + url + "\"}",
-        "contexts:",
-        "- name: mock",
-        // in a pod, the service account's namespace; MetalLB's manifests set no METALLB_NAMESPACE
-        "  context: {cluster: mock, user: mock, namespace: " + NS + "}",
-        "current-context: mock",
-        "users:",
-        "- name: mock",
-        "  user: {token: mock}",
-        "");
-  }
-
   private int status(String url) throws IOException, InterruptedException {
     return http.send(
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
@@ -404,7 +371,7 @@ class MetallbManifestsIT {
   @SuppressWarnings("unchecked")
   private Map<String, Object> state(String name) {
     GenericKubernetesResource s =
-        client.genericKubernetesResources(STATES).inNamespace(NS).withName(name).get();
+        client.genericKubernetesResources(Fixtures.STATES).inNamespace(NS).withName(name).get();
     if (s == null || !(s.getAdditionalProperties().get("status") instanceof Map<?, ?> st)) {
       return Map.of();
     }
@@ -425,51 +392,7 @@ class MetallbManifestsIT {
     return Map.of();
   }
 
-  private static ResourceDefinitionContext context(String version, String kind) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("metallb.io")
-        .withVersion(version)
-        .withKind(kind)
-        .withPlural(kind.toLowerCase() + "s")
-        .withNamespaced(true)
-        .build();
-  }
-
-  private static Service loadBalancer(String ns, String name) {
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .endMetadata()
-        .withNewSpec()
-        .withType("LoadBalancer")
-        .withClusterIP("10.96.0.11") // the mock server allocates none
-        .withClusterIPs("10.96.0.11")
-        .withIpFamilies("IPv4")
-        .addNewPort()
-        .withProtocol("TCP")
-        .withPort(80)
-        .endPort()
-        .withSelector(Map.of("app", name))
-        .endSpec()
-        .build();
-  }
-
-  private List<String> ingress(String ns, String name) {
-    Service s = client.services().inNamespace(ns).withName(name).get();
-    if (s == null || s.getStatus() == null || s.getStatus().getLoadBalancer() == null) {
-      return List.of();
-    }
-    List<LoadBalancerIngress> in = s.getStatus().getLoadBalancer().getIngress();
-    return in == null ? List.of() : in.stream().map(LoadBalancerIngress::getIp).toList();
-  }
-
   private static String log(String name) {
-    Path file = WORK.resolve(name);
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return JlinkRuntimeIT.read(WORK.resolve(name));
   }
 }

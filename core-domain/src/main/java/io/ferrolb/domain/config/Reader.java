@@ -311,11 +311,13 @@ final class Reader {
 
   /** The selector with each requirement's values sorted: how MetalLB compares selectors. */
   private static LabelSelector sorted(LabelSelector s) {
-    List<Requirement> reqs = new ArrayList<>();
-    for (Requirement q : s.matchExpressions()) {
-      reqs.add(new Requirement(q.key(), q.operator(), q.values().stream().sorted().toList()));
-    }
-    return new LabelSelector(s.matchLabels(), reqs);
+    return new LabelSelector(
+        s.matchLabels(), s.matchExpressions().stream().map(Reader::sorted).toList());
+  }
+
+  /** The requirement with its values sorted. */
+  private static Requirement sorted(Requirement q) {
+    return new Requirement(q.key(), q.operator(), q.values().stream().sorted().toList());
   }
 
   /**
@@ -340,9 +342,7 @@ final class Reader {
           ok = false;
         }
       }
-      Requirement norm =
-          new Requirement(q.key(), q.operator(), q.values().stream().sorted().toList());
-      Integer first = seen.putIfAbsent(norm, i);
+      Integer first = seen.putIfAbsent(sorted(q), i);
       if (first != null) {
         error(
             p,

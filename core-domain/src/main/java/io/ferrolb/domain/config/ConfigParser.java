@@ -1475,23 +1475,17 @@ public final class ConfigParser {
                   + pool
                   + "\" on "
                   + (a.peers.isEmpty() || b.peers.isEmpty() ? "the same peers" : "a shared peer");
-          if (nodes == NodeOverlap.CERTAIN) {
-            problems.error(
-                a.refs.src,
-                a.localPrefField,
-                String.valueOf(a.localPref),
-                msg
-                    + " and nodes: MetalLB rejects this (expected: equal localPref, or different"
-                    + " aggregation, peers or nodes)");
-          } else {
-            problems.warn(
-                a.refs.src,
-                a.localPrefField,
-                String.valueOf(a.localPref),
-                msg
-                    + ": if a node matches the nodeSelectors of both, MetalLB rejects this and"
-                    + " ferrolb announces neither there (expected: disjoint nodeSelectors)");
-          }
+          byOverlap(
+              nodes,
+              a.refs.src,
+              a.localPrefField,
+              String.valueOf(a.localPref),
+              msg
+                  + " and nodes: MetalLB rejects this (expected: equal localPref, or different"
+                  + " aggregation, peers or nodes)",
+              msg
+                  + ": if a node matches the nodeSelectors of both, MetalLB rejects this and"
+                  + " ferrolb announces neither there (expected: disjoint nodeSelectors)");
         }
       }
     }
@@ -1521,21 +1515,15 @@ public final class ConfigParser {
                   + p.sessionKey
                   + ") on "
                   + (nodes == NodeOverlap.CERTAIN ? "the same nodes" : "nodes both may select");
-          if (nodes == NodeOverlap.CERTAIN) {
-            problems.error(
-                p.src,
-                p.sessionField,
-                p.peerAddressText.isEmpty() ? p.sessionKey : p.peerAddressText,
-                what + ": MetalLB rejects this (expected: one BGPPeer per peer and node)");
-          } else {
-            problems.warn(
-                p.src,
-                p.sessionField,
-                p.peerAddressText.isEmpty() ? p.sessionKey : p.peerAddressText,
-                what
-                    + ": if a node matches both nodeSelectors, MetalLB rejects this (expected:"
-                    + " disjoint nodeSelectors)");
-          }
+          byOverlap(
+              nodes,
+              p.src,
+              p.sessionField,
+              p.peerAddressText.isEmpty() ? p.sessionKey : p.peerAddressText,
+              what + ": MetalLB rejects this (expected: one BGPPeer per peer and node)",
+              what
+                  + ": if a node matches both nodeSelectors, MetalLB rejects this (expected:"
+                  + " disjoint nodeSelectors)");
           continue;
         }
         if (!p.routerId.equals(q.routerId)) {
@@ -1562,6 +1550,19 @@ public final class ConfigParser {
                   + " in FRR mode");
         }
       }
+    }
+  }
+
+  /**
+   * A conflict MetalLB rejects when some Node matches both selectors: an error when the selectors
+   * overlap for certain, a warning when they only may.
+   */
+  private void byOverlap(
+      NodeOverlap nodes, Src src, String field, String value, String certain, String possible) {
+    if (nodes == NodeOverlap.CERTAIN) {
+      problems.error(src, field, value, certain);
+    } else {
+      problems.warn(src, field, value, possible);
     }
   }
 

@@ -72,6 +72,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   // build deserializers for the whole Pod schema (~300 classes) before the speaker is ready
   private SharedIndexInformer<GenericKubernetesResource> speakers;
   private final Map<String, String> speakerPods;
+  private final boolean watchMemberlist;
   private SharedIndexInformer<Secret> memberlist;
   private SharedIndexInformer<ConfigMap> legacy;
 
@@ -88,6 +89,25 @@ public final class Fabric8SpeakerView implements SpeakerView {
    */
   public Fabric8SpeakerView(
       KubernetesClient client, String namespace, String lbClass, Map<String, String> speakerPods) {
+    this(client, namespace, lbClass, speakerPods, true);
+  }
+
+  /**
+   * The view the controller uses to judge whether Services are announced: everything a speaker sees
+   * but the memberlist Secret, which the controller has no reason (nor the right) to watch.
+   */
+  public static Fabric8SpeakerView forController(
+      KubernetesClient client, String namespace, String lbClass, Map<String, String> speakerPods) {
+    return new Fabric8SpeakerView(client, namespace, lbClass, speakerPods, false);
+  }
+
+  private Fabric8SpeakerView(
+      KubernetesClient client,
+      String namespace,
+      String lbClass,
+      Map<String, String> speakerPods,
+      boolean watchMemberlist) {
+    this.watchMemberlist = watchMemberlist;
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
@@ -115,7 +135,10 @@ public final class Fabric8SpeakerView implements SpeakerView {
             .inNamespace(namespace)
             .withName(Conversions.LEGACY_CONFIGMAP)
             .runnableInformer(0);
-    informers.addAll(List.of(services, slices, nodes, speakers, memberlist, legacy));
+    informers.addAll(List.of(services, slices, nodes, speakers, legacy));
+    if (watchMemberlist) {
+      informers.add(memberlist);
+    }
     for (MetallbKind kind : MetallbKind.values()) {
       if (kind.isConfig()) {
         SharedIndexInformer<GenericKubernetesResource> inf =
@@ -129,8 +152,14 @@ public final class Fabric8SpeakerView implements SpeakerView {
     }
     for (SharedIndexInformer<?> inf : informers) {
       addHandler(inf, onChange);
+      boolean[] warned = {false};
       inf.exceptionHandler(
           (started, t) -> {
+            // the controller's view is optional (RBAC may not grant it): one warning is enough
+            if (!watchMemberlist && warned[0]) {
+              return true;
+            }
+            warned[0] = true;
             LOG.warn(
                 "event=watchFailed type={} retrying: {}",
                 inf.getApiTypeClass().getSimpleName(),

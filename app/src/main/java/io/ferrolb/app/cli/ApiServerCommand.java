@@ -88,7 +88,12 @@ public final class ApiServerCommand implements Callable<Integer> {
               ? Controller.start(
                   server.createClient(),
                   new Controller.Options(
-                      namespace, "", "api-server-controller", LeaseLeadership.Timing.FAST, true),
+                      namespace,
+                      "",
+                      "api-server-controller",
+                      LeaseLeadership.Timing.FAST,
+                      true,
+                      true),
                   new PrometheusRegistry())
               : null;
       System.out.println("api-server: serving " + url + "; kubeconfig " + kubeconfigOut);

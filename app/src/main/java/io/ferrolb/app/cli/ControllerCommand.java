@@ -60,6 +60,15 @@ public final class ControllerCommand implements Callable<Integer> {
       description = "Lease duration; a standby takes over this long after a leader dies.")
   String leaseDuration;
 
+  @Option(
+      names = "--announced-condition",
+      defaultValue = "true",
+      arity = "1",
+      description =
+          "Write the ferrolb.io/Announced condition on every LoadBalancer Service (default: true;"
+              + " needs list/watch of nodes, endpointslices, speaker pods and the status objects).")
+  boolean announcedCondition;
+
   @Override
   public Integer call() throws Exception {
     MetallbFlags.Ports ports;
@@ -89,7 +98,8 @@ public final class ControllerCommand implements Callable<Integer> {
                     lbClass,
                     id,
                     timing,
-                    true),
+                    true,
+                    announcedCondition),
                 registry),
         ControllerCommand::notReady);
     return 0;

@@ -2,15 +2,20 @@ package io.ferrolb.app.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ferrolb.adapters.k8s.Fabric8AnnouncementReports;
 import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
+import io.ferrolb.adapters.k8s.Fabric8ServiceConditionWriter;
 import io.ferrolb.adapters.k8s.Fabric8ServiceStatusWriter;
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.adapters.k8s.MemberlistSecret;
+import io.ferrolb.ports.out.Leadership;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +33,16 @@ public final class Controller implements AutoCloseable {
    * @param namespace where the configuration, the Lease and the memberlist Secret live
    * @param lbClass {@code --lb-class}; "" handles Services without a class (MetalLB)
    * @param identity this replica's name in the Lease (the pod name)
+   * @param announcedCondition write the ferrolb.io/Announced condition on Services ({@link
+   *     AnnouncedConditions})
    */
   public record Options(
       String namespace,
       String lbClass,
       String identity,
       LeaseLeadership.Timing timing,
-      boolean createMemberlistSecret) {
+      boolean createMemberlistSecret,
+      boolean announcedCondition) {
     public Options {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(lbClass, "lbClass");
@@ -42,8 +50,18 @@ public final class Controller implements AutoCloseable {
       Objects.requireNonNull(timing, "timing");
     }
 
+    /** With the Announced condition on, as the {@code controller} command runs by default. */
+    public Options(
+        String namespace,
+        String lbClass,
+        String identity,
+        LeaseLeadership.Timing timing,
+        boolean createMemberlistSecret) {
+      this(namespace, lbClass, identity, timing, createMemberlistSecret, true);
+    }
+
     public static Options of(String namespace, String identity) {
-      return new Options(namespace, "", identity, LeaseLeadership.Timing.FAST, true);
+      return new Options(namespace, "", identity, LeaseLeadership.Timing.FAST, true, true);
     }
   }
 
@@ -52,6 +70,7 @@ public final class Controller implements AutoCloseable {
   private final LeaseLeadership leadership;
   private final ControllerLoop loop;
   private final ControllerMetrics metrics;
+  private final Optional<AnnouncedConditions> conditions;
 
   private Controller(KubernetesClient client, Options o, PrometheusRegistry registry) {
     view = new Fabric8ClusterView(client, o.namespace());
@@ -66,6 +85,16 @@ public final class Controller implements AutoCloseable {
             new Fabric8ConfigStatusWriter(client, view),
             metrics,
             o.lbClass());
+    conditions =
+        o.announcedCondition()
+            ? Optional.of(
+                new AnnouncedConditions(
+                    Fabric8SpeakerView.forController(
+                        client, o.namespace(), o.lbClass(), Fabric8SpeakerView.SPEAKER_PODS),
+                    new Fabric8AnnouncementReports(client, o.namespace()),
+                    new Fabric8ServiceConditionWriter(client),
+                    o.namespace()))
+            : Optional.empty();
     leadership = new LeaseLeadership(client, o.namespace(), LEASE_NAME, o.identity(), o.timing());
     if (o.createMemberlistSecret()) {
       try {
@@ -91,13 +120,36 @@ public final class Controller implements AutoCloseable {
     Controller c = new Controller(client, o, registry);
     c.loop.start();
     c.view.start(c.loop);
-    c.leadership.start(c.loop);
+    c.conditions.ifPresent(AnnouncedConditions::start);
+    c.leadership.start(c.listeners());
     LOG.info(
         "event=controllerStarted namespace={} identity={} lbClass=\"{}\"",
         o.namespace(),
         o.identity(),
         o.lbClass());
     return c;
+  }
+
+  /** The loop, and the Announced conditions when on, hear about leadership. */
+  private Leadership.Listener listeners() {
+    return new Leadership.Listener() {
+      @Override
+      public void startedLeading() {
+        loop.startedLeading();
+        conditions.ifPresent(AnnouncedConditions::startedLeading);
+      }
+
+      @Override
+      public void stoppedLeading() {
+        loop.stoppedLeading();
+        conditions.ifPresent(AnnouncedConditions::stoppedLeading);
+      }
+
+      @Override
+      public void newLeader(String identity) {
+        loop.newLeader(identity);
+      }
+    };
   }
 
   public ControllerLoop loop() {
@@ -113,6 +165,7 @@ public final class Controller implements AutoCloseable {
   public void close() {
     leadership.close();
     loop.stoppedLeading();
+    conditions.ifPresent(AnnouncedConditions::close);
     loop.stop();
     view.close();
     events.close();

@@ -114,7 +114,7 @@ public final class Demo {
             Controller.start(
                 cc,
                 new Controller.Options(
-                    NAMESPACE, "", "demo-controller", LeaseLeadership.Timing.FAST, true),
+                    NAMESPACE, "", "demo-controller", LeaseLeadership.Timing.FAST, true, true),
                 registry);
         DemoSpeaker speaker = startSpeaker()) {
       out.println("controller and speaker started; idle until configured");

@@ -31,6 +31,18 @@ public enum NotAnnouncedReason {
     this.metallbName = metallbName;
   }
 
+  /**
+   * The reason word of the {@code ferrolb.io/Announced} Service condition: the constant's name in
+   * CamelCase ({@code NO_LOCAL_ENDPOINT} → {@code NoLocalEndpoint}).
+   */
+  public String conditionReason() {
+    StringBuilder b = new StringBuilder();
+    for (String word : name().split("_")) {
+      b.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return b.toString();
+  }
+
   /** The word MetalLB logs for this case. */
   public String metallbName() {
     return metallbName;

@@ -220,7 +220,7 @@ class ControllerVerdictIT {
     try (Controller controller =
         Controller.start(
             own,
-            new Controller.Options(ns, "", "verdict", LeaseLeadership.Timing.FAST, true),
+            new Controller.Options(ns, "", "verdict", LeaseLeadership.Timing.FAST, true, false),
             new PrometheusRegistry())) {
       Map<String, Object> status =
           await()

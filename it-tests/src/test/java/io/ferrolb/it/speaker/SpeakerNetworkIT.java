@@ -219,7 +219,8 @@ class SpeakerNetworkIT {
     controller =
         Controller.start(
             server.createClient(),
-            new Controller.Options("ferrolb-system", "", "it", LeaseLeadership.Timing.FAST, true),
+            new Controller.Options(
+                "ferrolb-system", "", "it", LeaseLeadership.Timing.FAST, true, true),
             new PrometheusRegistry());
     Files.writeString(
         dir.resolve("kubeconfig"),
@@ -473,6 +474,19 @@ class SpeakerNetworkIT {
     client.resource(slice.build()).createOr(op -> op.update());
   }
 
+  /** The Service's ferrolb.io/Announced condition as "Status Reason: message", or "". */
+  static String announced(String name) {
+    var svc = client.services().inNamespace("default").withName(name).get();
+    if (svc == null || svc.getStatus() == null || svc.getStatus().getConditions() == null) {
+      return "";
+    }
+    return svc.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("ferrolb.io/Announced"))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
+  }
+
   /** The MACs that answer {@code arping} for {@code ip} from the client. */
   static Set<String> arpingMacs(String ip) throws IOException {
     String out = run("ip netns exec " + P + "cli arping -c 2 -w 4 -I eth0 " + ip);
@@ -498,6 +512,14 @@ class SpeakerNetworkIT {
         .atMost(WAIT)
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(owner))));
+    // the controller tells users who answers, from the owner's ServiceL2Status
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> announced("arp"),
+            c ->
+                c.startsWith("True Layer2")
+                    && c.contains(vip + " answered in Layer 2 by node \"" + owner + "\" on eth0"));
     // the owner counted the requests and its answers under MetalLB's names (no _total)
     await()
         .atMost(WAIT)
@@ -518,6 +540,29 @@ class SpeakerNetworkIT {
             "metallb_k8s_client_update_errors_total",
             "metallb_k8s_client_config_loaded_bool",
             "metallb_k8s_client_config_stale_bool"));
+  }
+
+  @Test
+  void aServiceNobodyAnnouncesSaysWhyInItsCondition() {
+    service("noendpoint", "203.0.113.208", "Cluster");
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> announced("noendpoint"),
+            c ->
+                c.equals(
+                    "False NoServingEndpoints: 203.0.113.208 is not announced: no ready or serving"
+                        + " endpoint in the cluster"));
+
+    // an endpoint appears: the owner announces, and the condition follows
+    service("noendpoint", "203.0.113.208", "Cluster", "n1", "n2", "n3");
+    String owner = owner("203.0.113.208", NODES);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> announced("noendpoint"),
+            c -> c.startsWith("True ") && c.contains("by node \"" + owner + "\""));
   }
 
   @Test
@@ -602,6 +647,14 @@ class SpeakerNetworkIT {
 
     awaitNextHopsFromEveryNode("203.0.113.205/32");
     assertThat(vtysh("show bgp ipv4 unicast 203.0.113.205/32")).contains("64500:7");
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> announced("bgp-cluster"),
+            c ->
+                c.startsWith("True Layer2AndBGP")
+                    && c.contains(
+                        "advertised over BGP by nodes \"n1\", \"n2\", \"n3\" to peer frr"));
     for (String n : NODES) {
       await()
           .atMost(WAIT)

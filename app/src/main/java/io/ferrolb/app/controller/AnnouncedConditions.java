@@ -1,0 +1,206 @@
+package io.ferrolb.app.controller;
+
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.announce.AnnouncedCondition;
+import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ParseContext;
+import io.ferrolb.domain.config.ParseResult;
+import io.ferrolb.ports.out.AnnouncementReports;
+import io.ferrolb.ports.out.ClusterWriteException;
+import io.ferrolb.ports.out.Leadership;
+import io.ferrolb.ports.out.ServiceConditionWriter;
+import io.ferrolb.ports.out.SpeakerView;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@value AnnouncedCondition#TYPE} condition of every LoadBalancer Service true to what
+ * the speakers report, and, where nobody announces a Service, says why (the announcement rules
+ * judged over every node that runs a speaker). Only the leader writes.
+ *
+ * <p>{@link #pass()} is the use case: synchronous, one pass over every Service, writing only what
+ * changed since the last pass. {@link #start()} runs it on its own thread after changes (at most
+ * once per {@code debounce}), and again after a failed write.
+ */
+public final class AnnouncedConditions implements Leadership.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AnnouncedConditions.class);
+  private static final long DEBOUNCE_MS = 500;
+  private static final long RETRY_MS = 5_000;
+
+  /** How often every condition is compared with the cluster again, healing any lost write. */
+  private static final long RESYNC_S = 300;
+
+  private final SpeakerView view;
+  private final AnnouncementReports reports;
+  private final ServiceConditionWriter writer;
+  private final String namespace;
+  private final Map<ServiceKey, AnnouncedCondition> written = new HashMap<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile boolean leader;
+  private volatile boolean forget;
+  private Optional<Config> lastGood = Optional.empty();
+  private ScheduledExecutorService thread;
+
+  public AnnouncedConditions(
+      SpeakerView view,
+      AnnouncementReports reports,
+      ServiceConditionWriter writer,
+      String namespace) {
+    this.view = Objects.requireNonNull(view, "view");
+    this.reports = Objects.requireNonNull(reports, "reports");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  /** The outcome of one pass. */
+  public record Outcome(int written, int failed) {}
+
+  /**
+   * Judges every Service and writes the conditions that changed; does nothing until this replica
+   * leads and the caches are synced.
+   */
+  public synchronized Outcome pass() {
+    if (!leader || !view.synced() || !reports.synced()) {
+      return new Outcome(0, 0);
+    }
+    if (forget) {
+      forget = false;
+      written.clear();
+    }
+    Optional<Config> config = config();
+    Map<ServiceKey, AnnouncedCondition.Reports> reported = reports.snapshot();
+    var nodes = view.nodes();
+    var speakers = view.expectedSpeakers();
+    Map<ServiceKey, AnnouncedCondition> seen = new HashMap<>();
+    int wrote = 0;
+    int failed = 0;
+    for (ServiceState svc : view.services()) {
+      AnnouncedCondition c =
+          AnnouncedCondition.judge(
+              svc,
+              config,
+              nodes,
+              speakers,
+              reported.getOrDefault(svc.key(), AnnouncedCondition.Reports.NONE),
+              false);
+      seen.put(svc.key(), c);
+      if (c.equals(written.get(svc.key()))) {
+        continue;
+      }
+      try {
+        if (writer.write(svc.key(), c)) {
+          wrote++;
+          LOG.debug(
+              "event=announcedCondition service={} status={} reason={}",
+              svc.key(),
+              c.announced(),
+              c.reason());
+        }
+        written.put(svc.key(), c);
+      } catch (ClusterWriteException e) {
+        failed++;
+        LOG.debug("event=conditionWriteFailed service={}: {}", svc.key(), e.getMessage());
+      }
+    }
+    written.keySet().retainAll(seen.keySet());
+    return new Outcome(wrote, failed);
+  }
+
+  /** The configuration as the controller's view reads it; an invalid one keeps the last good. */
+  private Optional<Config> config() {
+    var objects = view.configObjects();
+    if (objects.isEmpty()) {
+      lastGood = Optional.empty();
+      return lastGood;
+    }
+    if (ConfigParser.parse(objects, new ParseContext(namespace, Map.of()))
+        instanceof ParseResult.Valid valid) {
+      lastGood = Optional.of(valid.config());
+    }
+    return lastGood;
+  }
+
+  /** Starts the watches and the thread that runs {@link #pass()} after changes. */
+  public synchronized void start() {
+    thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ferrolb-announced-conditions");
+              t.setDaemon(true);
+              return t;
+            });
+    view.start(this::changed);
+    reports.start(this::changed);
+    thread.scheduleWithFixedDelay(
+        () -> {
+          forget = true;
+          schedule(0);
+        },
+        RESYNC_S,
+        RESYNC_S,
+        TimeUnit.SECONDS);
+  }
+
+  private void changed() {
+    schedule(DEBOUNCE_MS);
+  }
+
+  private void schedule(long delayMs) {
+    ScheduledExecutorService t = thread;
+    if (t == null || !scheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      t.schedule(this::run, delayMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      scheduled.set(false); // closing
+    }
+  }
+
+  private void run() {
+    scheduled.set(false);
+    try {
+      if (pass().failed() > 0) {
+        schedule(RETRY_MS);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("event=announcedConditionsBug", e);
+      schedule(RETRY_MS);
+    }
+  }
+
+  /** Never blocks: the Lease's thread calls it, and a pass may be long. */
+  @Override
+  public void startedLeading() {
+    forget = true; // another leader may have written meanwhile: compare with the cluster again
+    leader = true;
+    schedule(0);
+  }
+
+  @Override
+  public void stoppedLeading() {
+    leader = false;
+  }
+
+  @Override
+  public void newLeader(String identity) {}
+
+  @Override
+  public synchronized void close() {
+    if (thread != null) {
+      thread.shutdownNow();
+    }
+    view.close();
+    reports.close();
+  }
+}

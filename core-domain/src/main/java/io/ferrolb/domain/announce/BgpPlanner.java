@@ -42,10 +42,11 @@ import java.util.TreeMap;
  *       ServiceBgpAttributes#COMMUNITIES} are added to every route of it, and its {@value
  *       ServiceBgpAttributes#LOCAL_PREF} replaces the advertisements' LOCAL_PREF (iBGP peers only).
  *       A bad annotation is ignored and reported in {@link BgpPlan.Advertised#warnings()}.
- *   <li>Services sharing an address (one prefix to one peer): their communities are united; if two
- *       ask different LOCAL_PREF values, the first in namespace/name order is advertised and each
- *       later one is rejected ("conflictingAdvertisements", naming both services). An unset
- *       LOCAL_PREF agrees with any value.
+ *   <li>Services of one prefix to one peer (sharing an address, or aggregated by an advertisement's
+ *       aggregationLength): their communities are united; if two ask different LOCAL_PREF values,
+ *       the first in namespace/name order is advertised and each later one is rejected
+ *       ("conflictingAdvertisements", naming both services). An unset LOCAL_PREF agrees with any
+ *       value.
  * </ul>
  */
 public final class BgpPlanner {
@@ -253,8 +254,9 @@ public final class BgpPlanner {
                   + r.from(svc).localPrefFrom()
                   + " asks "
                   + r.route().localPref().getAsLong()
-                  + " (expected: one value for Services sharing an address; the first in"
-                  + " namespace/name order is advertised)");
+                  + " (expected: one value for the Services of one prefix, as when they share an"
+                  + " address or an aggregated prefix; the first in namespace/name order is"
+                  + " advertised)");
         }
       }
     }

@@ -205,12 +205,31 @@ class BgpPlannerAnnotationsTest {
                   "prefix 198.51.100.10/32 to peer \"core\": service \"default/a\" (annotation"
                       + " ferrolb.io/bgp-local-pref) sends LOCAL_PREF 200, service \"default/b\""
                       + " (annotation ferrolb.io/bgp-local-pref) asks 300 (expected: one value for"
-                      + " Services sharing an address; the first in namespace/name order is"
-                      + " advertised)"));
+                      + " the Services of one prefix, as when they share an address or an"
+                      + " aggregated prefix; the first in namespace/name order is advertised)"));
       assertThat(((BgpPlan.NotAdvertised) plan.decisions().get(c.key())).detail())
           .contains("service \"default/a\" (annotation ferrolb.io/bgp-local-pref)")
           .contains("service \"default/c\" (BGPAdvertisement \"host\") asks 100");
     }
+  }
+
+  @Test
+  void servicesAggregatedIntoOnePrefixCombineTheirAnnotationsAsIfTheySharedAnAddress() {
+    var cfg = config(List.of(IBGP), ad("agg").aggregationLength(24).build());
+    var a = annotated("a", COMMUNITIES, "65000:1", LOCAL_PREF, "200");
+    var b = annotatedOn("b", "198.51.100.11", COMMUNITIES, "65000:2");
+    var c = annotatedOn("c", "198.51.100.12", COMMUNITIES, "65000:3", LOCAL_PREF, "300");
+
+    var plan = plan(cfg, a, b, c);
+
+    Cidr agg = Cidr.parse("198.51.100.0/24");
+    assertThat(plan.routesFor("core"))
+        .containsExactly(
+            new BgpRoute(agg, communities("65000:1", "65000:2"), OptionalLong.of(200)));
+    assertThat(advertised(plan, b).peers()).containsExactly("core");
+    assertThat(((BgpPlan.NotAdvertised) plan.decisions().get(c.key())).detail())
+        .startsWith("prefix 198.51.100.0/24 to peer \"core\": service \"default/a\"")
+        .contains("service \"default/c\" (annotation ferrolb.io/bgp-local-pref) asks 300");
   }
 
   @Test

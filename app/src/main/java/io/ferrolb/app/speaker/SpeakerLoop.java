@@ -69,6 +69,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private final Map<String, Set<ServiceKey>> reportedUnavailable = new HashMap<>();
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
+  private Map<ServiceKey, List<String>> reportedBgpProblems = Map.of();
   private long passes;
   private volatile long completedPasses;
   private volatile boolean announcing;
@@ -232,6 +233,7 @@ public final class SpeakerLoop implements AutoCloseable {
         BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
     bgp.apply(self.get(), bgpPlan);
     announcing = true; // ready: the plan is in the announcers; status objects follow
+    reportBgpProblems(bgpPlan);
 
     Map<ServiceKey, Set<String>> bgpNow = new TreeMap<>(KEY_ORDER);
     bgpPlan
@@ -336,6 +338,53 @@ public final class SpeakerLoop implements AutoCloseable {
         warnAnnounceFailed(k, message);
       }
     }
+  }
+
+  /**
+   * Problems of the BGP plan as log lines and Warning events on the services concerned, once per
+   * distinct set of problems of a service (not once per pass): bad BGP annotations ({@code
+   * invalidAnnotation}; the service is advertised without them) and LOCAL_PREF conflicts, e.g.
+   * between services sharing an address ({@code announceFailed}; this node does not advertise the
+   * service).
+   */
+  private void reportBgpProblems(BgpPlan plan) {
+    Map<ServiceKey, List<String>> now = new TreeMap<>(KEY_ORDER);
+    plan.decisions()
+        .forEach(
+            (k, d) -> {
+              if (d instanceof BgpPlan.Advertised a && !a.warnings().isEmpty()) {
+                now.put(k, a.warnings());
+              } else if (d instanceof BgpPlan.NotAdvertised n
+                  && n.reason()
+                      == io.ferrolb.domain.announce.NotAnnouncedReason.CONFLICTING_ADVERTISEMENTS) {
+                now.put(k, List.of(n.detail()));
+              }
+            });
+    now.forEach(
+        (k, problems) -> {
+          if (problems.equals(reportedBgpProblems.get(k))) {
+            return;
+          }
+          boolean advertised = plan.decisions().get(k) instanceof BgpPlan.Advertised;
+          for (String p : problems) {
+            if (advertised) {
+              LOG.warn("event=invalidAnnotation service={} node={} {}", k, settings.node(), p);
+              view.serviceRef(k)
+                  .ifPresent(
+                      ref ->
+                          events.emit(
+                              ref,
+                              ClusterEvents.Type.WARNING,
+                              "invalidAnnotation",
+                              p + " (node \"" + settings.node() + "\")"));
+            } else {
+              LOG.warn(
+                  "event=announceFailed protocol=bgp service={} node={} {}", k, settings.node(), p);
+              warnAnnounceFailed(k, p);
+            }
+          }
+        });
+    reportedBgpProblems = now;
   }
 
   /** A Warning event {@code announceFailed} on service {@code k}, saying why this node cannot. */

@@ -271,4 +271,93 @@ class SpeakerLoopTest {
     loop.passOnce();
     assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isTrue();
   }
+
+  static RawObject bgpPeer(long peerAsn) {
+    return new RawObject(
+        "metallb.io/v1beta2",
+        "BGPPeer",
+        "ferrolb-system",
+        "tor",
+        Map.of(),
+        Map.of("myASN", 64500L, "peerASN", peerAsn, "peerAddress", "203.0.113.1"),
+        "BGPPeer ferrolb-system/tor");
+  }
+
+  static RawObject bgpAd() {
+    return new RawObject(
+        "metallb.io/v1beta1",
+        "BGPAdvertisement",
+        "ferrolb-system",
+        "bgp",
+        Map.of(),
+        Map.of("communities", List.of("64500:7")),
+        "BGPAdvertisement ferrolb-system/bgp");
+  }
+
+  void annotatedService(String name, Map<String, String> annotations) {
+    view.services.removeIf(s -> s.key().name().equals(name));
+    view.services.add(
+        new ServiceState(
+            new ServiceKey("default", name),
+            List.of(IpAddress.parse(VIP)),
+            Map.of(),
+            annotations,
+            TrafficPolicy.CLUSTER,
+            List.of(Endpoint.readyOn("n1"))));
+  }
+
+  @Test
+  void aBadBgpAnnotationRaisesInvalidAnnotationOncePerDistinctValue() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), bgpPeer(64500), bgpAd()));
+    annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "high"));
+    SpeakerLoop loop = loop(Optional.empty());
+
+    loop.passOnce();
+    loop.passOnce();
+    assertThat(events.emitted())
+        .filteredOn(e -> e.reason().equals("invalidAnnotation"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.type()).isEqualTo(io.ferrolb.ports.out.ClusterEvents.Type.WARNING);
+              assertThat(e.message())
+                  .isEqualTo(
+                      "Service \"default/web\": metadata.annotations[\"ferrolb.io/bgp-local-pref\"]"
+                          + " \"high\": not a number (expected: an integer 0..4294967295); the"
+                          + " BGPAdvertisements' LOCAL_PREF is sent instead (node \"n1\")");
+            });
+
+    annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "-1"));
+    loop.passOnce();
+    annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "200"));
+    loop.passOnce();
+    loop.passOnce();
+    assertThat(events.reasonsFor("web")).containsOnlyOnce("nodeAssigned");
+    assertThat(events.reasonsFor("web")).filteredOn("invalidAnnotation"::equals).hasSize(2);
+  }
+
+  @Test
+  void servicesSharingAnAddressWithDifferentLocalPrefsReportTheConflictOnTheRejectedOne() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), bgpPeer(64500), bgpAd()));
+    annotatedService(
+        "a", Map.of("metallb.io/allow-shared-ip", "k", "ferrolb.io/bgp-local-pref", "200"));
+    annotatedService(
+        "b", Map.of("metallb.io/allow-shared-ip", "k", "ferrolb.io/bgp-local-pref", "300"));
+    SpeakerLoop loop = loop(Optional.empty());
+
+    loop.passOnce();
+    loop.passOnce();
+
+    assertThat(events.reasonsFor("a")).containsExactly("nodeAssigned");
+    assertThat(events.emitted())
+        .filteredOn(e -> e.target().name().equals("b"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.reason()).isEqualTo("announceFailed");
+              assertThat(e.message())
+                  .startsWith("node \"n1\" cannot announce: prefix 203.0.113.200/32 to peer")
+                  .contains("service \"default/a\"", "service \"default/b\"", "200", "300");
+            });
+  }
 }

@@ -33,10 +33,21 @@ public record BgpPlan(
   /** The outcome for one service on this node. */
   public sealed interface Decision permits Advertised, NotAdvertised {}
 
-  /** Advertised from this node to these peers (by name). */
-  public record Advertised(Set<String> peers) implements Decision {
+  /**
+   * Advertised from this node to these peers (by name).
+   *
+   * @param warnings problems that did not stop the advertisement, one line each: bad {@link
+   *     ServiceBgpAttributes} annotations, which were ignored
+   */
+  public record Advertised(Set<String> peers, List<String> warnings) implements Decision {
     public Advertised {
       peers = Set.copyOf(peers);
+      warnings = List.copyOf(warnings);
+    }
+
+    /** Advertised without warnings. */
+    public Advertised(Set<String> peers) {
+      this(peers, List.of());
     }
   }
 

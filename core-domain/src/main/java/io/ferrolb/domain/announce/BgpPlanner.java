@@ -38,6 +38,15 @@ import java.util.TreeMap;
  *   <li>Overlapping advertisements of one prefix to one peer unite their communities; disagreeing
  *       LOCAL_PREF values reject the service ("conflictingAdvertisements"). LOCAL_PREF goes to iBGP
  *       peers only.
+ *   <li>ferrolb only ({@link ServiceBgpAttributes}): the Service's {@value
+ *       ServiceBgpAttributes#COMMUNITIES} are added to every route of it, and its {@value
+ *       ServiceBgpAttributes#LOCAL_PREF} replaces the advertisements' LOCAL_PREF (iBGP peers only).
+ *       A bad annotation is ignored and reported in {@link BgpPlan.Advertised#warnings()}.
+ *   <li>Services of one prefix to one peer (sharing an address, or aggregated by an advertisement's
+ *       aggregationLength): their communities are united; if two ask different LOCAL_PREF values,
+ *       the first in namespace/name order is advertised and each later one is rejected
+ *       ("conflictingAdvertisements", naming both services). An unset LOCAL_PREF agrees with any
+ *       value.
  * </ul>
  */
 public final class BgpPlanner {
@@ -61,7 +70,7 @@ public final class BgpPlanner {
 
     // peer -> prefix -> merged route; services in key order so conflicts resolve the same
     // everywhere
-    Map<String, Map<Cidr, BgpRoute>> routes = new TreeMap<>();
+    Map<String, Map<Cidr, Part>> routes = new TreeMap<>();
     Map<ServiceKey, BgpPlan.Decision> decisions = new HashMap<>();
     List<ServiceState> ordered = new ArrayList<>(services);
     ordered.sort(Comparator.comparing(ServiceState::key, KEY_ORDER));
@@ -71,8 +80,9 @@ public final class BgpPlanner {
         decisions.put(svc.key(), r.why());
         continue;
       }
-      Map<String, Map<Cidr, BgpRoute>> mine = ((Routes) outcome).byPeer();
-      Optional<String> conflict = conflictWith(routes, mine);
+      Routes found = (Routes) outcome;
+      Map<String, Map<Cidr, Part>> mine = found.byPeer();
+      Optional<String> conflict = conflictWith(routes, mine, svc.key());
       if (conflict.isPresent()) {
         decisions.put(
             svc.key(),
@@ -86,19 +96,41 @@ public final class BgpPlanner {
                   (prefix, r) ->
                       routes
                           .computeIfAbsent(peer, k -> new TreeMap<>())
-                          .merge(prefix, r, BgpPlanner::unite)));
-      decisions.put(svc.key(), new BgpPlan.Advertised(mine.keySet()));
+                          .merge(prefix, r.from(svc.key()), Part::unite)));
+      decisions.put(svc.key(), new BgpPlan.Advertised(mine.keySet(), found.warnings()));
     }
     Map<String, Set<BgpRoute>> routesByPeer = new TreeMap<>();
-    routes.forEach((peer, byPrefix) -> routesByPeer.put(peer, Set.copyOf(byPrefix.values())));
+    routes.forEach(
+        (peer, byPrefix) ->
+            routesByPeer.put(
+                peer, Set.copyOf(byPrefix.values().stream().map(Part::route).toList())));
     return new BgpPlan(peers, config.bfdProfiles(), routesByPeer, decisions);
   }
 
   /** The routes of one service, or why it has none. */
   private sealed interface Outcome permits Routes, Rejected {}
 
-  /** peer name -> prefix -> route. */
-  private record Routes(Map<String, Map<Cidr, BgpRoute>> byPeer) implements Outcome {}
+  /** peer name -> prefix -> route, and the problems of the service's annotations. */
+  private record Routes(Map<String, Map<Cidr, Part>> byPeer, List<String> warnings)
+      implements Outcome {}
+
+  /**
+   * A route and who set its LOCAL_PREF ({@code BGPAdvertisement "a"}, the annotation, or, once in
+   * the plan, which service asked; empty without LOCAL_PREF), for conflict messages.
+   */
+  private record Part(BgpRoute route, String localPrefFrom) {
+    Part from(ServiceKey svc) {
+      return route.localPref().isEmpty()
+          ? this
+          : new Part(route, "service \"" + svc + "\" (" + localPrefFrom + ")");
+    }
+
+    Part unite(Part other) {
+      return new Part(
+          BgpPlanner.unite(route, other.route),
+          route.localPref().isPresent() ? localPrefFrom : other.localPrefFrom);
+    }
+  }
 
   private record Rejected(BgpPlan.NotAdvertised why) implements Outcome {}
 
@@ -130,7 +162,8 @@ public final class BgpPlanner {
       return no(
           NotAnnouncedReason.NO_SERVING_ENDPOINTS, "no ready or serving endpoint in the cluster");
     }
-    Map<String, Map<Cidr, BgpRoute>> out = new TreeMap<>();
+    ServiceBgpAttributes own = ServiceBgpAttributes.of(svc, config.communities());
+    Map<String, Map<Cidr, Part>> out = new TreeMap<>();
     boolean anyAdForPool = false;
     for (IpAddress ip : svc.ingress()) {
       Optional<Pool> pool = config.poolContaining(ip);
@@ -153,11 +186,21 @@ public final class BgpPlanner {
           if (!ad.peers().isEmpty() && !ad.peers().contains(peer.name())) {
             continue;
           }
-          OptionalLong localPref = peer.isIbgp() ? ad.localPref() : OptionalLong.empty();
-          BgpRoute route = new BgpRoute(prefix, Set.copyOf(ad.communities()), localPref);
-          Map<Cidr, BgpRoute> byPrefix = out.computeIfAbsent(peer.name(), k -> new TreeMap<>());
-          BgpRoute prev = byPrefix.get(prefix);
-          if (prev != null && disagree(prev.localPref(), localPref)) {
+          OptionalLong localPref = OptionalLong.empty();
+          String localPrefFrom = "";
+          if (peer.isIbgp() && own.localPref().isPresent()) {
+            localPref = own.localPref();
+            localPrefFrom = "annotation " + ServiceBgpAttributes.LOCAL_PREF;
+          } else if (peer.isIbgp() && ad.localPref().isPresent()) {
+            localPref = ad.localPref();
+            localPrefFrom = "BGPAdvertisement \"" + ad.name() + "\"";
+          }
+          Set<BgpCommunity> communities = new LinkedHashSet<>(ad.communities());
+          communities.addAll(own.communities());
+          Part route = new Part(new BgpRoute(prefix, communities, localPref), localPrefFrom);
+          Map<Cidr, Part> byPrefix = out.computeIfAbsent(peer.name(), k -> new TreeMap<>());
+          Part prev = byPrefix.get(prefix);
+          if (prev != null && disagree(prev.route().localPref(), localPref)) {
             return no(
                 NotAnnouncedReason.CONFLICTING_ADVERTISEMENTS,
                 "BGPAdvertisements of pool \""
@@ -167,12 +210,12 @@ public final class BgpPlanner {
                     + " to peer \""
                     + peer.name()
                     + "\" LOCAL_PREF "
-                    + prev.localPref().getAsLong()
+                    + prev.route().localPref().getAsLong()
                     + " and "
                     + localPref.getAsLong()
                     + " (expected: one value)");
           }
-          byPrefix.put(prefix, prev == null ? route : unite(prev, route));
+          byPrefix.put(prefix, prev == null ? route : prev.unite(route));
         }
       }
     }
@@ -185,28 +228,35 @@ public final class BgpPlanner {
           NotAnnouncedReason.NODE_NOT_SELECTED,
           "no BGPAdvertisement selects node " + self.name() + " with a peer it has a session with");
     }
-    return new Routes(out);
+    return new Routes(out, own.errors());
   }
 
   private static Optional<String> conflictWith(
-      Map<String, Map<Cidr, BgpRoute>> acc, Map<String, Map<Cidr, BgpRoute>> mine) {
+      Map<String, Map<Cidr, Part>> acc, Map<String, Map<Cidr, Part>> mine, ServiceKey svc) {
     for (var e : mine.entrySet()) {
-      Map<Cidr, BgpRoute> existing = acc.get(e.getKey());
+      Map<Cidr, Part> existing = acc.get(e.getKey());
       if (existing == null) {
         continue;
       }
-      for (BgpRoute r : e.getValue().values()) {
-        BgpRoute prev = existing.get(r.prefix());
-        if (prev != null && disagree(prev.localPref(), r.localPref())) {
+      for (Part r : e.getValue().values()) {
+        Part prev = existing.get(r.route().prefix());
+        if (prev != null && disagree(prev.route().localPref(), r.route().localPref())) {
           return Optional.of(
               "prefix "
-                  + r.prefix()
+                  + r.route().prefix()
                   + " to peer \""
                   + e.getKey()
-                  + "\" already has LOCAL_PREF "
-                  + prev.localPref().getAsLong()
-                  + " from another service; this one asks "
-                  + r.localPref().getAsLong());
+                  + "\": "
+                  + prev.localPrefFrom()
+                  + " sends LOCAL_PREF "
+                  + prev.route().localPref().getAsLong()
+                  + ", "
+                  + r.from(svc).localPrefFrom()
+                  + " asks "
+                  + r.route().localPref().getAsLong()
+                  + " (expected: one value for the Services of one prefix, as when they share an"
+                  + " address or an aggregated prefix; the first in namespace/name order is"
+                  + " advertised)");
         }
       }
     }

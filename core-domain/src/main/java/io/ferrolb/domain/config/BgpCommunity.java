@@ -1,5 +1,7 @@
 package io.ferrolb.domain.config;
 
+import java.util.Map;
+
 /**
  * A BGP community value: a standard community {@code A:B} (RFC 1997, two 16-bit halves) or a large
  * community {@code large:A:B:C} (RFC 8092, three 32-bit parts).
@@ -39,6 +41,32 @@ public sealed interface BgpCommunity permits BgpCommunity.Standard, BgpCommunity
     return new Standard(
         (int) number(parts[0], 0xFFFF, "community", "A:B"),
         (int) number(parts[1], 0xFFFF, "community", "A:B"));
+  }
+
+  /**
+   * Resolves {@code text} as BGPAdvertisement {@code communities} entries are resolved: an alias
+   * defined in {@code aliases} (Community objects and the legacy {@code bgp-communities}, see
+   * {@link Config#communities()}) stands for its value, anything else is parsed as {@code A:B} or
+   * {@code large:A:B:C}.
+   *
+   * @throws IllegalArgumentException saying what is wrong and what was expected; for a text without
+   *     {@code :} that is no alias, listing the aliases defined
+   */
+  static BgpCommunity resolve(String text, Map<String, String> aliases) {
+    String value = aliases.getOrDefault(text, text);
+    try {
+      return parse(value);
+    } catch (IllegalArgumentException e) {
+      if (text.indexOf(':') >= 0) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "unknown community alias (expected: A:B, large:A:B:C, or an alias defined by a"
+              + " Community"
+              + (aliases.isEmpty() ? "" : ": " + String.join(", ", aliases.keySet()))
+              + ")",
+          e);
+    }
   }
 
   private static long number(String part, long max, String what, String form) {

@@ -1378,26 +1378,13 @@ public final class ConfigParser {
     d.communities.forEach(
         (i, text) -> {
           String f = Reader.at(d.communitiesField, i);
-          String value = communities.getOrDefault(text, text);
           try {
-            BgpCommunity c = BgpCommunity.parse(value);
+            BgpCommunity c = BgpCommunity.resolve(text, communities);
             if (seen.add(c.toString())) {
               d.builder.addCommunities(c);
             }
           } catch (IllegalArgumentException e) {
-            if (text.indexOf(':') >= 0) {
-              r.error(f, text, e.getMessage());
-            } else {
-              r.error(
-                  f,
-                  text,
-                  "unknown community alias (expected: A:B, large:A:B:C, or an alias defined by a"
-                      + " Community"
-                      + (communities.isEmpty()
-                          ? ""
-                          : ": " + String.join(", ", communities.keySet()))
-                      + ")");
-            }
+            r.error(f, text, e.getMessage());
           }
         });
   }

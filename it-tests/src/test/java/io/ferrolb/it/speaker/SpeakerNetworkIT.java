@@ -423,6 +423,15 @@ class SpeakerNetworkIT {
 
   /** A LoadBalancer service pinned to {@code ip}, with ready endpoints on {@code endpointNodes}. */
   static void service(String name, String ip, String etp, String... endpointNodes) {
+    service(name, ip, etp, Map.of(), endpointNodes);
+  }
+
+  static void service(
+      String name,
+      String ip,
+      String etp,
+      Map<String, String> annotations,
+      String... endpointNodes) {
     boolean v6 = ip.contains(":");
     String clusterIp =
         v6
@@ -437,6 +446,7 @@ class SpeakerNetworkIT {
                 .withName(name)
                 .withNamespace("default")
                 .withAnnotations(Map.of("metallb.io/loadBalancerIPs", ip))
+                .addToAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withType("LoadBalancer")
@@ -682,6 +692,19 @@ class SpeakerNetworkIT {
               "metallb_bgp_pending_prefixes_total",
               "metallb_speaker_announced"));
     }
+  }
+
+  @Test
+  void theServicesCommunityAnnotationIsAddedToTheAdvertisementsCommunityOnTheRouter()
+      throws IOException {
+    Assumptions.assumeTrue(
+        frr != null, "FRR is not installed (/usr/lib/frr/bgpd): BGP part skipped");
+    var annotation = Map.of("ferrolb.io/bgp-communities", "64500:8, large:64500:1:2");
+    service("bgp-annotated", "203.0.113.208", "Cluster", annotation, "n1", "n2", "n3");
+
+    awaitNextHopsFromEveryNode("203.0.113.208/32");
+    assertThat(vtysh("show bgp ipv4 unicast 203.0.113.208/32"))
+        .contains("64500:7", "64500:8", "64500:1:2");
   }
 
   @Test

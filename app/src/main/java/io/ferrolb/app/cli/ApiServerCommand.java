@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +89,12 @@ public final class ApiServerCommand implements Callable<Integer> {
               ? Controller.start(
                   server.createClient(),
                   new Controller.Options(
-                      namespace, "", "api-server-controller", LeaseLeadership.Timing.FAST, true),
+                      namespace,
+                      "",
+                      "api-server-controller",
+                      LeaseLeadership.Timing.FAST,
+                      true,
+                      Optional.empty()),
                   new PrometheusRegistry())
               : null;
       System.out.println("api-server: serving " + url + "; kubeconfig " + kubeconfigOut);

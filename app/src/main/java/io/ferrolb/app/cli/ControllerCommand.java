@@ -89,7 +89,8 @@ public final class ControllerCommand implements Callable<Integer> {
                     lbClass,
                     id,
                     timing,
-                    true),
+                    true,
+                    MetallbFlags.podName(metallb, System::getenv)),
                 registry),
         ControllerCommand::notReady);
     return 0;

@@ -8,9 +8,11 @@ import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
 import io.ferrolb.adapters.k8s.Fabric8ServiceStatusWriter;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.adapters.k8s.MemberlistSecret;
+import io.ferrolb.adapters.k8s.PodOwner;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +30,27 @@ public final class Controller implements AutoCloseable {
    * @param namespace where the configuration, the Lease and the memberlist Secret live
    * @param lbClass {@code --lb-class}; "" handles Services without a class (MetalLB)
    * @param identity this replica's name in the Lease (the pod name)
+   * @param podName this replica's Pod, the owner of the ConfigurationState it writes; empty outside
+   *     a cluster
    */
   public record Options(
       String namespace,
       String lbClass,
       String identity,
       LeaseLeadership.Timing timing,
-      boolean createMemberlistSecret) {
+      boolean createMemberlistSecret,
+      Optional<String> podName) {
     public Options {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(lbClass, "lbClass");
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(timing, "timing");
+      Objects.requireNonNull(podName, "podName");
     }
 
     public static Options of(String namespace, String identity) {
-      return new Options(namespace, "", identity, LeaseLeadership.Timing.FAST, true);
+      return new Options(
+          namespace, "", identity, LeaseLeadership.Timing.FAST, true, Optional.empty());
     }
   }
 
@@ -63,7 +70,8 @@ public final class Controller implements AutoCloseable {
             view,
             new Fabric8ServiceStatusWriter(client),
             events,
-            new Fabric8ConfigStatusWriter(client, view),
+            new Fabric8ConfigStatusWriter(
+                client, view, PodOwner.lookup(client, o.namespace(), o.podName())),
             metrics,
             o.lbClass());
     leadership = new LeaseLeadership(client, o.namespace(), LEASE_NAME, o.identity(), o.timing());

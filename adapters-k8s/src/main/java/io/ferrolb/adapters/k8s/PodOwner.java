@@ -62,8 +62,8 @@ public final class PodOwner {
   public static PodOwner lookup(
       KubernetesClient client, String namespace, Optional<String> podName) {
     String without =
-        "event=statusOwnerUnknown status objects are written without an owner, so they outlive"
-            + " this pod:";
+        "event=statusOwnerUnknown status objects are written without an owner, so Kubernetes"
+            + " does not delete them with this component's Pod:";
     if (podName.isEmpty() || podName.get().isBlank()) {
       LOG.warn("{} no pod name (--pod-name, $FERROLB_POD_NAME or $METALLB_POD_NAME)", without);
       return NONE;

@@ -2,8 +2,11 @@ package io.ferrolb.adapters.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.ports.out.AnnouncementStatusWriter;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * creates the missing, updates the changed, deletes the stale (objects of this node no longer in
  * the desired set). Names are derived from node and service so a restart finds its own objects;
  * labels are MetalLB's ({@code metallb.io/node}, {@code metallb.io/service-name}, {@code
- * metallb.io/service-namespace}).
+ * metallb.io/service-namespace}). Each object is owned by the speaker's Pod ({@link PodOwner}), so
+ * Kubernetes deletes it with the Pod; an object of an earlier Pod, or of a version that set no
+ * owner, gets the current one on the next write. Every call lists the node's objects, so one
+ * deleted by someone else is created again by the next call.
  */
 public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8AnnouncementStatusWriter.class);
@@ -34,15 +41,26 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
   static final String SERVICE_NAME_LABEL = "metallb.io/service-name";
   static final String SERVICE_NAMESPACE_LABEL = "metallb.io/service-namespace";
 
+  private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
+
   static final ResourceDefinitionContext L2 = context("ServiceL2Status", "servicel2statuses");
   static final ResourceDefinitionContext BGP = context("ServiceBGPStatus", "servicebgpstatuses");
 
   private final KubernetesClient client;
   private final String namespace;
+  private final PodOwner owner;
+  // kind -> message of its last failed write; the writer is called from one thread
+  private final Map<String, String> lastFailure = new HashMap<>();
 
-  public Fabric8AnnouncementStatusWriter(KubernetesClient client, String namespace) {
+  /**
+   * @param namespace where the objects live (the speaker's namespace)
+   * @param owner the speaker's Pod, or {@link PodOwner#none()}
+   */
+  public Fabric8AnnouncementStatusWriter(
+      KubernetesClient client, String namespace, PodOwner owner) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.owner = Objects.requireNonNull(owner, "owner");
   }
 
   private static ResourceDefinitionContext context(String kind, String plural) {
@@ -93,6 +111,13 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
       for (Map.Entry<ServiceKey, Map<String, Object>> e : desired.entrySet()) {
         String name = prefix + objectName(node, e.getKey());
         GenericKubernetesResource current = existing.remove(name);
+        if (current != null) {
+          Optional<List<OwnerReference>> owners =
+              owner.replacing(current.getMetadata().getOwnerReferences());
+          if (owners.isPresent()) {
+            current = api.withName(name).patch(JSON_PATCH, PodOwner.jsonPatch(owners.get()));
+          }
+        }
         if (current != null && e.getValue().equals(current.get("status"))) {
           continue;
         }
@@ -110,6 +135,7 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
                             NODE_LABEL, node,
                             SERVICE_NAME_LABEL, e.getKey().name(),
                             SERVICE_NAMESPACE_LABEL, e.getKey().namespace()))
+                    .withOwnerReferences(owner.forNewObject())
                     .endMetadata()
                     .build();
         if (current == null) {
@@ -121,9 +147,14 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
       for (String stale : existing.keySet()) {
         api.withName(stale).delete();
       }
+      lastFailure.remove(ctx.getKind());
     } catch (KubernetesClientException e) {
       // The CRDs may be missing (an old MetalLB install): status is informational, never fatal.
-      LOG.warn("event=statusWriteFailed kind={} node={}: {}", ctx.getKind(), node, e.getMessage());
+      // Said once per distinct failure, not on every periodic rewrite.
+      String message = String.valueOf(e.getMessage());
+      if (!message.equals(lastFailure.put(ctx.getKind(), message))) {
+        LOG.warn("event=statusWriteFailed kind={} node={}: {}", ctx.getKind(), node, message);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.ferrolb.adapters.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -15,11 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The {@code ConfigurationState} object of the controller and the {@code IPAddressPool} status
  * counters, both written with JSON Patches on the status subresource and only when they differ from
- * what is stored.
+ * what is stored. The {@code ConfigurationState} is owned by the Pod of the component that writes
+ * it ({@link PodOwner}), as in MetalLB, so it goes with the Pod; one owned by an earlier Pod of the
+ * component gets the current one instead.
  */
 public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
   private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
@@ -28,11 +32,18 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
   private final KubernetesClient client;
   private final Fabric8ClusterView view;
   private final String namespace;
+  private final PodOwner owner;
 
-  public Fabric8ConfigStatusWriter(KubernetesClient client, Fabric8ClusterView view) {
+  /**
+   * @param view the cluster view of the component's namespace, which the objects are written to
+   * @param owner the writing component's Pod, or {@link PodOwner#none()}
+   */
+  public Fabric8ConfigStatusWriter(
+      KubernetesClient client, Fabric8ClusterView view, PodOwner owner) {
     this.client = Objects.requireNonNull(client, "client");
     this.view = Objects.requireNonNull(view, "view");
     this.namespace = view.namespace();
+    this.owner = Objects.requireNonNull(owner, "owner");
   }
 
   @Override
@@ -64,9 +75,19 @@ public final class Fabric8ConfigStatusWriter implements ConfigStatusWriter {
                 .withName(component)
                 .withNamespace(namespace)
                 .withLabels(labels(component))
+                .withOwnerReferences(owner.forNewObject())
                 .endMetadata()
                 .build();
         now = ops.inNamespace(namespace).resource(fresh).create();
+      } else {
+        Optional<List<OwnerReference>> owners =
+            owner.replacing(now.getMetadata().getOwnerReferences());
+        if (owners.isPresent()) {
+          now =
+              ops.inNamespace(namespace)
+                  .withName(component)
+                  .patch(JSON_PATCH, PodOwner.jsonPatch(owners.get()));
+        }
       }
       Object stored = now.getAdditionalProperties().get("status");
       status.put(

@@ -141,9 +141,9 @@ class Fabric8ServiceConditionWriterTest {
     var reports = new Fabric8AnnouncementReports(client, "ferrolb-system");
     reports.start(() -> {});
     try {
-      var speaker = new Fabric8AnnouncementStatusWriter(client, "ferrolb-system");
+      var speaker = new Fabric8AnnouncementStatusWriter(client, "ferrolb-system", PodOwner.none());
       speaker.layer2("n1", Map.of(WEB, Set.of("eth0")));
-      new Fabric8AnnouncementStatusWriter(client, "ferrolb-system")
+      new Fabric8AnnouncementStatusWriter(client, "ferrolb-system", PodOwner.none())
           .bgp("n2", Map.of(WEB, Set.of("tor", "spine")));
 
       await()

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,7 +94,7 @@ public final class ApiServerCommand implements Callable<Integer> {
                       "api-server-controller",
                       LeaseLeadership.Timing.FAST,
                       true,
-                      true),
+                      Optional.empty()),
                   new PrometheusRegistry())
               : null;
       System.out.println("api-server: serving " + url + "; kubeconfig " + kubeconfigOut);

@@ -99,6 +99,7 @@ public final class ControllerCommand implements Callable<Integer> {
                     id,
                     timing,
                     true,
+                    MetallbFlags.podName(metallb, System::getenv),
                     announcedCondition),
                 registry),
         ControllerCommand::notReady);

@@ -57,7 +57,11 @@ final class MetallbFlags {
         description = "MetalLB's log level: all, debug, info, warn, error or none.")
     String logLevel;
 
-    @Option(names = "--pod-name", description = "This pod's name (MetalLB: $METALLB_POD_NAME).")
+    @Option(
+        names = "--pod-name",
+        description =
+            "This pod's name, the owner of the status objects written (default: $FERROLB_POD_NAME,"
+                + " $METALLB_POD_NAME).")
     String podName;
 
     @Option(names = "--pprof-bind-address", hidden = true)
@@ -229,6 +233,17 @@ final class MetallbFlags {
     return Optional.ofNullable(env.apply(variable)).filter(s -> !s.isBlank());
   }
 
+  /**
+   * This pod's name, the owner of the status objects the component writes: {@code --pod-name}, else
+   * {@code $FERROLB_POD_NAME}, else {@code $METALLB_POD_NAME}; empty outside a cluster.
+   */
+  static Optional<String> podName(Common m, Function<String, String> env) {
+    return Optional.ofNullable(m.podName)
+        .filter(s -> !s.isBlank())
+        .or(() -> flagOrEnv(null, "FERROLB_POD_NAME", env))
+        .or(() -> flagOrEnv(null, "METALLB_POD_NAME", env));
+  }
+
   /** Labels {@code k=v,k2=v2} (MetalLB's --ml-labels) as a map. */
   static Map<String, String> labels(String text) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -308,13 +323,6 @@ final class MetallbFlags {
       Optional.ofNullable(env.apply("METALLB_BGP_TYPE"))
           .filter(v -> !v.equals("native"))
           .ifPresent(v -> out.add("METALLB_BGP_TYPE=\"" + v + "\" is ignored: " + frr));
-      givenOrSet(
-          out,
-          s.podName,
-          "--pod-name",
-          "METALLB_POD_NAME",
-          env,
-          "the speaker is known by its node name");
     }
     return out;
   }

@@ -144,7 +144,8 @@ public final class SpeakerCommand implements Callable<Integer> {
                     splitBrain,
                     announcerSettings,
                     Duration.ofSeconds(30),
-                    speakerPods),
+                    speakerPods,
+                    MetallbFlags.podName(metallb, System::getenv)),
                 registry),
         Speaker::notReady);
     return 0;

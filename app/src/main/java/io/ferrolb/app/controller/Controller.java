@@ -11,6 +11,7 @@ import io.ferrolb.adapters.k8s.Fabric8ServiceStatusWriter;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.adapters.k8s.MemberlistSecret;
+import io.ferrolb.adapters.k8s.PodOwner;
 import io.ferrolb.ports.out.Leadership;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.security.SecureRandom;
@@ -33,6 +34,8 @@ public final class Controller implements AutoCloseable {
    * @param namespace where the configuration, the Lease and the memberlist Secret live
    * @param lbClass {@code --lb-class}; "" handles Services without a class (MetalLB)
    * @param identity this replica's name in the Lease (the pod name)
+   * @param podName this replica's Pod, the owner of the ConfigurationState it writes; empty outside
+   *     a cluster
    * @param announcedCondition write the ferrolb.io/Announced condition on Services ({@link
    *     AnnouncedConditions})
    */
@@ -42,12 +45,14 @@ public final class Controller implements AutoCloseable {
       String identity,
       LeaseLeadership.Timing timing,
       boolean createMemberlistSecret,
+      Optional<String> podName,
       boolean announcedCondition) {
     public Options {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(lbClass, "lbClass");
       Objects.requireNonNull(identity, "identity");
       Objects.requireNonNull(timing, "timing");
+      Objects.requireNonNull(podName, "podName");
     }
 
     /** With the Announced condition on, as the {@code controller} command runs by default. */
@@ -56,12 +61,14 @@ public final class Controller implements AutoCloseable {
         String lbClass,
         String identity,
         LeaseLeadership.Timing timing,
-        boolean createMemberlistSecret) {
-      this(namespace, lbClass, identity, timing, createMemberlistSecret, true);
+        boolean createMemberlistSecret,
+        Optional<String> podName) {
+      this(namespace, lbClass, identity, timing, createMemberlistSecret, podName, true);
     }
 
     public static Options of(String namespace, String identity) {
-      return new Options(namespace, "", identity, LeaseLeadership.Timing.FAST, true, true);
+      return new Options(
+          namespace, "", identity, LeaseLeadership.Timing.FAST, true, Optional.empty());
     }
   }
 
@@ -82,7 +89,8 @@ public final class Controller implements AutoCloseable {
             view,
             new Fabric8ServiceStatusWriter(client),
             events,
-            new Fabric8ConfigStatusWriter(client, view),
+            new Fabric8ConfigStatusWriter(
+                client, view, PodOwner.lookup(client, o.namespace(), o.podName())),
             metrics,
             o.lbClass());
     conditions =

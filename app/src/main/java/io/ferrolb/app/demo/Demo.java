@@ -114,7 +114,12 @@ public final class Demo {
             Controller.start(
                 cc,
                 new Controller.Options(
-                    NAMESPACE, "", "demo-controller", LeaseLeadership.Timing.FAST, true, true),
+                    NAMESPACE,
+                    "",
+                    "demo-controller",
+                    LeaseLeadership.Timing.FAST,
+                    true,
+                    Optional.empty()),
                 registry);
         DemoSpeaker speaker = startSpeaker()) {
       out.println("controller and speaker started; idle until configured");
@@ -251,7 +256,8 @@ public final class Demo {
                 SplitBrainPolicy.Mode.QUORUM,
                 Map.of("log.stdout", "true"),
                 Duration.ofSeconds(20),
-                Fabric8SpeakerView.SPEAKER_PODS),
+                Fabric8SpeakerView.SPEAKER_PODS,
+                Optional.empty()),
             new PrometheusRegistry());
     return new DemoSpeaker() {
       @Override

@@ -7,6 +7,7 @@ import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
+import io.ferrolb.adapters.k8s.PodOwner;
 import io.ferrolb.adapters.l2.Layer2Announcer;
 import io.ferrolb.adapters.l2.membership.JGroupsMembership;
 import io.ferrolb.adapters.l2.membership.MemberlistKey;
@@ -43,6 +44,12 @@ public final class Speaker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Speaker.class);
 
   /**
+   * How often the status objects are written even when nothing changed, so that one deleted under
+   * the speaker (by hand, or by the garbage collector racing a restart) comes back.
+   */
+  static final Duration STATUS_RESYNC = Duration.ofMinutes(1);
+
+  /**
    * How to run.
    *
    * @param announcers the protocols to run: "layer2" (or a plugin name) and/or "bgp"
@@ -52,6 +59,7 @@ public final class Speaker implements AutoCloseable {
    * @param announcerSettings settings handed to announcer plugins
    * @param syncTimeout how long to wait for the caches before starting without them
    * @param speakerPods labels of the speaker pods, which tell which nodes run a speaker
+   * @param podName this speaker's Pod, the owner of its status objects; empty outside a cluster
    */
   public record Options(
       String node,
@@ -65,9 +73,11 @@ public final class Speaker implements AutoCloseable {
       SplitBrainPolicy.Mode splitBrain,
       Map<String, String> announcerSettings,
       Duration syncTimeout,
-      Map<String, String> speakerPods) {
+      Map<String, String> speakerPods,
+      Optional<String> podName) {
     public Options {
       Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(podName, "podName");
       announcers = Set.copyOf(announcers);
       announcerSettings = Map.copyOf(announcerSettings);
       speakerPods = Map.copyOf(speakerPods);
@@ -197,6 +207,7 @@ public final class Speaker implements AutoCloseable {
                 name -> view.secret(name).map(sd -> sd.data().get("password")))
             : BgpAnnouncements.disabled();
     Fabric8ClusterEvents events = new Fabric8ClusterEvents(client, "ferrolb-speaker");
+    PodOwner owner = PodOwner.lookup(client, o.namespace(), o.podName());
     SpeakerMetrics metrics =
         new PrometheusSpeakerMetrics(
             registry,
@@ -209,15 +220,17 @@ public final class Speaker implements AutoCloseable {
                 o.namespace(),
                 o.ignoreExcludeLabel(),
                 o.splitBrain(),
-                Duration.ofSeconds(2)),
+                Duration.ofSeconds(2),
+                STATUS_RESYNC),
             view,
             membership,
             o.gossipPort(),
             l2Announcers,
             bgp,
-            new Fabric8AnnouncementStatusWriter(client, o.namespace()),
+            new Fabric8AnnouncementStatusWriter(client, o.namespace(), owner),
             events,
-            new Fabric8ConfigStatusWriter(client, new Fabric8ClusterView(client, o.namespace())),
+            new Fabric8ConfigStatusWriter(
+                client, new Fabric8ClusterView(client, o.namespace()), owner),
             metrics);
     loopRef.set(loop);
     loop.start();

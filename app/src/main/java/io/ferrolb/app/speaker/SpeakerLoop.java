@@ -70,6 +70,10 @@ public final class SpeakerLoop implements AutoCloseable {
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
   private Map<ServiceKey, Set<String>> announcedBgp = Map.of();
   private Map<ServiceKey, List<String>> reportedBgpProblems = Map.of();
+  // the next pass writes the status objects although nothing changed, so one deleted by someone
+  // else comes back: set by the resync timer (on the loop's thread), and for the first pass, which
+  // also removes what an earlier pod of this node left and no longer holds
+  private boolean statusResyncDue = true;
   private long passes;
   private volatile long completedPasses;
   private volatile boolean announcing;
@@ -139,7 +143,26 @@ public final class SpeakerLoop implements AutoCloseable {
    */
   public void start() {
     membership.ifPresent(m -> m.addListener(alive -> trigger()));
+    long resync = settings.statusResync().toMillis();
+    loop.scheduleWithFixedDelay(
+        () -> {
+          requestStatusResync();
+          trigger();
+        },
+        resync,
+        resync,
+        TimeUnit.MILLISECONDS);
     trigger();
+  }
+
+  /**
+   * Makes the next pass write the status objects (ServiceL2Status, ServiceBGPStatus,
+   * ConfigurationState) even when they did not change: the writers compare with what is stored and
+   * create what is missing. Called on the loop's thread (by the resync timer every {@link
+   * SpeakerSettings#statusResync()}). Package-private for tests.
+   */
+  void requestStatusResync() {
+    statusResyncDue = true;
   }
 
   /**
@@ -440,12 +463,17 @@ public final class SpeakerLoop implements AutoCloseable {
       status.layer2(settings.node(), l2Now);
       announceChanges(LAYER2, announcedL2, l2Now);
       announcedL2 = Map.copyOf(l2Now);
+    } else if (statusResyncDue) {
+      status.layer2(settings.node(), l2Now);
     }
     if (!bgpNow.equals(announcedBgp)) {
       status.bgp(settings.node(), bgpNow);
       announceChanges(BGP, announcedBgp, bgpNow);
       announcedBgp = Map.copyOf(bgpNow);
+    } else if (statusResyncDue) {
+      status.bgp(settings.node(), bgpNow);
     }
+    statusResyncDue = false;
     metrics.announced(LAYER2, settings.node(), series(l2Now.keySet(), ips));
     metrics.announced(BGP, settings.node(), series(bgpNow.keySet(), ips));
     metrics.unannouncedServices(unannounced);
@@ -518,7 +546,10 @@ public final class SpeakerLoop implements AutoCloseable {
     if (result instanceof ParseResult.Valid valid) {
       boolean empty = view.configObjects().isEmpty();
       List<String> warnings = valid.warnings().stream().map(ConfigError::withOrigin).toList();
-      if (lastConfigError.isPresent() || lastGood.isEmpty() || !warnings.equals(lastWarnings)) {
+      if (lastConfigError.isPresent()
+          || lastGood.isEmpty()
+          || !warnings.equals(lastWarnings)
+          || statusResyncDue) {
         configStatus.configurationState(component, true, "", warnings);
         lastWarnings = warnings;
       }
@@ -536,6 +567,8 @@ public final class SpeakerLoop implements AutoCloseable {
           summary);
       configStatus.configurationState(component, false, summary);
       lastConfigError = Optional.of(summary);
+    } else if (statusResyncDue) {
+      configStatus.configurationState(component, false, summary);
     }
     metrics.config(lastGood.isPresent(), true);
     return lastGood;

@@ -141,15 +141,33 @@ class MetallbFlagsTest {
 
     List<String> speaker =
         MetallbFlags.ignored(new MetallbFlags.Speaker(), MANIFEST_SPEAKER_ENV::get);
+    // METALLB_POD_NAME names the speaker's Pod, the owner of its status objects
     assertThat(speaker)
-        .hasSize(2)
-        .anySatisfy(
-            l -> assertThat(l).startsWith("METALLB_ML_SECRET_KEY_PATH=\"/etc/ml_secret_key\""))
-        .anySatisfy(l -> assertThat(l).startsWith("METALLB_POD_NAME=\"speaker-x2k9q\""));
+        .singleElement()
+        .asString()
+        .startsWith("METALLB_ML_SECRET_KEY_PATH=\"/etc/ml_secret_key\"");
+    assertThat(MetallbFlags.podName(new MetallbFlags.Speaker(), MANIFEST_SPEAKER_ENV::get))
+        .contains("speaker-x2k9q");
     assertThat(
             MetallbFlags.flagOrEnv(null, "METALLB_ML_LABELS", MANIFEST_SPEAKER_ENV::get)
                 .map(MetallbFlags::labels))
         .contains(Map.of("app", "metallb", "component", "speaker"));
+  }
+
+  @Test
+  void thePodNameIsTheFlagElseFerrolbsVariableElseMetallbs() {
+    MetallbFlags.Speaker flag = new MetallbFlags.Speaker();
+    flag.podName = "from-flag";
+    Map<String, String> both = Map.of("FERROLB_POD_NAME", "ferrolb", "METALLB_POD_NAME", "metallb");
+
+    assertThat(MetallbFlags.podName(flag, both::get)).contains("from-flag");
+    assertThat(MetallbFlags.podName(new MetallbFlags.Speaker(), both::get)).contains("ferrolb");
+    assertThat(
+            MetallbFlags.podName(
+                new MetallbFlags.Controller(), Map.of("METALLB_POD_NAME", "metallb")::get))
+        .contains("metallb");
+    assertThat(MetallbFlags.podName(new MetallbFlags.Speaker(), Map.<String, String>of()::get))
+        .isEmpty();
   }
 
   @Test

@@ -60,7 +60,12 @@ class SpeakerLoopAnnouncerRoutingTest {
   SpeakerLoop loop() {
     return new SpeakerLoop(
         new SpeakerSettings(
-            "n1", "ferrolb-system", false, SplitBrainPolicy.Mode.QUORUM, Duration.ofSeconds(1)),
+            "n1",
+            "ferrolb-system",
+            false,
+            SplitBrainPolicy.Mode.QUORUM,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1)),
         view,
         Optional.empty(),
         7946,
@@ -196,7 +201,8 @@ class SpeakerLoopAnnouncerRoutingTest {
 
     assertThat(addresses(layer2)).isEmpty();
     assertThat(created).containsExactly("nosuch");
-    assertThat(status.layer2).isEmpty();
+    // the first pass writes the node's (empty) set, removing what an earlier pod left
+    assertThat(status.layer2).containsExactly(Map.of());
     assertThat(unannounced[0]).isEqualTo(1);
     assertThat(events.reasonsFor("web")).containsExactly("announceFailed");
     assertThat(warnings())

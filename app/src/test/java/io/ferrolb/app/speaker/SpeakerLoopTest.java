@@ -102,9 +102,38 @@ class SpeakerLoopTest {
       layer2.add(interfacesByService);
     }
 
+    final List<Map<ServiceKey, Set<String>>> bgp = new ArrayList<>();
+
     @Override
-    public void bgp(String node, Map<ServiceKey, Set<String>> peersByService) {}
+    public void bgp(String node, Map<ServiceKey, Set<String>> peersByService) {
+      bgp.add(peersByService);
+    }
   }
+
+  /** Counts the ConfigurationState writes, keeping them in {@link #configStatus}. */
+  final java.util.concurrent.atomic.AtomicInteger configWrites =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  final io.ferrolb.ports.out.ConfigStatusWriter countingConfigStatus =
+      new io.ferrolb.ports.out.ConfigStatusWriter() {
+        @Override
+        public void configurationState(String component, boolean valid, String errorSummary) {
+          configWrites.incrementAndGet();
+          configStatus.configurationState(component, valid, errorSummary);
+        }
+
+        @Override
+        public void configurationState(
+            String component, boolean valid, String errorSummary, List<String> warnings) {
+          configWrites.incrementAndGet();
+          configStatus.configurationState(component, valid, errorSummary, warnings);
+        }
+
+        @Override
+        public void poolUsage(List<io.ferrolb.ports.out.PoolUsage> usage) {
+          configStatus.poolUsage(usage);
+        }
+      };
 
   final FakeView view = new FakeView();
   final FakeAnnouncer l2 = new FakeAnnouncer();
@@ -115,7 +144,12 @@ class SpeakerLoopTest {
   SpeakerLoop loop(Optional<io.ferrolb.ports.out.Membership> membership) {
     return new SpeakerLoop(
         new SpeakerSettings(
-            "n1", "ferrolb-system", false, SplitBrainPolicy.Mode.QUORUM, Duration.ofSeconds(1)),
+            "n1",
+            "ferrolb-system",
+            false,
+            SplitBrainPolicy.Mode.QUORUM,
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(1)),
         view,
         membership,
         7946,
@@ -123,7 +157,7 @@ class SpeakerLoopTest {
         BgpAnnouncements.disabled(),
         status,
         events,
-        configStatus,
+        countingConfigStatus,
         SpeakerMetrics.NONE);
   }
 
@@ -176,6 +210,27 @@ class SpeakerLoopTest {
         .containsExactly(IpAddress.parse(VIP));
     assertThat(events.reasonsFor("web")).containsExactly("nodeAssigned");
     assertThat(status.layer2).containsExactly(Map.of(WEB, Set.of()));
+  }
+
+  @Test
+  void aResyncWritesTheUnchangedStatusObjectsAgainSoDeletedOnesComeBack() {
+    view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
+    web();
+    SpeakerLoop loop = loop(Optional.empty());
+    loop.passOnce();
+    loop.passOnce();
+    assertThat(status.layer2).hasSize(1);
+    assertThat(status.bgp).containsExactly(Map.of()); // the first pass writes even "none"
+    assertThat(configWrites).hasValue(1);
+
+    loop.requestStatusResync();
+    loop.passOnce();
+    loop.passOnce(); // once per resync, not on every pass after it
+
+    assertThat(status.layer2).containsExactly(Map.of(WEB, Set.of()), Map.of(WEB, Set.of()));
+    assertThat(status.bgp).containsExactly(Map.of(), Map.of());
+    assertThat(configWrites).hasValue(2);
+    assertThat(events.reasonsFor("web")).containsExactly("nodeAssigned"); // no second event
   }
 
   @Test

@@ -220,7 +220,8 @@ class ControllerVerdictIT {
     try (Controller controller =
         Controller.start(
             own,
-            new Controller.Options(ns, "", "verdict", LeaseLeadership.Timing.FAST, true, false),
+            new Controller.Options(
+                ns, "", "verdict", LeaseLeadership.Timing.FAST, true, Optional.empty(), false),
             new PrometheusRegistry())) {
       Map<String, Object> status =
           await()

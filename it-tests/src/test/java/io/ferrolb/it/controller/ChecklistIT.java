@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +68,12 @@ class ChecklistIT {
         Controller.start(
             own,
             new Controller.Options(
-                NS, lbClass, "c" + running.size(), LeaseLeadership.Timing.FAST, true),
+                NS,
+                lbClass,
+                "c" + running.size(),
+                LeaseLeadership.Timing.FAST,
+                true,
+                Optional.empty()),
             new PrometheusRegistry());
     running.add(c);
     await().atMost(WAIT).until(() -> c.loop().rebuilt());

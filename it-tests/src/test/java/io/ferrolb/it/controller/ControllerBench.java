@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -154,7 +155,7 @@ public final class ControllerBench {
   private static Controller start(KubernetesMockServer server, String id) {
     return Controller.start(
         server.createClient(),
-        new Controller.Options(NS, "", id, LeaseLeadership.Timing.FAST, true),
+        new Controller.Options(NS, "", id, LeaseLeadership.Timing.FAST, true, Optional.empty()),
         new PrometheusRegistry());
   }
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,8 @@ class ControllerIT {
     Controller c =
         Controller.start(
             own,
-            new Controller.Options(NS, lbClass, identity, LeaseLeadership.Timing.FAST, true),
+            new Controller.Options(
+                NS, lbClass, identity, LeaseLeadership.Timing.FAST, true, Optional.empty()),
             new PrometheusRegistry());
     running.add(c);
     return c;

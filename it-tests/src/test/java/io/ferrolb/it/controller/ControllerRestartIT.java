@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,8 @@ class ControllerRestartIT {
     Controller c =
         Controller.start(
             own,
-            new Controller.Options(NS, "", identity, LeaseLeadership.Timing.FAST, true),
+            new Controller.Options(
+                NS, "", identity, LeaseLeadership.Timing.FAST, true, Optional.empty()),
             new PrometheusRegistry());
     running.add(c);
     return c;

@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** /metrics, /healthz and /readyz of a running controller, over HTTP. */
@@ -50,7 +51,8 @@ class HealthEndpointsIT {
     try (Controller c =
             Controller.start(
                 own,
-                new Controller.Options(NS, "", "solo", LeaseLeadership.Timing.FAST, true),
+                new Controller.Options(
+                    NS, "", "solo", LeaseLeadership.Timing.FAST, true, Optional.empty()),
                 registry);
         HealthServer health =
             HealthServer.start(0, registry, () -> c.loop().ready() ? "" : "not ready")) {

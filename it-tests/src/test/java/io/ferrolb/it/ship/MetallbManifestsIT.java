@@ -146,6 +146,17 @@ class MetallbManifestsIT {
 
   @Test
   void theControllerRunsWithMetallbsArgsAndEnv() throws Exception {
+    client
+        .pods()
+        .inNamespace(NS)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("controller-5c9f7d8b6-x7k2p")
+                .withNamespace(NS)
+                .endMetadata()
+                .build())
+        .create();
     Process controller =
         start(List.of(), "controller", CONTROLLER_ARGS, CONTROLLER_ENV, "controller.log");
     client.resource(Fixtures.lb("default", "web", 10)).create();
@@ -168,6 +179,8 @@ class MetallbManifestsIT {
     assertThat(condition("controller", "poolReconcilerValid"))
         .containsEntry("status", "True")
         .containsEntry("reason", "Reconciled");
+    // METALLB_POD_NAME also names the owner of the ConfigurationState, as in MetalLB
+    assertThat(owners("controller")).containsExactly("Pod/controller-5c9f7d8b6-x7k2p");
 
     String out = log("controller.log");
     assertThat(out)
@@ -259,10 +272,12 @@ class MetallbManifestsIT {
     assertThat(out)
         .doesNotContain("Unknown option")
         .contains("event=flagIgnored METALLB_ML_SECRET_KEY_PATH=\\\"")
-        .contains("event=flagIgnored METALLB_POD_NAME=\\\"speaker-q8r4t\\\"");
+        .doesNotContain("event=statusOwnerUnknown");
     assertThat(out.lines().filter(l -> l.contains("event=flagIgnored")).count())
         .as("one line per setting without meaning, nothing else: " + out)
-        .isEqualTo(2);
+        .isEqualTo(1);
+    // METALLB_POD_NAME names the speaker's Pod, the owner of its status objects (MetalLB's)
+    assertThat(owners("speaker-node-a")).containsExactly("Pod/speaker-q8r4t");
   }
 
   // ---- helpers
@@ -376,6 +391,15 @@ class MetallbManifestsIT {
       return Map.of();
     }
     return (Map<String, Object>) st;
+  }
+
+  /** The owners of the ConfigurationState, as kind/name. */
+  private List<String> owners(String name) {
+    GenericKubernetesResource s =
+        client.genericKubernetesResources(Fixtures.STATES).inNamespace(NS).withName(name).get();
+    return s.getMetadata().getOwnerReferences().stream()
+        .map(r -> r.getKind() + "/" + r.getName())
+        .toList();
   }
 
   /** MetalLB's condition of that type in the ConfigurationState, empty when absent. */

@@ -144,7 +144,8 @@ class SpeakerIT {
     running.add(
         Controller.start(
             c0,
-            new Controller.Options(NS, "", "ctrl", LeaseLeadership.Timing.FAST, true),
+            new Controller.Options(
+                NS, "", "ctrl", LeaseLeadership.Timing.FAST, true, Optional.empty()),
             new PrometheusRegistry()));
     for (String n : NODES) {
       KubernetesClient c = server.createClient();
@@ -164,7 +165,8 @@ class SpeakerIT {
                   SplitBrainPolicy.Mode.QUORUM,
                   settings,
                   Duration.ofSeconds(10),
-                  Fabric8SpeakerView.SPEAKER_PODS),
+                  Fabric8SpeakerView.SPEAKER_PODS,
+                  Optional.empty()),
               new PrometheusRegistry()));
     }
   }

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -220,7 +221,7 @@ class SpeakerNetworkIT {
         Controller.start(
             server.createClient(),
             new Controller.Options(
-                "ferrolb-system", "", "it", LeaseLeadership.Timing.FAST, true, true),
+                "ferrolb-system", "", "it", LeaseLeadership.Timing.FAST, true, Optional.empty()),
             new PrometheusRegistry());
     Files.writeString(
         dir.resolve("kubeconfig"),

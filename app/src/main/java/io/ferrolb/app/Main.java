@@ -18,6 +18,8 @@ public final class Main implements Runnable {
   static List<Object> subcommands() {
     List<Object> commands = new ArrayList<>();
     commands.add(new io.ferrolb.app.cli.ValidateCommand());
+    commands.add(new io.ferrolb.app.cli.ExplainCommand());
+    commands.add(new io.ferrolb.app.cli.DiffCommand());
     commands.add(new io.ferrolb.app.cli.ControllerCommand());
     commands.add(new io.ferrolb.app.cli.SpeakerCommand());
     commands.add(new io.ferrolb.app.cli.DemoCommand());
@@ -40,7 +42,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("validate"))) {
+    if (args.length > 0 && List.of("demo", "validate", "explain", "diff").contains(args[0])) {
       // interactive commands print their own story; the JSON logs only for errors unless asked
       System.setProperty(
           "FERROLB_LOG_LEVEL", System.getenv().getOrDefault("FERROLB_LOG_LEVEL", "ERROR"));

@@ -139,8 +139,11 @@ final class AllocationEngine {
     return out;
   }
 
-  /** Holders of ingress first, then the rest, deterministic ({@link Allocator#recoveryOrder}). */
-  static List<ServiceSnapshot> recoveryOrder(Collection<ServiceSnapshot> services) {
+  /**
+   * Holders of addresses in the current pools first, then other holders, then the rest,
+   * deterministic ({@link Allocator#recoveryOrderForPools}).
+   */
+  List<ServiceSnapshot> recoveryOrder(Collection<ServiceSnapshot> services) {
     Map<ServiceKey, ServiceSnapshot> byKey = new HashMap<>();
     List<ServiceRequest> requests = new ArrayList<>(services.size());
     for (ServiceSnapshot s : services) {
@@ -149,7 +152,7 @@ final class AllocationEngine {
       requests.add(r);
     }
     List<ServiceSnapshot> out = new ArrayList<>(requests.size());
-    for (ServiceRequest r : Allocator.recoveryOrder(requests)) {
+    for (ServiceRequest r : allocator.recoveryOrderForPools(requests)) {
       out.add(byKey.get(r.key()));
     }
     return out;

@@ -298,7 +298,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     if (cfg instanceof ReconcileOutcome.Retry) {
       return cfg;
     }
-    List<ServiceSnapshot> order = AllocationEngine.recoveryOrder(view.services());
+    List<ServiceSnapshot> order = engine.recoveryOrder(view.services());
     LOG.info(
         "event=rebuild services={} holders={} pools={}",
         order.size(),

@@ -252,9 +252,30 @@ public final class Allocator {
    * (MetalLB: {@code service_controller_reload.go}); by key within a group, deterministic.
    */
   public static List<ServiceRequest> recoveryOrder(Collection<ServiceRequest> services) {
+    return recoveryOrder(services, ip -> true);
+  }
+
+  /**
+   * {@link #recoveryOrder(Collection)} for the pools this allocator holds now: among holders, those
+   * whose every address lies in a pool come first, so a Service whose address left the pools
+   * (shrunk or removed while the controller was down) cannot take a free address another holder
+   * still owns. MetalLB has no such rule: after a restart with a smaller pool, which of two
+   * Services keeps its address depends on the order of its cache.
+   */
+  public List<ServiceRequest> recoveryOrderForPools(Collection<ServiceRequest> services) {
+    return recoveryOrder(services, ip -> pools.stream().anyMatch(p -> p.pool.contains(ip)));
+  }
+
+  private static List<ServiceRequest> recoveryOrder(
+      Collection<ServiceRequest> services, java.util.function.Predicate<IpAddress> pooled) {
     List<ServiceRequest> out = new ArrayList<>(services);
     out.sort(
-        Comparator.comparingInt((ServiceRequest s) -> -s.currentIngress().size())
+        Comparator.comparingInt(
+                (ServiceRequest s) ->
+                    s.currentIngress().isEmpty()
+                        ? 2
+                        : s.currentIngress().stream().allMatch(pooled) ? 0 : 1)
+            .thenComparingInt((ServiceRequest s) -> -s.currentIngress().size())
             .thenComparing(ServiceRequest::key));
     return out;
   }

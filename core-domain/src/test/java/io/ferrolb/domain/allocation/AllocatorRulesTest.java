@@ -899,6 +899,25 @@ class AllocatorRulesTest {
     }
 
     @Test
+    void afterARestartWithAShrunkPoolTheHolderInsideItKeepsItsAddress() {
+      Allocator a = new Allocator();
+      a.setPools(List.of(pool("blue", "10.0.0.0/32")));
+      ServiceRequest outside = v4("idle").currentIngress(ips("10.0.0.5")).build();
+      ServiceRequest inside = v4("web").currentIngress(ips("10.0.0.0")).build();
+
+      List<ServiceRequest> order = a.recoveryOrderForPools(List.of(outside, inside));
+      order.forEach(r -> a.reconcile(r, "", Map.of()));
+
+      // by key alone "idle" would come first and take 10.0.0.0 from "web"
+      assertThat(Allocator.recoveryOrder(List.of(outside, inside)))
+          .containsExactly(outside, inside);
+      assertThat(order).containsExactly(inside, outside);
+      assertThat(a.assignment(new ServiceKey("default", "web")).orElseThrow().ips())
+          .containsExactly(ip("10.0.0.0"));
+      assertThat(a.assignment(new ServiceKey("default", "idle"))).isEmpty();
+    }
+
+    @Test
     void aStaleStatusWithoutIngressDoesNotMakeTheServiceLoseItsAddress() {
       Allocator a = new Allocator();
       a.setPools(List.of(pool("blue", "10.0.0.0/30")));

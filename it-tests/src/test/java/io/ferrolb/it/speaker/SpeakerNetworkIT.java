@@ -531,6 +531,18 @@ class SpeakerNetworkIT {
             c ->
                 c.startsWith("True Layer2")
                     && c.contains(vip + " answered in Layer 2 by node \"" + owner + "\" on eth0"));
+    // the kubectl plugin, as a user runs it (bin/kubectl-ferrolb, a kubeconfig, the live API)
+    Result explained =
+        exec(
+            Path.of("..").toAbsolutePath().normalize().resolve("bin/kubectl-ferrolb")
+                + " explain svc/arp -n default --kubeconfig "
+                + dir.resolve("kubeconfig"));
+    assertThat(explained.exit()).as(explained.out()).isZero();
+    assertThat(explained.out())
+        .contains(
+            "EXTERNAL-IP:   " + vip + " (pool \"lan\")",
+            "Layer 2:       node " + owner + " answers ARP/NDP on eth0",
+            "Announced:     yes (");
     // the owner counted the requests and its answers under MetalLB's names (no _total)
     await()
         .atMost(WAIT)
@@ -555,7 +567,7 @@ class SpeakerNetworkIT {
 
   @Test
   void aServiceNobodyAnnouncesSaysWhyInItsCondition() {
-    service("noendpoint", "203.0.113.208", "Cluster");
+    service("noendpoint", "203.0.113.209", "Cluster");
 
     await()
         .atMost(WAIT)
@@ -563,12 +575,12 @@ class SpeakerNetworkIT {
             () -> announced("noendpoint"),
             c ->
                 c.equals(
-                    "False NoServingEndpoints: 203.0.113.208 is not announced: no ready or serving"
+                    "False NoServingEndpoints: 203.0.113.209 is not announced: no ready or serving"
                         + " endpoint in the cluster"));
 
     // an endpoint appears: the owner announces, and the condition follows
-    service("noendpoint", "203.0.113.208", "Cluster", "n1", "n2", "n3");
-    String owner = owner("203.0.113.208", NODES);
+    service("noendpoint", "203.0.113.209", "Cluster", "n1", "n2", "n3");
+    String owner = owner("203.0.113.209", NODES);
     await()
         .atMost(WAIT)
         .until(

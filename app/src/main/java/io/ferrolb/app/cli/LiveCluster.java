@@ -1,0 +1,150 @@
+package io.ferrolb.app.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.ferrolb.adapters.k8s.Fabric8AnnouncementReports;
+import io.ferrolb.adapters.k8s.Fabric8ClusterView;
+import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
+import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ParseContext;
+import io.ferrolb.domain.config.ParseResult;
+import io.ferrolb.ports.out.ClusterView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import picocli.CommandLine.Option;
+
+/**
+ * The read-only view of a live cluster that {@code explain} and {@code diff} (the {@code kubectl
+ * ferrolb} plugin) share: the controller's and the speakers' caches and the speakers' reports,
+ * listed once. Options are a picocli mixin.
+ */
+final class LiveCluster implements AutoCloseable {
+
+  /** The options every cluster-reading command takes. */
+  static final class Options {
+    @Option(
+        names = "--kubeconfig",
+        description = "Kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
+    Path kubeconfig;
+
+    @Option(names = "--context", description = "Kubeconfig context (default: the current one).")
+    String context;
+
+    @Option(
+        names = "--ferrolb-namespace",
+        description =
+            "Namespace of ferrolb's configuration and status objects (default:"
+                + " $FERROLB_NAMESPACE, $METALLB_NAMESPACE, else ferrolb-system).")
+    String ferrolbNamespace;
+
+    @Option(
+        names = "--lb-class",
+        defaultValue = "",
+        description = "The controller's --lb-class (default: Services without a class).")
+    String lbClass = "";
+
+    String namespace() {
+      return MetallbFlags.namespace(
+          Optional.ofNullable(ferrolbNamespace).orElse(System.getenv("FERROLB_NAMESPACE")),
+          System::getenv,
+          () -> null);
+    }
+  }
+
+  final KubernetesClient client;
+  final String namespace;
+  final Fabric8ClusterView controllerView;
+  final Fabric8SpeakerView speakerView;
+  final Fabric8AnnouncementReports reports;
+
+  private LiveCluster(KubernetesClient client, String namespace, String lbClass) {
+    this.client = client;
+    this.namespace = namespace;
+    this.controllerView = new Fabric8ClusterView(client, namespace);
+    this.speakerView =
+        Fabric8SpeakerView.forController(
+            client, namespace, lbClass, Fabric8SpeakerView.SPEAKER_PODS);
+    this.reports = new Fabric8AnnouncementReports(client, namespace);
+  }
+
+  /** Connects and lists everything; fails with a message when the cluster cannot be read. */
+  static LiveCluster open(Options o, Duration timeout) throws IOException {
+    io.fabric8.kubernetes.client.Config config =
+        o.kubeconfig != null
+            ? io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                o.context, Files.readString(o.kubeconfig), o.kubeconfig.toString())
+            : io.fabric8.kubernetes.client.Config.autoConfigure(o.context);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    LiveCluster c = new LiveCluster(client, o.namespace(), o.lbClass);
+    try {
+      c.controllerView.start(
+          new ClusterView.Listener() {
+            @Override
+            public void serviceChanged(String key) {}
+
+            @Override
+            public void configChanged() {}
+
+            @Override
+            public void namespaceChanged(String name) {}
+          });
+      c.speakerView.start(() -> {});
+      c.reports.start(() -> {});
+      await(
+          () -> c.controllerView.synced() && c.speakerView.synced() && c.reports.synced(),
+          timeout,
+          "the cluster at "
+              + config.getMasterUrl()
+              + " did not list Services, EndpointSlices, Nodes, ferrolb's configuration and"
+              + " status objects within "
+              + timeout.toSeconds()
+              + " s (unreachable, or RBAC denies list/watch; see the log lines above)");
+      return c;
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static void await(BooleanSupplier done, Duration timeout, String failure)
+      throws IOException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new IOException(failure);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
+  }
+
+  /** The configuration in force, as the speakers read it; empty when none or invalid. */
+  Optional<Config> currentConfig() {
+    var objects = speakerView.configObjects();
+    if (objects.isEmpty()) {
+      return Optional.empty();
+    }
+    return ConfigParser.parse(objects, new ParseContext(namespace, Map.of()))
+            instanceof ParseResult.Valid v
+        ? Optional.of(v.config())
+        : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    reports.close();
+    speakerView.close();
+    controllerView.close();
+    client.close();
+  }
+}

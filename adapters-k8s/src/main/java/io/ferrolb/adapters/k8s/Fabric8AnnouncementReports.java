@@ -30,10 +30,17 @@ public final class Fabric8AnnouncementReports implements AnnouncementReports {
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
   private SharedIndexInformer<GenericKubernetesResource> l2;
   private SharedIndexInformer<GenericKubernetesResource> bgp;
+  private boolean listOnly;
 
   public Fabric8AnnouncementReports(KubernetesClient client, String namespace) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  /** Lists the reports once and never watches (a command that reads the cluster one time). */
+  public synchronized void listOnce() {
+    listOnly = true;
+    start(() -> {});
   }
 
   @Override
@@ -45,7 +52,7 @@ public final class Fabric8AnnouncementReports implements AnnouncementReports {
   private SharedIndexInformer<GenericKubernetesResource> informer(
       ResourceDefinitionContext ctx, Runnable onChange) {
     SharedIndexInformer<GenericKubernetesResource> inf =
-        client.genericKubernetesResources(ctx).inNamespace(namespace).runnableInformer(0);
+        Informers.of(client.genericKubernetesResources(ctx).inNamespace(namespace), listOnly);
     inf.addEventHandler(
         new ResourceEventHandler<>() {
           @Override
@@ -76,14 +83,17 @@ public final class Fabric8AnnouncementReports implements AnnouncementReports {
           }
           return true;
         });
-    inf.start();
+    if (!listOnly) {
+      inf.start();
+    }
     informers.add(inf);
     return inf;
   }
 
   @Override
   public synchronized boolean synced() {
-    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return !informers.isEmpty()
+        && (listOnly || informers.stream().allMatch(SharedIndexInformer::hasSynced));
   }
 
   @Override

@@ -39,17 +39,37 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<Namespace> namespaces;
   private SharedIndexInformer<ConfigMap> legacy;
+  private boolean listOnly;
 
   public Fabric8ClusterView(KubernetesClient client, String namespace) {
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
   }
 
+  /**
+   * Lists everything once and never watches: for a command that reads the cluster one time. The
+   * view is synced when this returns.
+   */
+  public synchronized void listOnce() {
+    listOnly = true;
+    start(
+        new Listener() {
+          @Override
+          public void serviceChanged(String key) {}
+
+          @Override
+          public void configChanged() {}
+
+          @Override
+          public void namespaceChanged(String name) {}
+        });
+  }
+
   @Override
   public synchronized void start(Listener listener) {
-    services = client.services().inAnyNamespace().runnableInformer(0);
+    services = Informers.of(client.services().inAnyNamespace(), listOnly);
     services.addEventHandler(handler(s -> listener.serviceChanged(key(s)), null));
-    namespaces = client.namespaces().runnableInformer(0);
+    namespaces = Informers.of(client.namespaces(), listOnly);
     namespaces.addEventHandler(
         new ResourceEventHandler<Namespace>() {
           @Override
@@ -70,21 +90,17 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
           }
         });
     legacy =
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(Conversions.LEGACY_CONFIGMAP)
-            .runnableInformer(0);
+        Informers.ofOne(
+            client.configMaps().inNamespace(namespace).withName(Conversions.LEGACY_CONFIGMAP),
+            listOnly);
     legacy.addEventHandler(handler(c -> listener.configChanged(), null));
     for (MetallbKind kind : MetallbKind.values()) {
       if (!kind.isConfig()) {
         continue;
       }
       SharedIndexInformer<GenericKubernetesResource> inf =
-          client
-              .genericKubernetesResources(kind.context())
-              .inNamespace(namespace)
-              .runnableInformer(0);
+          Informers.of(
+              client.genericKubernetesResources(kind.context()).inNamespace(namespace), listOnly);
       // status-only writes (pool counters) bump resourceVersion but not generation: not a change
       inf.addEventHandler(handler(r -> listener.configChanged(), kind));
       crs.put(kind, inf);
@@ -103,7 +119,9 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
                 t.toString());
             return true;
           });
-      inf.start();
+      if (!listOnly) {
+        inf.start();
+      }
     }
   }
 
@@ -145,6 +163,9 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   public synchronized boolean synced() {
     if (informers.isEmpty()) {
       return false;
+    }
+    if (listOnly) {
+      return true;
     }
     for (SharedIndexInformer<?> inf : informers) {
       if (!inf.hasSynced()) {

@@ -73,6 +73,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   private SharedIndexInformer<GenericKubernetesResource> speakers;
   private final Map<String, String> speakerPods;
   private final boolean watchMemberlist;
+  private boolean listOnly;
   private SharedIndexInformer<Secret> memberlist;
   private SharedIndexInformer<ConfigMap> legacy;
 
@@ -117,24 +118,32 @@ public final class Fabric8SpeakerView implements SpeakerView {
     this.speakerPods = Map.copyOf(speakerPods);
   }
 
+  /**
+   * Lists everything once and never watches: for a command that reads the cluster one time. The
+   * view is synced when this returns.
+   */
+  public synchronized void listOnce() {
+    listOnly = true;
+    start(() -> {});
+  }
+
   @Override
   public synchronized void start(Runnable onChange) {
-    services = client.services().inAnyNamespace().runnableInformer(0);
-    slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
-    nodes = client.nodes().runnableInformer(0);
+    services = Informers.of(client.services().inAnyNamespace(), listOnly);
+    slices = Informers.of(client.discovery().v1().endpointSlices().inAnyNamespace(), listOnly);
+    nodes = Informers.of(client.nodes(), listOnly);
     speakers =
-        client
-            .genericKubernetesResources(PODS)
-            .inNamespace(namespace)
-            .withLabels(speakerPods)
-            .runnableInformer(0);
-    memberlist = client.secrets().inNamespace(namespace).withName("memberlist").runnableInformer(0);
+        Informers.of(
+            client.genericKubernetesResources(PODS).inNamespace(namespace).withLabels(speakerPods),
+            listOnly);
+    memberlist =
+        Informers.ofOne(
+            client.secrets().inNamespace(namespace).withName("memberlist"),
+            listOnly && watchMemberlist);
     legacy =
-        client
-            .configMaps()
-            .inNamespace(namespace)
-            .withName(Conversions.LEGACY_CONFIGMAP)
-            .runnableInformer(0);
+        Informers.ofOne(
+            client.configMaps().inNamespace(namespace).withName(Conversions.LEGACY_CONFIGMAP),
+            listOnly);
     informers.addAll(List.of(services, slices, nodes, speakers, legacy));
     if (watchMemberlist) {
       informers.add(memberlist);
@@ -142,10 +151,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
     for (MetallbKind kind : MetallbKind.values()) {
       if (kind.isConfig()) {
         SharedIndexInformer<GenericKubernetesResource> inf =
-            client
-                .genericKubernetesResources(kind.context())
-                .inNamespace(namespace)
-                .runnableInformer(0);
+            Informers.of(
+                client.genericKubernetesResources(kind.context()).inNamespace(namespace), listOnly);
         crs.put(kind, inf);
         informers.add(inf);
       }
@@ -166,7 +173,9 @@ public final class Fabric8SpeakerView implements SpeakerView {
                 t.toString());
             return true;
           });
-      inf.start();
+      if (!listOnly) {
+        inf.start();
+      }
     }
   }
 
@@ -198,7 +207,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public synchronized boolean synced() {
-    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return !informers.isEmpty()
+        && (listOnly || informers.stream().allMatch(SharedIndexInformer::hasSynced));
   }
 
   @Override

@@ -9,14 +9,12 @@ import io.ferrolb.domain.config.Config;
 import io.ferrolb.domain.config.ConfigParser;
 import io.ferrolb.domain.config.ParseContext;
 import io.ferrolb.domain.config.ParseResult;
-import io.ferrolb.ports.out.ClusterView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,56 +73,37 @@ final class LiveCluster implements AutoCloseable {
 
   /** Connects and lists everything; fails with a message when the cluster cannot be read. */
   static LiveCluster open(Options o, Duration timeout) throws IOException {
+    // a list that is refused or times out fails here with the API server's message
     io.fabric8.kubernetes.client.Config config =
         o.kubeconfig != null
             ? io.fabric8.kubernetes.client.Config.fromKubeconfig(
                 o.context, Files.readString(o.kubeconfig), o.kubeconfig.toString())
             : io.fabric8.kubernetes.client.Config.autoConfigure(o.context);
+    config.setRequestTimeout((int) timeout.toMillis());
+    config.setConnectionTimeout((int) Math.min(timeout.toMillis(), 10_000));
+    config.setRequestRetryBackoffLimit(0); // a command reports at once, it does not retry
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     LiveCluster c = new LiveCluster(client, o.namespace(), o.lbClass);
     try {
-      c.controllerView.start(
-          new ClusterView.Listener() {
-            @Override
-            public void serviceChanged(String key) {}
-
-            @Override
-            public void configChanged() {}
-
-            @Override
-            public void namespaceChanged(String name) {}
-          });
-      c.speakerView.start(() -> {});
-      c.reports.start(() -> {});
-      await(
-          () -> c.controllerView.synced() && c.speakerView.synced() && c.reports.synced(),
-          timeout,
-          "the cluster at "
-              + config.getMasterUrl()
-              + " did not list Services, EndpointSlices, Nodes, ferrolb's configuration and"
-              + " status objects within "
-              + timeout.toSeconds()
-              + " s (unreachable, or RBAC denies list/watch; see the log lines above)");
+      // one list per kind, no watches: a one-shot read
+      c.controllerView.listOnce();
+      c.speakerView.listOnce();
+      c.reports.listOnce();
       return c;
-    } catch (IOException | RuntimeException e) {
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      c.close();
+      throw new IOException(
+          "cannot read the cluster at "
+              + config.getMasterUrl()
+              + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "")
+              + ": "
+              + (e.getStatus() != null && e.getStatus().getMessage() != null
+                  ? e.getStatus().getMessage()
+                  : String.valueOf(e.getCause() != null ? e.getCause() : e.getMessage())),
+          e);
+    } catch (RuntimeException e) {
       c.close();
       throw e;
-    }
-  }
-
-  private static void await(BooleanSupplier done, Duration timeout, String failure)
-      throws IOException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new IOException(failure);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
     }
   }
 

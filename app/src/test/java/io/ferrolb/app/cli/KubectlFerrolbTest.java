@@ -178,7 +178,7 @@ class KubectlFerrolbTest {
   void explainNamesPoolNodeAndInterface() {
     Run r = run("explain", "svc/web");
 
-    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
         .contains(
             "Service shop/web",

@@ -1,0 +1,58 @@
+package io.ferrolb.adapters.k8s;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.Listable;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Informers for the views, either watching (the components) or filled by one list and never started
+ * (a command that reads the cluster once, {@code kubectl ferrolb explain}): the same stores and
+ * conversions either way, without a watch per kind for a one-shot read.
+ */
+final class Informers {
+  private Informers() {}
+
+  static <
+          T extends HasMetadata,
+          O extends Informable<T> & Listable<? extends KubernetesResourceList<T>>>
+      SharedIndexInformer<T> of(O op, boolean listOnly) {
+    SharedIndexInformer<T> inf = op.runnableInformer(0);
+    if (listOnly) {
+      List<T> items;
+      try {
+        items = List.copyOf(op.list().getItems());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        items = List.of(); // a CRD not installed (an older MetalLB): none
+      }
+      fill(inf, items.stream());
+    }
+    return inf;
+  }
+
+  /** One object by name. */
+  static <T extends HasMetadata> SharedIndexInformer<T> ofOne(Resource<T> op, boolean listOnly) {
+    SharedIndexInformer<T> inf = op.runnableInformer(0);
+    if (listOnly) {
+      fill(inf, Stream.ofNullable(op.get()));
+    }
+    return inf;
+  }
+
+  /** The store of an informer that is never started, holding {@code items}. */
+  private static <T extends HasMetadata> void fill(SharedIndexInformer<T> inf, Stream<T> items) {
+    BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+    items.forEach(i -> store.put(store.getKey(i), i));
+    inf.itemStore(store);
+  }
+}

@@ -21,12 +21,12 @@ import javax.net.ssl.TrustManagerFactory;
  * written as a Kubernetes TLS Secret mounts them ({@code tls.crt}: leaf then CA; {@code tls.key}:
  * PKCS#8 PEM).
  */
-final class TestCerts {
+public final class TestCerts {
   static final String PASS = "changeit";
   private final Path dir;
   private int servers;
 
-  TestCerts(Path dir) throws IOException, InterruptedException {
+  public TestCerts(Path dir) throws IOException, InterruptedException {
     this.dir = dir;
     keytool(
         "-genkeypair",
@@ -62,7 +62,7 @@ final class TestCerts {
   }
 
   /** A new server key pair ({@code keyalg} RSA or EC) and its certificate, into {@code certDir}. */
-  void server(Path certDir, String keyalg) throws Exception {
+  public void server(Path certDir, String keyalg) throws Exception {
     String name = "server" + (++servers);
     Path store = dir.resolve(name + ".p12");
     List<String> gen =
@@ -127,7 +127,7 @@ final class TestCerts {
     Files.writeString(certDir.resolve("tls.key"), pem("PRIVATE KEY", key.getEncoded()));
   }
 
-  static String pem(String type, byte[] der) {
+  public static String pem(String type, byte[] der) {
     return "-----BEGIN "
         + type
         + "-----\n"
@@ -138,7 +138,7 @@ final class TestCerts {
   }
 
   /** A client context that trusts the test CA only. */
-  SSLContext clientContext() throws Exception {
+  public SSLContext clientContext() throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(dir.resolve("ca.pem"))) {

@@ -555,7 +555,7 @@ class SpeakerNetworkIT {
 
   @Test
   void aServiceNobodyAnnouncesSaysWhyInItsCondition() {
-    service("noendpoint", "203.0.113.208", "Cluster");
+    service("noendpoint", "203.0.113.209", "Cluster");
 
     await()
         .atMost(WAIT)
@@ -563,12 +563,12 @@ class SpeakerNetworkIT {
             () -> announced("noendpoint"),
             c ->
                 c.equals(
-                    "False NoServingEndpoints: 203.0.113.208 is not announced: no ready or serving"
+                    "False NoServingEndpoints: 203.0.113.209 is not announced: no ready or serving"
                         + " endpoint in the cluster"));
 
     // an endpoint appears: the owner announces, and the condition follows
-    service("noendpoint", "203.0.113.208", "Cluster", "n1", "n2", "n3");
-    String owner = owner("203.0.113.208", NODES);
+    service("noendpoint", "203.0.113.209", "Cluster", "n1", "n2", "n3");
+    String owner = owner("203.0.113.209", NODES);
     await()
         .atMost(WAIT)
         .until(

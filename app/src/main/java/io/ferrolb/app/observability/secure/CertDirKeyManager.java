@@ -2,11 +2,14 @@ package io.ferrolb.app.observability.secure;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +83,30 @@ public final class CertDirKeyManager extends X509ExtendedKeyManager {
     return new Loaded(generation, chain, k, certTime, keyTime);
   }
 
-  /** Same algorithm family; a mismatched pair would fail every handshake. */
+  /**
+   * Whether {@code k} is the key of {@code c}: a signature made with it verifies with the
+   * certificate's public key. A mismatched pair would fail every handshake.
+   */
   private static boolean matches(X509Certificate c, PrivateKey k) {
-    String pub = c.getPublicKey().getAlgorithm();
-    String priv = k.getAlgorithm();
-    return pub.equals(priv)
-        || (pub.equals("EdDSA") && priv.startsWith("Ed"))
-        || (priv.equals("EdDSA") && pub.startsWith("Ed"));
+    String algorithm =
+        switch (k.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> k.getAlgorithm(); // Ed25519, Ed448, EdDSA
+        };
+    try {
+      byte[] probe = "ferrolb metrics key check".getBytes(StandardCharsets.US_ASCII);
+      Signature sign = Signature.getInstance(algorithm);
+      sign.initSign(k);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      Signature verify = Signature.getInstance(algorithm);
+      verify.initVerify(c.getPublicKey());
+      verify.update(probe);
+      return verify.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** The pair to serve, read again first when a file changed since the last look. */

@@ -78,10 +78,14 @@ public final class Fabric8MetricsAccess implements MetricsAccess {
     try {
       d = review(bearerToken.get(), verb, path);
     } catch (KubernetesClientException e) {
+      Throwable cause = e.getCause();
       return new Failed(
-          "review failed: "
+          "TokenReview/SubjectAccessReview failed: "
               + (e.getCode() > 0 ? "HTTP " + e.getCode() + ": " : "")
-              + e.getMessage());
+              + e.getMessage()
+              + (cause != null && cause.getMessage() != null
+                  ? " (" + cause.getMessage() + ")"
+                  : ""));
     }
     if (d instanceof Allowed a) {
       if (allowed.size() >= MAX_ENTRIES) {

@@ -334,6 +334,59 @@ class SecureMetricsServerTest {
     assertThat(km.certificate().getSerialNumber()).isEqualTo(second);
   }
 
+  @Test
+  void aPairThatDoesNotLoadKeepsThePreviousCertificateServed() throws Exception {
+    Path dir = work.resolve("broken");
+    certs.server(dir, "EC");
+    CertDirKeyManager km = CertDirKeyManager.load(dir, clock);
+    metrics =
+        SecureMetricsServer.start(
+            0,
+            new PrometheusRegistry(),
+            km,
+            TlsOptions.defaults(),
+            new Fabric8MetricsAccess(client, clock, Duration.ofSeconds(60)));
+    BigInteger first = served(dir);
+
+    // a new key next to the old certificate: the pair does not match
+    Path other = work.resolve("other");
+    certs.server(other, "EC");
+    Files.copy(
+        other.resolve("tls.key"),
+        dir.resolve("tls.key"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(dir.resolve("tls.key"), FileTime.from(Instant.now().plusSeconds(5)));
+    clock.advance(Duration.ofSeconds(2));
+
+    assertThat(served(dir)).isEqualTo(first);
+  }
+
+  @Test
+  void anUnreachableApiServerIs500() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    try (KubernetesClient unreachable =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder()
+                    .withMasterUrl("https://127.0.0.1:1")
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build()) {
+      metrics =
+          SecureMetricsServer.start(
+              0,
+              registry,
+              CertDirKeyManager.load(certDir, clock),
+              TlsOptions.defaults(),
+              new Fabric8MetricsAccess(unreachable, clock, Duration.ofSeconds(60)));
+
+      HttpResponse<String> r = scrape(Optional.of(GOOD));
+
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).doesNotContain("metallb_");
+    }
+  }
+
   private BigInteger served(Path dir) throws Exception {
     HttpResponse<String> r = scrape(Optional.of(GOOD));
     assertThat(r.statusCode()).isEqualTo(200);

@@ -1,6 +1,12 @@
 package io.ferrolb.app.cli;
 
 import ch.qos.logback.classic.Level;
+import io.ferrolb.app.observability.secure.CertDirKeyManager;
+import io.ferrolb.app.observability.secure.TlsOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +16,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
@@ -43,7 +51,8 @@ final class MetallbFlags {
         names = "--port",
         description =
             "MetalLB's metrics port (its default 9120; 0 disables metrics): /metrics here, plain"
-                + " HTTP; /healthz and /readyz move to --health-probe-port.")
+                + " HTTP, or HTTPS with --metrics-cert-dir; /healthz and /readyz move to"
+                + " --health-probe-port.")
     Integer port;
 
     @Option(
@@ -67,16 +76,28 @@ final class MetallbFlags {
     @Option(names = "--pprof-bind-address", hidden = true)
     String pprofBindAddress;
 
-    @Option(names = "--tls-min-version", hidden = true)
+    @Option(
+        names = "--tls-min-version",
+        description =
+            "Minimum TLS version of the HTTPS metrics: VersionTLS12 or VersionTLS13 (default).")
     String tlsMinVersion;
 
-    @Option(names = "--tls-cipher-suites", hidden = true)
+    @Option(
+        names = "--tls-cipher-suites",
+        description =
+            "TLS 1.2 cipher suites of the HTTPS metrics, Go/IANA names, comma-separated (needs"
+                + " --tls-min-version=VersionTLS12; TLS 1.3 suites stay enabled).")
     String tlsCipherSuites;
 
     @Option(names = "--tls-curve-preferences", hidden = true)
     String tlsCurvePreferences;
 
-    @Option(names = "--metrics-cert-dir", hidden = true)
+    @Option(
+        names = "--metrics-cert-dir",
+        description =
+            "Directory with tls.crt and tls.key (a mounted TLS Secret): /metrics is served over"
+                + " HTTPS on --port, for bearer tokens allowed get on /metrics (TokenReview,"
+                + " SubjectAccessReview); re-read when the files change.")
     String metricsCertDir;
   }
 
@@ -151,8 +172,19 @@ final class MetallbFlags {
     String bgpDebounceTimeout;
   }
 
-  /** Where ferrolb serves metrics and probes. */
-  record Ports(OptionalInt metrics, int health) {}
+  /**
+   * Where ferrolb serves metrics and probes.
+   *
+   * @param secure HTTPS for the metrics port ({@code --metrics-cert-dir}); probes stay plain HTTP
+   */
+  record Ports(OptionalInt metrics, int health, Optional<SecureMetrics> secure) {
+    Ports(OptionalInt metrics, int health) {
+      this(metrics, health, Optional.empty());
+    }
+  }
+
+  /** The certificate (loaded at start-up, re-read on change) and TLS options of HTTPS metrics. */
+  record SecureMetrics(CertDirKeyManager certificate, TlsOptions tls) {}
 
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MetallbFlags.class);
 
@@ -174,6 +206,50 @@ final class MetallbFlags {
     int metrics = m.port == null ? METALLB_METRICS_PORT : m.port;
     int health = m.healthProbePort == null ? METALLB_HEALTH_PORT : m.healthProbePort;
     return new Ports(metrics == 0 ? OptionalInt.empty() : OptionalInt.of(metrics), health);
+  }
+
+  /**
+   * With {@code --metrics-cert-dir}, HTTPS metrics: the TLS flags parsed and the certificate loaded
+   * now, so a bad value or an unreadable Secret stops the start naming the flag. Without it the TLS
+   * flags mean nothing ({@link #ignored}).
+   */
+  static Ports secure(Common m, Ports ports, Clock clock) {
+    if (m.metricsCertDir == null || m.metricsCertDir.isBlank() || ports.metrics().isEmpty()) {
+      return ports;
+    }
+    if (ports.metrics().getAsInt() == ports.health()) {
+      throw new IllegalArgumentException(
+          "--metrics-cert-dir=\""
+              + m.metricsCertDir
+              + "\": HTTPS metrics need a port apart from the plain-HTTP probes, and metrics and"
+              + " probes share port "
+              + ports.health()
+              + " (expected: MetalLB's --port and --health-probe-port, e.g. --port=9120"
+              + " --health-probe-port=17472)");
+    }
+    SSLParameters jdk;
+    SSLParameters supported;
+    try {
+      jdk = SSLContext.getDefault().getDefaultSSLParameters();
+      supported = SSLContext.getDefault().getSupportedSSLParameters();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no TLS", e);
+    }
+    TlsOptions tls =
+        TlsOptions.parse(
+            m.tlsMinVersion, m.tlsCipherSuites, supported.getCipherSuites(), jdk.getCipherSuites());
+    try {
+      CertDirKeyManager cert = CertDirKeyManager.load(Path.of(m.metricsCertDir), clock);
+      return new Ports(ports.metrics(), ports.health(), Optional.of(new SecureMetrics(cert, tls)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--metrics-cert-dir=\""
+              + m.metricsCertDir
+              + "\": "
+              + e.getMessage()
+              + " (expected: a directory with tls.crt and tls.key, PEM)",
+          e);
+    }
   }
 
   /** MetalLB's log level word as a logback level; empty when not given. */
@@ -218,6 +294,7 @@ final class MetallbFlags {
       Common m, Integer metricsPort, int defaultMetricsPort, Function<String, String> env) {
     Ports ports =
         ports(m, metricsPort == null ? defaultMetricsPort : metricsPort, metricsPort != null);
+    ports = secure(m, ports, Clock.systemUTC());
     level(m).ifPresent(MetallbFlags::applyLevel);
     for (String line : ignored(m, env)) {
       LOG.warn("event=flagIgnored {}", line);
@@ -266,11 +343,19 @@ final class MetallbFlags {
   static List<String> ignored(Common m, Function<String, String> env) {
     List<String> out = new ArrayList<>();
     given(out, "--pprof-bind-address", m.pprofBindAddress, "Go's pprof; ferrolb is a JVM");
-    String tls = "ferrolb serves metrics as plain HTTP (no HTTPS metrics in this version)";
-    given(out, "--tls-min-version", m.tlsMinVersion, tls);
-    given(out, "--tls-cipher-suites", m.tlsCipherSuites, tls);
-    given(out, "--tls-curve-preferences", m.tlsCurvePreferences, tls);
-    given(out, "--metrics-cert-dir", m.metricsCertDir, tls);
+    boolean https = m.metricsCertDir != null && !m.metricsCertDir.isBlank();
+    if (!https) {
+      String plain =
+          "it applies to HTTPS metrics, which ferrolb serves only with --metrics-cert-dir (plain"
+              + " HTTP without it)";
+      given(out, "--tls-min-version", m.tlsMinVersion, plain);
+      given(out, "--tls-cipher-suites", m.tlsCipherSuites, plain);
+    }
+    given(
+        out,
+        "--tls-curve-preferences",
+        m.tlsCurvePreferences,
+        "Java 17 sets TLS key-exchange groups for the whole JVM only; the JVM's defaults apply");
     if (m instanceof Controller c) {
       String webhook =
           "ferrolb runs no admission webhook in this version; the controller and `ferrolb"

@@ -3,7 +3,11 @@ package io.ferrolb.app.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.ferrolb.app.observability.HealthServer;
+import io.ferrolb.app.observability.secure.Fabric8MetricsAccess;
+import io.ferrolb.app.observability.secure.SecureMetricsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -15,6 +19,8 @@ import java.util.function.Supplier;
  * until everything is closed.
  */
 final class Serve {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Serve.class);
+
   /** Starts a component on the client; it runs until closed. */
   interface Starter<T extends AutoCloseable> {
     T start(KubernetesClient client) throws Exception;
@@ -39,15 +45,20 @@ final class Serve {
           return component == null ? "not ready: starting" : notReady.apply(component);
         };
     // one port for everything (ferrolb's --metrics-port), or MetalLB's two (--port for metrics,
-    // --health-probe-port for the probes)
+    // --health-probe-port for the probes); with --metrics-cert-dir the metrics port is HTTPS, with
+    // each scrape's token reviewed by the API server, and the probes port serves only the probes
     boolean split = ports.metrics().isPresent() && ports.metrics().getAsInt() != ports.health();
+    boolean secure = ports.secure().isPresent();
     try (HealthServer.Starting health =
-            HealthServer.startInBackground(ports.health(), registry, ready);
+            secure
+                ? HealthServer.startProbesInBackground(ports.health(), ready)
+                : HealthServer.startInBackground(ports.health(), registry, ready);
         HealthServer.Starting metrics =
-            split
+            split && !secure
                 ? HealthServer.startInBackground(ports.metrics().getAsInt(), registry, ready)
                 : null;
-        KubernetesClient client = new KubernetesClientBuilder().build()) {
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        SecureMetricsServer https = secure ? https(ports, registry, client) : null) {
       health.get(); // a port in use fails here, before the component starts
       if (metrics != null) {
         metrics.get();
@@ -58,6 +69,34 @@ final class Serve {
       }
     } finally {
       shutdown.closed();
+    }
+  }
+
+  private static SecureMetricsServer https(
+      MetallbFlags.Ports ports, PrometheusRegistry registry, KubernetesClient client)
+      throws IOException {
+    MetallbFlags.SecureMetrics s = ports.secure().orElseThrow();
+    int port = ports.metrics().orElseThrow();
+    try {
+      SecureMetricsServer server =
+          SecureMetricsServer.start(
+              port,
+              registry,
+              s.certificate(),
+              s.tls(),
+              new Fabric8MetricsAccess(
+                  client, Clock.systemUTC(), Fabric8MetricsAccess.DEFAULT_TTL));
+      LOG.info(
+          "event=metricsServing scheme=https port={} protocols={} certificate=\"{}\" notAfter={}",
+          port,
+          s.tls().protocols(),
+          s.certificate().certificate().getSubjectX500Principal().getName(),
+          s.certificate().certificate().getNotAfter().toInstant());
+      return server;
+    } catch (IOException e) {
+      IOException named = new IOException("port " + port + ": " + e.getMessage());
+      named.initCause(e);
+      throw named;
     }
   }
 }

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 /**
  * {@code /metrics} (Prometheus text format), {@code /healthz} (the process answers) and {@code
  * /readyz} (whatever {@code ready} says: for the controller, caches synced, configuration loaded or
- * known to be absent, leader known) on one port.
+ * known to be absent, leader known) on one port; or the probes alone ({@link #startProbes}), when
+ * the metrics are served over HTTPS on a port of their own.
  */
 public final class HealthServer implements AutoCloseable {
   private static final int OK = 200;
@@ -39,6 +40,18 @@ public final class HealthServer implements AutoCloseable {
   /** Starts on {@code port} (0 = any free port) on all interfaces. */
   public static HealthServer start(int port, PrometheusRegistry registry, Supplier<String> ready)
       throws IOException {
+    return start(port, registry, ready, true);
+  }
+
+  /** The probes alone: {@code /metrics} is 404 here (it is served over HTTPS elsewhere). */
+  public static HealthServer startProbes(int port, Supplier<String> ready) throws IOException {
+    // the exporter's own handler gets an empty registry: nothing is readable without the token
+    return start(port, new PrometheusRegistry(), ready, false);
+  }
+
+  private static HealthServer start(
+      int port, PrometheusRegistry registry, Supplier<String> ready, boolean metrics)
+      throws IOException {
     HTTPServer s =
         HTTPServer.builder()
             .port(port)
@@ -46,7 +59,7 @@ public final class HealthServer implements AutoCloseable {
             // /metrics is served by handle(): MetalLB's exposition (MetallbExposition)
             .metricsHandlerPath("/ferrolb-exporter-metrics")
             .registerHealthHandler(false)
-            .defaultHandler(exchange -> handle(exchange, registry, ready))
+            .defaultHandler(exchange -> handle(exchange, metrics ? registry : null, ready))
             .executorService(executor())
             .buildAndStart();
     return new HealthServer(s);
@@ -58,12 +71,22 @@ public final class HealthServer implements AutoCloseable {
    */
   public static Starting startInBackground(
       int port, PrometheusRegistry registry, Supplier<String> ready) {
+    return startInBackground(port, registry, ready, true);
+  }
+
+  /** {@link #startProbes} on a thread of its own. */
+  public static Starting startProbesInBackground(int port, Supplier<String> ready) {
+    return startInBackground(port, new PrometheusRegistry(), ready, false);
+  }
+
+  private static Starting startInBackground(
+      int port, PrometheusRegistry registry, Supplier<String> ready, boolean metrics) {
     return new Starting(
         port,
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return start(port, registry, ready);
+                return start(port, registry, ready, metrics);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -126,14 +149,17 @@ public final class HealthServer implements AutoCloseable {
     return pool;
   }
 
-  /** {@code ready} returns "" when ready, else the reason it is not (shown in the 503 body). */
+  /**
+   * {@code ready} returns "" when ready, else the reason it is not (shown in the 503 body); {@code
+   * registry} is null when this port serves the probes only.
+   */
   private static void handle(
       HttpExchange exchange, PrometheusRegistry registry, Supplier<String> ready)
       throws IOException {
     String path = exchange.getRequestURI().getPath();
     int code;
     String body;
-    if ("/metrics".equals(path)) {
+    if ("/metrics".equals(path) && registry != null) {
       byte[] bytes = MetallbExposition.text(registry.scrape()).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", MetallbExposition.CONTENT_TYPE);
       exchange.sendResponseHeaders(OK, bytes.length);
@@ -149,6 +175,13 @@ public final class HealthServer implements AutoCloseable {
       String why = ready.get();
       code = why.isEmpty() ? OK : UNAVAILABLE;
       body = why.isEmpty() ? "ok\n" : why + "\n";
+    } else if (registry == null) {
+      code = NOT_FOUND;
+      body =
+          "not found: "
+              + path
+              + " (expected: /healthz, /readyz; /metrics is served over HTTPS on the metrics"
+              + " port)\n";
     } else {
       code = NOT_FOUND;
       body = "not found: " + path + " (expected: /metrics, /healthz, /readyz)\n";

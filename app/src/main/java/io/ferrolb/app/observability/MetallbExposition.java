@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * The Prometheus text format (0.0.4, what MetalLB's Go client serves) with MetalLB's names. The
  * Java client names every counter {@code <name>_total}; MetalLB's layer-2 counters have no such
  * suffix ({@code metallb_layer2_requests_received}), so dashboards and alerts written for MetalLB
- * would find nothing. Those counters are written under MetalLB's names, still typed counter.
+ * would find nothing. Those counters are written under MetalLB's names, still typed counter. So are
+ * the BFD counters of MetalLB's FRR mode ({@code metallb_bfd_control_packet_input}...).
  */
 public final class MetallbExposition {
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
@@ -25,7 +26,14 @@ public final class MetallbExposition {
       Set.of(
           "metallb_layer2_requests_received",
           "metallb_layer2_responses_sent",
-          "metallb_layer2_gratuitous_sent");
+          "metallb_layer2_gratuitous_sent",
+          "metallb_bfd_control_packet_input",
+          "metallb_bfd_control_packet_output",
+          "metallb_bfd_echo_packet_input",
+          "metallb_bfd_echo_packet_output",
+          "metallb_bfd_session_up_events",
+          "metallb_bfd_session_down_events",
+          "metallb_bfd_zebra_notifications");
 
   private static final Pattern DOUBLED =
       Pattern.compile(

@@ -1,6 +1,7 @@
 package io.ferrolb.app.speaker;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
+import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
 import io.ferrolb.adapters.bgp.fsm.SessionState;
@@ -247,6 +248,21 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
   public synchronized Map<String, Integer> pendingPrefixes() {
     Map<String, Integer> out = new HashMap<>();
     sessions.forEach((name, open) -> out.put(peerLabel(open), open.session().desiredPrefixes()));
+    return out;
+  }
+
+  /**
+   * Per BFD peer, under the {@code peer} label MetalLB's FRR mode gives its {@code metallb_bfd_*}
+   * families (bfdd's peer: the address alone): the BFD session's state and counters. One BFD
+   * session serves every BGP session to an address.
+   */
+  public synchronized Map<String, BfdStatistics> bfdStatistics() {
+    Map<String, BfdStatistics> out = new TreeMap<>();
+    sessions.forEach(
+        (name, open) ->
+            open.session()
+                .bfdStatistics()
+                .ifPresent(b -> out.putIfAbsent(open.config().peerAddress().toString(), b)));
     return out;
   }
 

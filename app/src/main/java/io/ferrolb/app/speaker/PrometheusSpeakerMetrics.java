@@ -102,6 +102,7 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
         .labelNames("peer")
         .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.updatesReceived(), peer)))
         .register(registry);
+    BfdMetrics.register(registry, bgp::bfdStatistics);
   }
 
   private static void registerLayer2(PrometheusRegistry registry, Layer2Announcer l2) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import io.ferrolb.app.observability.secure.TestCerts;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -109,11 +112,11 @@ class MetallbFlagsTest {
         .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(7472), 7473));
     assertThat(MetallbFlags.level(c.metallb)).contains(Level.DEBUG);
     List<String> controllerLines = MetallbFlags.ignored(c.metallb, Map.<String, String>of()::get);
+    // with --metrics-cert-dir the TLS flags mean HTTPS metrics; the curves stay the JVM's
     assertThat(controllerLines)
-        .hasSize(5)
+        .hasSize(2)
         .anySatisfy(l -> assertThat(l).startsWith("--webhook-mode=\"disabled\" is ignored"))
-        .anySatisfy(l -> assertThat(l).startsWith("--tls-min-version=\"VersionTLS13\""))
-        .anySatisfy(l -> assertThat(l).startsWith("--metrics-cert-dir=\"/etc/metrics\""));
+        .anySatisfy(l -> assertThat(l).startsWith("--tls-curve-preferences=\"29\" is ignored"));
 
     SpeakerCommand s = parse(new SpeakerCommand(), append(HELM_SPEAKER, "--node-name=a"));
     assertThat(s.ignoreExcludeLb).isTrue();
@@ -126,7 +129,7 @@ class MetallbFlagsTest {
         .anySatisfy(l -> assertThat(l).startsWith("--frrk8s-namespace=\"frr-k8s-system\""))
         .anySatisfy(l -> assertThat(l).startsWith("--frrk8s-secret-passthrough=\"true\""))
         .anySatisfy(l -> assertThat(l).startsWith("METALLB_BGP_TYPE=\"frr-k8s\" is ignored"));
-    assertThat(speakerLines).hasSize(9);
+    assertThat(speakerLines).hasSize(6);
   }
 
   @Test
@@ -222,5 +225,89 @@ class MetallbFlagsTest {
 
   private static List<String> append(List<String> l, String s) {
     return java.util.stream.Stream.concat(l.stream(), java.util.stream.Stream.of(s)).toList();
+  }
+
+  @Test
+  void tlsFlagsWithoutACertDirAreNamedAsIgnoredBecauseMetricsStayPlain() {
+    ControllerCommand c =
+        parse(
+            new ControllerCommand(),
+            List.of(
+                "--port=9120",
+                "--tls-min-version=VersionTLS12",
+                "--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+
+    assertThat(MetallbFlags.ignored(c.metallb, Map.<String, String>of()::get))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).contains("only with --metrics-cert-dir"));
+    assertThat(MetallbFlags.prepare(c.metallb, null, 7472, Map.<String, String>of()::get).secure())
+        .isEmpty();
+  }
+
+  @Test
+  void aCertDirGivesHttpsMetricsWithTheTlsFlags(@TempDir Path dir) throws Exception {
+    new TestCerts(dir).server(dir.resolve("metrics"), "EC");
+    ControllerCommand c =
+        parse(
+            new ControllerCommand(),
+            List.of(
+                "--port=9120",
+                "--metrics-cert-dir=" + dir.resolve("metrics"),
+                "--tls-min-version=VersionTLS12",
+                "--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+
+    MetallbFlags.Ports ports =
+        MetallbFlags.prepare(c.metallb, null, 7472, Map.<String, String>of()::get);
+
+    assertThat(ports.metrics()).hasValue(9120);
+    assertThat(ports.health()).isEqualTo(17472);
+    assertThat(ports.secure())
+        .hasValueSatisfying(
+            s -> {
+              assertThat(s.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+              assertThat(s.tls().cipherSuites().orElseThrow())
+                  .contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+              assertThat(s.certificate().certificate().getSubjectX500Principal().getName())
+                  .isEqualTo("CN=localhost");
+            });
+  }
+
+  @Test
+  void aCertDirWithoutTheFilesStopsTheStartNamingTheFlag(@TempDir Path dir) {
+    ControllerCommand c =
+        parse(new ControllerCommand(), List.of("--port=9120", "--metrics-cert-dir=" + dir));
+
+    assertThatThrownBy(
+            () -> MetallbFlags.prepare(c.metallb, null, 7472, Map.<String, String>of()::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--metrics-cert-dir=\"" + dir + "\"")
+        .hasMessageContaining("tls.crt");
+  }
+
+  @Test
+  void aCertDirOnTheProbesPortIsRefused(@TempDir Path dir) {
+    ControllerCommand c =
+        parse(new ControllerCommand(), List.of("--metrics-port=7472", "--metrics-cert-dir=" + dir));
+
+    assertThatThrownBy(
+            () -> MetallbFlags.prepare(c.metallb, 7472, 7472, Map.<String, String>of()::get))
+        .hasMessageContaining("share port 7472")
+        .hasMessageContaining("--health-probe-port");
+  }
+
+  @Test
+  void anUnknownCipherSuiteStopsTheStartNamingTheFlag(@TempDir Path dir) {
+    ControllerCommand c =
+        parse(
+            new ControllerCommand(),
+            List.of(
+                "--port=9120",
+                "--metrics-cert-dir=" + dir,
+                "--tls-min-version=VersionTLS12",
+                "--tls-cipher-suites=TLS_NO_SUCH_SUITE"));
+
+    assertThatThrownBy(
+            () -> MetallbFlags.prepare(c.metallb, null, 7472, Map.<String, String>of()::get))
+        .hasMessageStartingWith("--tls-cipher-suites=\"TLS_NO_SUCH_SUITE\"");
   }
 }

@@ -35,6 +35,18 @@ class HealthServerTest {
   }
 
   @Test
+  void theProbesPortOfHttpsMetricsServesNoMetricsNeitherPath() throws Exception {
+    try (HealthServer.Starting starting = HealthServer.startProbesInBackground(0, () -> "")) {
+      int port = starting.get().port();
+
+      assertThat(get(port, "/healthz")).isEqualTo("200 ok\n");
+      assertThat(get(port, "/readyz")).isEqualTo("200 ok\n");
+      assertThat(get(port, "/metrics")).startsWith("404 ").contains("served over HTTPS");
+      assertThat(get(port, "/ferrolb-exporter-metrics")).doesNotContain("metallb_");
+    }
+  }
+
+  @Test
   void aPortInUseIsThrownByGetAndClosingAFailedStartIsQuiet() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
       HealthServer.Starting starting =

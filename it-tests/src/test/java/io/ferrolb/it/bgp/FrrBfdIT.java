@@ -1,10 +1,13 @@
 package io.ferrolb.it.bgp;
 
 import static io.ferrolb.it.bgp.Lab.N1;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ferrolb.it.support.MetallbMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +87,63 @@ class FrrBfdIT {
                 route().contains("\"ip\":\"203.0.113.11\"")
                     && frr.vtysh("show bfd peers json").contains("\"status\":\"up\""));
     return s;
+  }
+
+  @Test
+  void theSpeakerExposesMetallbsBfdFamiliesAndTheyCountAnUpSession() throws Exception {
+    int port = 17491;
+    try (SpeakerProcess s =
+        SpeakerProcess.start(
+            N1.ns(),
+            List.of(
+                "--asn", "4200000001",
+                "--router-id", N1.v4(),
+                "--peer", "203.0.113.1,4200000100,bfd=300",
+                "--adv", "198.51.100.60/32",
+                "--metrics-port", Integer.toString(port)))) {
+      String series = "{peer=\"203.0.113.1\",vrf=\"default\"}";
+      await("BFD up and counted in /metrics\n" + s.log())
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  frr.vtysh("show bfd peers json").contains("\"status\":\"up\"")
+                      && metrics(port).contains("metallb_bfd_session_up" + series + " 1.0"));
+      // a few packets each way once Up (300 ms, and the Poll sequence of going Up)
+      await("control packets counted both ways")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  value(metrics(port), "metallb_bfd_control_packet_input" + series) >= 3
+                      && value(metrics(port), "metallb_bfd_control_packet_output" + series) >= 3);
+      String text = metrics(port);
+      MetallbMetrics.assertMatches(
+          text, "speaker", Set.copyOf(MetallbMetrics.list("bfd.txt").keySet()));
+      assertThat(value(text, "metallb_bfd_session_up_events" + series)).isEqualTo(1);
+      assertThat(value(text, "metallb_bfd_session_down_events" + series)).isZero();
+      assertThat(value(text, "metallb_bfd_echo_packet_input" + series)).isZero();
+      assertThat(value(text, "metallb_bfd_zebra_notifications" + series)).isZero();
+      assertThat(text)
+          .contains("# HELP metallb_bfd_session_up BFD session state (1 is up, 0 is down)")
+          .contains(
+              "# HELP metallb_bfd_control_packet_input Number of received BFD control packets")
+          .doesNotContain("metallb_bfd_control_packet_input_total");
+    }
+  }
+
+  /** The speaker's /metrics, fetched inside its namespace. */
+  private static String metrics(int port) {
+    return Sh.shQuiet(
+        "ip netns exec " + N1.ns() + " curl -s --max-time 2 http://127.0.0.1:" + port + "/metrics");
+  }
+
+  /** The value of one sample line ({@code name{labels} value}); -1 when absent. */
+  private static double value(String exposition, String sample) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(sample + " ")) {
+        return Double.parseDouble(line.substring(sample.length() + 1).trim());
+      }
+    }
+    return -1;
   }
 
   @Test

@@ -1,19 +1,25 @@
 package io.ferrolb.it.bgp;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
+import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
 import io.ferrolb.adapters.bgp.netty.Advertisement;
 import io.ferrolb.adapters.bgp.netty.BgpSession;
 import io.ferrolb.adapters.bgp.netty.BgpSessionConfig;
 import io.ferrolb.adapters.bgp.netty.BgpSpeaker;
+import io.ferrolb.app.observability.HealthServer;
+import io.ferrolb.app.speaker.BfdMetrics;
 import io.ferrolb.domain.pool.Cidr;
 import io.ferrolb.domain.pool.IpAddress;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
  * --adv PREFIX[,c=64500:100+no-export][,l=1:2:3][,lp=150]
  * --scale4 N      N /32 from 198.18.0.0
  * --scale6 N      N /128 from 2001:db8:ffff::
+ * --metrics-port N  /metrics with the metallb_bfd_* families of the sessions (the speaker's code)
  * </pre>
  *
  * Prints {@code STATUS <peer> <state> prefixes=N} on every change.
@@ -37,6 +44,7 @@ public final class SpeakerMain {
     IpAddress routerId = null;
     List<String> peers = new ArrayList<>();
     Set<Advertisement> advs = new HashSet<>();
+    int metricsPort = -1;
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -44,6 +52,7 @@ public final class SpeakerMain {
         case "--router-id" -> routerId = IpAddress.parse(v);
         case "--peer" -> peers.add(v);
         case "--adv" -> advs.add(parseAdv(v));
+        case "--metrics-port" -> metricsPort = Integer.parseInt(v);
         case "--scale4" -> {
           for (int k = 0; k < Integer.parseInt(v); k++) {
             advs.add(Advertisement.of(new Cidr(IpAddress.v4(0xC6120000L + k), 32)));
@@ -77,6 +86,21 @@ public final class SpeakerMain {
       s.setAdvertisements(advs);
       sessions.add(s);
     }
+    HealthServer metrics = null;
+    if (metricsPort >= 0) {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      BfdMetrics.register(
+          registry,
+          () -> {
+            Map<String, BfdStatistics> out = new TreeMap<>();
+            for (BgpSession s : sessions) {
+              s.bfdStatistics().ifPresent(b -> out.put(s.config().peerAddress().toString(), b));
+            }
+            return out;
+          });
+      metrics = HealthServer.start(metricsPort, registry, () -> "");
+    }
+    HealthServer started = metrics;
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -84,6 +108,9 @@ public final class SpeakerMain {
                 () -> {
                   sessions.forEach(BgpSession::close);
                   speaker.close();
+                  if (started != null) {
+                    started.close();
+                  }
                   stop.countDown();
                 }));
     stop.await();

@@ -18,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * MetalLB's metric families ({@code testdata/metallb-metrics/native.txt}, written from MetalLB's
- * source) checked against what a ferrolb component exposes: same names, types and label names.
+ * MetalLB's metric families ({@code testdata/metallb-metrics/native.txt}, and {@code bfd.txt} for
+ * the BFD families of its FRR mode, written from MetalLB's source) checked against what a ferrolb
+ * component exposes: same names, types and label names.
  */
 public final class MetallbMetrics {
-  static final Path LIST = Path.of("..", "testdata", "metallb-metrics", "native.txt");
+  static final Path DIR = Path.of("..", "testdata", "metallb-metrics");
+  static final List<String> LISTS = List.of("native.txt", "bfd.txt");
 
   /** One family of the list. */
   public record Family(String name, String type, Set<String> labels, Set<String> components) {}
@@ -34,10 +36,18 @@ public final class MetallbMetrics {
 
   private MetallbMetrics() {}
 
+  /** Every list's families. */
   public static Map<String, Family> list() {
     Map<String, Family> out = new LinkedHashMap<>();
+    LISTS.forEach(name -> out.putAll(list(name)));
+    return out;
+  }
+
+  /** The families of one list ({@code native.txt}, {@code bfd.txt}). */
+  public static Map<String, Family> list(String name) {
+    Map<String, Family> out = new LinkedHashMap<>();
     try {
-      for (String line : Files.readAllLines(LIST)) {
+      for (String line : Files.readAllLines(DIR.resolve(name))) {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }

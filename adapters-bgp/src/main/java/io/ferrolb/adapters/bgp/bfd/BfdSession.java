@@ -50,6 +50,11 @@ public final class BfdSession implements AutoCloseable {
   private ScheduledFuture<?> txTimer;
   private ScheduledFuture<?> detectTimer;
   private boolean closed;
+  // written on the loop only, read by metrics scrapes
+  private volatile long controlReceived;
+  private volatile long controlSent;
+  private volatile long upEvents;
+  private volatile long downEvents;
 
   BfdSession(
       BfdEndpoint endpoint,
@@ -161,7 +166,14 @@ public final class BfdSession implements AutoCloseable {
     ByteBuf buf = tx.alloc().buffer(BfdCodec.LENGTH);
     BfdCodec.encode(p, buf);
     tx.writeAndFlush(
-        new DatagramPacket(buf, new InetSocketAddress(inet(peer), settings.destinationPort())));
+            new DatagramPacket(buf, new InetSocketAddress(inet(peer), settings.destinationPort())))
+        .addListener(
+            f -> {
+              // listeners of a channel on this loop run on it: a single writer
+              if (f.isSuccess()) {
+                controlSent++;
+              }
+            });
   }
 
   /** A packet from the peer (on the loop). */
@@ -169,6 +181,7 @@ public final class BfdSession implements AutoCloseable {
     if (closed) {
       return;
     }
+    controlReceived++;
     BfdState before = session.state();
     BfdFsm.Received r = BfdFsm.receive(session, p);
     session = r.session();
@@ -199,6 +212,11 @@ public final class BfdSession implements AutoCloseable {
 
   private void changed(BfdState before) {
     if (before != session.state()) {
+      if (session.state() == BfdState.UP) {
+        upEvents++;
+      } else if (session.state() == BfdState.DOWN) {
+        downEvents++;
+      }
       LOG.info(
           "BFD {}: {} -> {} (diag {})", peer, before, session.state(), session.localDiagnostic());
       if (session.state() == BfdState.UP || before == BfdState.UP) {
@@ -215,6 +233,11 @@ public final class BfdSession implements AutoCloseable {
 
   public BfdState state() {
     return session.state();
+  }
+
+  /** The state and counters now (any thread). */
+  public BfdStatistics statistics() {
+    return new BfdStatistics(session.state(), controlReceived, controlSent, upEvents, downEvents);
   }
 
   @Override

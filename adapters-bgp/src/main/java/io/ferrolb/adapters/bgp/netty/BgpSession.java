@@ -2,6 +2,7 @@ package io.ferrolb.adapters.bgp.netty;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSession;
 import io.ferrolb.adapters.bgp.bfd.BfdState;
+import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.AddressFamily;
 import io.ferrolb.adapters.bgp.codec.BgpMessage;
 import io.ferrolb.adapters.bgp.codec.BgpProtocolException;
@@ -221,6 +222,12 @@ public final class BgpSession implements AutoCloseable {
   public Optional<BfdState> bfdState() {
     BfdSession b = bfdSession;
     return b == null ? Optional.empty() : Optional.of(b.state());
+  }
+
+  /** The BFD session's state and counters, if BFD is configured. */
+  public Optional<BfdStatistics> bfdStatistics() {
+    BfdSession b = bfdSession;
+    return b == null ? Optional.empty() : Optional.of(b.statistics());
   }
 
   /** BFD declared the peer down: the session goes down at once (RFC 5882 §4.3). */

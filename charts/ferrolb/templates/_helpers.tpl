@@ -75,9 +75,6 @@ annotations:
 - --lb-class={{ . }}
 {{- end }}
 {{- with .component.logLevel }}
-{{- if not (has . (list "all" "debug" "info" "warn" "error" "none")) }}
-{{- fail (printf "log level %q: unknown (expected: all, debug, info, warn, error or none)" .) }}
-{{- end }}
 - --log-level={{ . }}
 {{- end }}
 {{- range .component.extraArgs }}

@@ -518,7 +518,8 @@ class HelmChartTest {
             "--log-level=warn",
             "--split-brain=ANNOUNCE_ALWAYS");
     assertThatThrownBy(() -> template().set("speaker.logLevel", "verbose").call())
-        .hasMessageContaining("log level \"verbose\": unknown");
+        .as("values.schema.json")
+        .hasMessageContaining("speaker.logLevel must be one of the following");
   }
 
   @Test
@@ -554,6 +555,9 @@ class HelmChartTest {
   /** webhook.* is reserved: there is no webhook, so the keys render nothing. */
   @Test
   void webhookValuesRenderNothingYet() {
+    assertThatThrownBy(() -> template().set("webhook.failurePolicy", "Sometimes").call())
+        .as("values.schema.json")
+        .hasMessageContaining("webhook.failurePolicy must be one of the following");
     assertThat(
             objects(
                 template()

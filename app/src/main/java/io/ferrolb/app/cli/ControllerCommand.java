@@ -1,6 +1,8 @@
 package io.ferrolb.app.cli;
 
 import io.ferrolb.adapters.k8s.LeaseLeadership;
+import io.ferrolb.app.admission.Webhook;
+import io.ferrolb.app.admission.WebhookCertRotation;
 import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetAddress;
@@ -69,6 +71,37 @@ public final class ControllerCommand implements Callable<Integer> {
               + " needs list/watch of nodes, endpointslices, speaker pods and the status objects).")
   boolean announcedCondition;
 
+  @Option(
+      names = "--webhook-port",
+      defaultValue = "0",
+      description =
+          "Serve the validating webhook (AdmissionReview v1 over HTTPS, path /validate) on this"
+              + " port on every replica; 0 (default) serves none. deploy/overlays/webhook sets 9443.")
+  int webhookPort;
+
+  @Option(
+      names = "--webhook-service",
+      defaultValue = "ferrolb-webhook-service",
+      description =
+          "The webhook Service, named in the serving certificate (default: ${DEFAULT-VALUE}).")
+  String webhookService;
+
+  @Option(
+      names = "--webhook-configuration",
+      defaultValue = "ferrolb-webhook-configuration",
+      description =
+          "The ValidatingWebhookConfiguration whose caBundle is kept current (default:"
+              + " ${DEFAULT-VALUE}).")
+  String webhookConfiguration;
+
+  @Option(
+      names = "--webhook-cert-secret",
+      defaultValue = "ferrolb-webhook-cert",
+      description =
+          "The Secret holding the webhook's CA and serving certificate, created and rotated by the"
+              + " controller (default: ${DEFAULT-VALUE}).")
+  String webhookSecret;
+
   @Override
   public Integer call() throws Exception {
     MetallbFlags.Ports ports;
@@ -90,20 +123,53 @@ public final class ControllerCommand implements Callable<Integer> {
     Serve.untilStopped(
         ports,
         registry,
-        client ->
-            Controller.start(
-                client,
-                new Controller.Options(
-                    MetallbFlags.namespace(namespace, System::getenv, client::getNamespace),
-                    lbClass,
-                    id,
-                    timing,
-                    true,
-                    MetallbFlags.podName(metallb, System::getenv),
-                    announcedCondition),
-                registry),
-        ControllerCommand::notReady);
+        client -> {
+          String ns = MetallbFlags.namespace(namespace, System::getenv, client::getNamespace);
+          Controller c =
+              Controller.start(
+                  client,
+                  new Controller.Options(
+                      ns,
+                      lbClass,
+                      id,
+                      timing,
+                      true,
+                      MetallbFlags.podName(metallb, System::getenv),
+                      announcedCondition),
+                  registry);
+          try {
+            return new Running(
+                c,
+                webhookPort > 0
+                    ? Optional.of(
+                        Webhook.start(
+                            client,
+                            ns,
+                            new Webhook.Options(
+                                webhookPort,
+                                webhookService,
+                                webhookConfiguration,
+                                webhookSecret,
+                                WebhookCertRotation.Lifetimes.DEFAULT,
+                                Duration.ofMinutes(1)),
+                            c::configObjects))
+                    : Optional.empty());
+          } catch (java.io.IOException | RuntimeException e) {
+            c.close();
+            throw e;
+          }
+        },
+        r -> notReady(r.controller()));
     return 0;
+  }
+
+  /** The controller and, with --webhook-port, this replica's webhook. */
+  record Running(Controller controller, Optional<Webhook> webhook) implements AutoCloseable {
+    @Override
+    public void close() {
+      webhook.ifPresent(Webhook::close);
+      controller.close();
+    }
   }
 
   static String notReady(Controller c) {

@@ -358,8 +358,8 @@ final class MetallbFlags {
         "Java 17 sets TLS key-exchange groups for the whole JVM only; the JVM's defaults apply");
     if (m instanceof Controller c) {
       String webhook =
-          "ferrolb runs no admission webhook in this version; the controller and `ferrolb"
-              + " validate` judge configurations";
+          "MetalLB's webhook settings do not apply: ferrolb's webhook is turned on with"
+              + " --webhook-port (deploy/overlays/webhook) and manages its own certificate";
       given(out, "--webhook-mode", c.webhookMode, webhook);
       given(out, "--webhook-secret", c.webhookSecret, webhook);
       given(out, "--webhook-http2", c.webhookHttp2, webhook);

@@ -160,6 +160,11 @@ public final class Controller implements AutoCloseable {
     };
   }
 
+  /** The configuration objects in the controller's cache (the webhook judges changes to them). */
+  public java.util.List<io.ferrolb.domain.config.RawObject> configObjects() {
+    return view.configObjects();
+  }
+
   public ControllerLoop loop() {
     return loop;
   }

@@ -200,6 +200,16 @@ public final class Demo {
       String ip = externalIp(svc);
       await("the speaker to announce " + ip, speaker::ready);
       out.println("pool usage: " + usage(registry));
+      String announced =
+          await(
+              "the Service's ferrolb.io/Announced condition",
+              () -> announcedCondition(client),
+              c -> c.startsWith("True "));
+      step(
+          "$ kubectl get svc desoapp -n "
+              + APP_NS
+              + " -o jsonpath='{.status.conditions[?(@.type==\"ferrolb.io/Announced\")]}'");
+      out.println(announced);
       if (lab.isPresent()) {
         step("# the client " + Lab.CLIENT_IP + " resolves " + ip + " on the LAN");
         lab.get().showArp(ip);
@@ -367,6 +377,19 @@ public final class Demo {
   private void step(String what) {
     out.println();
     out.println(what);
+  }
+
+  /** The condition as "Status Reason: message", or "" while there is none. */
+  private static String announcedCondition(KubernetesClient client) {
+    Service s = client.services().inNamespace(APP_NS).withName("desoapp").get();
+    if (s == null || s.getStatus() == null || s.getStatus().getConditions() == null) {
+      return "";
+    }
+    return s.getStatus().getConditions().stream()
+        .filter(c -> "ferrolb.io/Announced".equals(c.getType()))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
   }
 
   private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {

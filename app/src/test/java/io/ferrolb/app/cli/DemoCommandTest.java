@@ -29,6 +29,7 @@ class DemoCommandTest {
         .containsPattern("desoapp +LoadBalancer +10\\.105\\.105\\.211 +203\\.0\\.113\\.200 ")
         .contains("speaker demo-node: owns 203.0.113.200 for test-loadbalancer/desoapp")
         .contains("1 of 51 addresses of pool metallb-ip-space in use")
+        .contains("True Layer2: 203.0.113.200 answered in Layer 2 by node \"demo-node\"")
         .contains(
             "0 of 51 addresses of pool metallb-ip-space in use  (203.0.113.200 is free again)");
   }

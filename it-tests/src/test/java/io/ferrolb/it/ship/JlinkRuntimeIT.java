@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
@@ -155,6 +156,27 @@ class JlinkRuntimeIT {
     Path kubeconfig = WORK.resolve("kubeconfig");
     Files.writeString(kubeconfig, kubeconfig(client.getMasterUrl().toString(), "default"));
     int metricsPort = freePort();
+    int webhookPort = freePort();
+    client
+        .genericKubernetesResources(WEBHOOKS)
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("admissionregistration.k8s.io/v1")
+                .withKind("ValidatingWebhookConfiguration")
+                .withNewMetadata()
+                .withName("ferrolb-webhook-configuration")
+                .endMetadata()
+                .withAdditionalProperties(
+                    Map.of(
+                        "webhooks",
+                        List.of(
+                            Map.of(
+                                "name",
+                                "config.ferrolb.io",
+                                "clientConfig",
+                                Map.of("service", Map.of("name", "localhost", "namespace", NS))))))
+                .build())
+        .create();
     Map<String, String> env = new java.util.HashMap<>(jvmEnv());
     env.put("KUBECONFIG", kubeconfig.toString());
     Process controller =
@@ -170,7 +192,12 @@ class JlinkRuntimeIT {
                 "--metrics-port",
                 String.valueOf(metricsPort),
                 "--identity",
-                "jlink-it"),
+                "jlink-it",
+                // the webhook, named "localhost" so the check below can verify the host name
+                "--webhook-port",
+                String.valueOf(webhookPort),
+                "--webhook-service",
+                "localhost"),
             env,
             "controller.log");
     client.resource(Fixtures.lb("default", "web", 9)).create();
@@ -194,12 +221,85 @@ class JlinkRuntimeIT {
                         HttpResponse.BodyHandlers.discarding())
                     .statusCode(),
             code -> code == 200);
+    // the webhook on the image's runtime: its own EC certificate, trusted through the caBundle it
+    // patched in, refuses a pool that overlaps the one in the cluster
+    String refused = webhookReview(webhookPort, "198.51.100.42/31");
+    assertThat(refused).contains("\"allowed\":false", "198.51.100.42/31", "ship");
     assertThat(read(WORK.resolve("controller.log")))
         .as("no class missing from the runtime")
         .doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
   }
 
   // ---- helpers
+
+  static final ResourceDefinitionContext WEBHOOKS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("admissionregistration.k8s.io")
+          .withVersion("v1")
+          .withKind("ValidatingWebhookConfiguration")
+          .withPlural("validatingwebhookconfigurations")
+          .withNamespaced(false)
+          .build();
+
+  /** POSTs an AdmissionReview creating pool {@code cidr}, trusting only the patched caBundle. */
+  @SuppressWarnings("unchecked")
+  private String webhookReview(int port, String cidr) throws Exception {
+    String caBundle =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  var vwc =
+                      client
+                          .genericKubernetesResources(WEBHOOKS)
+                          .withName("ferrolb-webhook-configuration")
+                          .get();
+                  var hook =
+                      (Map<String, Object>)
+                          ((List<?>) vwc.getAdditionalProperties().get("webhooks")).get(0);
+                  Object b = ((Map<String, Object>) hook.get("clientConfig")).get("caBundle");
+                  return b == null ? "" : (String) b;
+                },
+                b -> !b.isEmpty());
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    int i = 0;
+    for (var c :
+        java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificates(
+                new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(caBundle)))) {
+      trust.setCertificateEntry("ca" + i++, c);
+    }
+    var tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+    tmf.init(trust);
+    var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    String review =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
+            + "\"uid\":\"1\",\"operation\":\"CREATE\",\"namespace\":\""
+            + NS
+            + "\",\"object\":{\"apiVersion\":\"metallb.io/v1beta1\",\"kind\":\"IPAddressPool\","
+            + "\"metadata\":{\"name\":\"dup\",\"namespace\":\""
+            + NS
+            + "\"},\"spec\":{\"addresses\":[\""
+            + cidr
+            + "\"]}}}}";
+    HttpClient https = HttpClient.newBuilder().sslContext(tls).build();
+    return await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                https
+                    .send(
+                        HttpRequest.newBuilder(
+                                URI.create("https://localhost:" + port + "/validate"))
+                            .POST(HttpRequest.BodyPublishers.ofString(review))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body(),
+            b -> b.contains("\"allowed\""));
+  }
 
   private static Path jdkHome() {
     String env = System.getenv("JAVA_HOME");

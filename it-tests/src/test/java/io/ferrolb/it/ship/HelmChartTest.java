@@ -35,9 +35,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * charts/ferrolb, linted and rendered by Helm itself (its Go library through helm-java), against
  * what {@code kubectl kustomize} renders from deploy/. Objects are compared parsed, keyed by
  * apiVersion, kind, namespace and name; Helm's own labels are dropped first. The chart's defaults
- * are deploy/base (both announcers, plain-HTTP metrics); ci/l2-values.yaml, ci/bgp-values.yaml and
- * ci/secure-metrics-values.yaml are the three overlays. Every other difference is one of the {@link
- * Known} adjustments below, each with its reason.
+ * are deploy/base (both announcers, plain-HTTP metrics); ci/l2-values.yaml, ci/bgp-values.yaml,
+ * ci/secure-metrics-values.yaml and ci/webhook-values.yaml are the four overlays. Every other
+ * difference is one of the {@link Known} adjustments below, each with its reason.
  */
 class HelmChartTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -57,7 +57,14 @@ class HelmChartTest {
 
   /** The kinds without a namespace among those rendered here. */
   private static final Set<String> CLUSTER_SCOPED =
-      Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
+      Set.of(
+          "Namespace",
+          "CustomResourceDefinition",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "ValidatingWebhookConfiguration",
+          "ValidatingAdmissionPolicy",
+          "ValidatingAdmissionPolicyBinding");
 
   record Key(String apiVersion, String kind, String namespace, String name) {
     @Override
@@ -125,7 +132,13 @@ class HelmChartTest {
   void eachCiValuesFileRenders() throws IOException {
     try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
       List<Path> ci = files.sorted().toList();
-      assertThat(ci).extracting(p -> p.getFileName().toString()).hasSize(3);
+      assertThat(ci)
+          .extracting(p -> p.getFileName().toString())
+          .containsExactly(
+              "bgp-values.yaml",
+              "l2-values.yaml",
+              "secure-metrics-values.yaml",
+              "webhook-values.yaml");
       for (Path values : ci) {
         // helm-java's lint takes no values file; lint renders the chart too, so render each here
         assertThat(objects(template().withValuesFile(values).call())).isNotEmpty();
@@ -181,6 +194,24 @@ class HelmChartTest {
             partOfOnOverlayObjects(
                 "overlays/secure-metrics",
                 Set.of("ferrolb-system:metrics-auth", "ferrolb-system:metrics-reader"))));
+  }
+
+  @Test
+  void webhookValuesAreTheWebhookOverlay() {
+    assertSameObjects(
+        objects(template().withValuesFile(CHART.resolve("ci/webhook-values.yaml")).call()),
+        kustomize("overlays/webhook"),
+        List.of(
+            CRDS_IN_CRDS_DIR,
+            NO_NAMESPACE_BY_DEFAULT,
+            partOfOnOverlayObjects(
+                "overlays/webhook",
+                Set.of(
+                    "ferrolb-webhook-service",
+                    "ferrolb-webhook-configuration",
+                    "controller-webhook",
+                    "ferrolb-system:controller-webhook",
+                    "ferrolb-bfdprofile-in-use"))));
   }
 
   /** One source of truth: charts/ferrolb/crds is a copy of deploy/crds, checked here. */
@@ -342,10 +373,18 @@ class HelmChartTest {
                 .set("metrics.serviceMonitor.enabled", "true")
                 .set("metrics.prometheusRule.enabled", "true")
                 .set("metrics.grafanaDashboard.enabled", "true")
+                .set("webhook.enabled", "true")
                 .call());
     assertThat(chart.keySet())
         .extracting(Key::kind)
-        .contains("Namespace", "ServiceMonitor", "PrometheusRule", "ConfigMap", "Service");
+        .contains(
+            "Namespace",
+            "ServiceMonitor",
+            "PrometheusRule",
+            "ConfigMap",
+            "Service",
+            "ValidatingWebhookConfiguration",
+            "ValidatingAdmissionPolicyBinding");
     for (Key k : chart.keySet()) {
       if (CLUSTER_SCOPED.contains(k.kind())) {
         assertThat(k.namespace()).as("%s", k).isNull();
@@ -552,19 +591,40 @@ class HelmChartTest {
         .hasMessageContaining("metrics.secure.port must differ from metrics.port");
   }
 
-  /** webhook.* is reserved: there is no webhook, so the keys render nothing. */
   @Test
-  void webhookValuesRenderNothingYet() {
+  void webhookOnlyWhenEnabledWithItsFailurePolicyAndPort() {
+    assertThat(objects(template().call()).keySet())
+        .extracting(Key::apiVersion)
+        .doesNotContain("admissionregistration.k8s.io/v1");
+    assertThat(list(controller(objects(template().call())).get("args")))
+        .noneMatch(a -> String.valueOf(a).startsWith("--webhook"));
+    Map<Key, Map<String, Object>> chart =
+        objects(
+            template()
+                .set("webhook.enabled", "true")
+                .set("webhook.failurePolicy", "Fail")
+                .set("webhook.port", "8443")
+                .set("webhook.bfdProfileInUsePolicy", "false")
+                .call());
+    Map<String, Object> configuration =
+        chart.get(
+            new Key(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingWebhookConfiguration",
+                null,
+                "ferrolb-webhook-configuration"));
+    assertThat(map(list(configuration.get("webhooks")).get(0)))
+        .containsEntry("failurePolicy", "Fail");
+    assertThat(list(controller(chart).get("args"))).contains("--webhook-port=8443");
+    assertThat(list(controller(chart).get("ports")))
+        .contains(Map.of("name", "webhook", "containerPort", 8443));
+    assertThat(chart.keySet())
+        .as("webhook.bfdProfileInUsePolicy=false")
+        .extracting(Key::kind)
+        .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     assertThatThrownBy(() -> template().set("webhook.failurePolicy", "Sometimes").call())
         .as("values.schema.json")
         .hasMessageContaining("webhook.failurePolicy must be one of the following");
-    assertThat(
-            objects(
-                template()
-                    .set("webhook.enabled", "true")
-                    .set("webhook.failurePolicy", "Fail")
-                    .call()))
-        .isEqualTo(objects(template().call()));
   }
 
   // ---------------------------------------------------------------------------------------------

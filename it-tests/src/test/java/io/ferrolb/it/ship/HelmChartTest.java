@@ -211,7 +211,8 @@ class HelmChartTest {
                     "ferrolb-webhook-configuration",
                     "controller-webhook",
                     "ferrolb-system:controller-webhook",
-                    "ferrolb-bfdprofile-in-use"))));
+                    "ferrolb-bfdprofile-in-use",
+                    "ferrolb-config-namespace"))));
   }
 
   /** One source of truth: charts/ferrolb/crds is a copy of deploy/crds, checked here. */
@@ -605,6 +606,7 @@ class HelmChartTest {
                 .set("webhook.failurePolicy", "Fail")
                 .set("webhook.port", "8443")
                 .set("webhook.bfdProfileInUsePolicy", "false")
+                .set("webhook.namespacePolicy", "false")
                 .call());
     Map<String, Object> configuration =
         chart.get(
@@ -619,7 +621,7 @@ class HelmChartTest {
     assertThat(list(controller(chart).get("ports")))
         .contains(Map.of("name", "webhook", "containerPort", 8443));
     assertThat(chart.keySet())
-        .as("webhook.bfdProfileInUsePolicy=false")
+        .as("webhook.bfdProfileInUsePolicy=false, webhook.namespacePolicy=false")
         .extracting(Key::kind)
         .doesNotContain("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     assertThatThrownBy(() -> template().set("webhook.failurePolicy", "Sometimes").call())

@@ -27,7 +27,8 @@ public final class Fabric8WebhookCertStore {
   public static final String TLS_KEY = "tls.key";
   public static final String CA_BUNDLE = "ca-bundle.crt";
 
-  static final ResourceDefinitionContext WEBHOOKS =
+  /** admissionregistration.k8s.io/v1 ValidatingWebhookConfigurations (cluster-scoped). */
+  public static final ResourceDefinitionContext WEBHOOKS =
       new ResourceDefinitionContext.Builder()
           .withGroup("admissionregistration.k8s.io")
           .withVersion("v1")

@@ -52,12 +52,6 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Mixin LiveCluster.Options cluster = new LiveCluster.Options();
 
-  @Option(
-      names = "--timeout",
-      defaultValue = "30s",
-      description = "How long to wait for the cluster's lists (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
   @Spec CommandSpec spec;
 
   @Override
@@ -74,8 +68,7 @@ public final class DiffCommand implements Callable<Integer> {
         return 2;
       }
     }
-    try (LiveCluster c =
-        LiveCluster.open(cluster, ExplainCommand.Durations.parse("--timeout", timeout))) {
+    try (LiveCluster c = LiveCluster.open(cluster)) {
       List<RawObject> next = merge(c.speakerView.configObjects(), fromFiles, replace);
       ParseResult parsed = ConfigParser.parse(next, new ParseContext(c.namespace, Map.of()));
       if (parsed instanceof ParseResult.Invalid invalid) {

@@ -57,12 +57,6 @@ public final class ExplainCommand implements Callable<Integer> {
 
   @Mixin LiveCluster.Options cluster = new LiveCluster.Options();
 
-  @Option(
-      names = "--timeout",
-      defaultValue = "30s",
-      description = "How long to wait for the cluster's lists (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
   @Spec CommandSpec spec;
 
   @Override
@@ -76,7 +70,7 @@ public final class ExplainCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    try (LiveCluster c = LiveCluster.open(cluster, Durations.parse("--timeout", timeout))) {
+    try (LiveCluster c = LiveCluster.open(cluster)) {
       String ns =
           Optional.ofNullable(namespace)
               .or(() -> Optional.ofNullable(c.client.getNamespace()))

@@ -47,6 +47,12 @@ final class LiveCluster implements AutoCloseable {
         description = "The controller's --lb-class (default: Services without a class).")
     String lbClass = "";
 
+    @Option(
+        names = "--timeout",
+        defaultValue = "30s",
+        description = "How long each read of the cluster may take (default: ${DEFAULT-VALUE}).")
+    String timeout = "30s";
+
     String namespace() {
       return MetallbFlags.namespace(
           Optional.ofNullable(ferrolbNamespace).orElse(System.getenv("FERROLB_NAMESPACE")),
@@ -72,7 +78,8 @@ final class LiveCluster implements AutoCloseable {
   }
 
   /** Connects and lists everything; fails with a message when the cluster cannot be read. */
-  static LiveCluster open(Options o, Duration timeout) throws IOException {
+  static LiveCluster open(Options o) throws IOException {
+    Duration timeout = ExplainCommand.Durations.parse("--timeout", o.timeout);
     // a list that is refused or times out fails here with the API server's message
     io.fabric8.kubernetes.client.Config config =
         o.kubeconfig != null

@@ -54,14 +54,7 @@ class WebhookTest {
           .withNamespaced(true)
           .build();
 
-  static final ResourceDefinitionContext WEBHOOKS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("admissionregistration.k8s.io")
-          .withVersion("v1")
-          .withKind("ValidatingWebhookConfiguration")
-          .withPlural("validatingwebhookconfigurations")
-          .withNamespaced(false)
-          .build();
+  static final ResourceDefinitionContext WEBHOOKS = Fabric8WebhookCertStore.WEBHOOKS;
 
   static Map<String, Object> pool(String name, String namespace, String cidr) {
     return Map.of(

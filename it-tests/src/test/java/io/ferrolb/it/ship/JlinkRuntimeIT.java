@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ferrolb.adapters.k8s.Fabric8WebhookCertStore;
 import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
 import java.io.IOException;
@@ -232,14 +233,7 @@ class JlinkRuntimeIT {
 
   // ---- helpers
 
-  static final ResourceDefinitionContext WEBHOOKS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("admissionregistration.k8s.io")
-          .withVersion("v1")
-          .withKind("ValidatingWebhookConfiguration")
-          .withPlural("validatingwebhookconfigurations")
-          .withNamespaced(false)
-          .build();
+  static final ResourceDefinitionContext WEBHOOKS = Fabric8WebhookCertStore.WEBHOOKS;
 
   /** POSTs an AdmissionReview creating pool {@code cidr}, trusting only the patched caBundle. */
   @SuppressWarnings("unchecked")

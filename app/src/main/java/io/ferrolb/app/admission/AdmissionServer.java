@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
@@ -70,7 +69,7 @@ public final class AdmissionServer implements AutoCloseable {
       throw new IOException("TLS setup failed: " + e.getMessage(), e);
     }
     server.createContext(PATH, this::handle);
-    server.setExecutor(Executors.newFixedThreadPool(2, daemon()));
+    server.setExecutor(io.ferrolb.app.observability.HttpThreads.pool("ferrolb-webhook", 2));
     server.start();
     LOG.info("event=webhookServing address={} path={}", server.getAddress(), PATH);
   }
@@ -162,14 +161,6 @@ public final class AdmissionServer implements AutoCloseable {
     try (OutputStream out = ex.getResponseBody()) {
       out.write(b);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon() {
-    return r -> {
-      Thread t = new Thread(r, "ferrolb-webhook");
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override

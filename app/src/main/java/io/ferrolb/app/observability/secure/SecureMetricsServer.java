@@ -14,9 +14,6 @@ import java.security.GeneralSecurityException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -78,20 +75,7 @@ public final class SecureMetricsServer implements AutoCloseable {
   }
 
   private static ExecutorService executor() {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            THREADS,
-            THREADS,
-            60,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "ferrolb-https");
-              t.setDaemon(true);
-              return t;
-            });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return io.ferrolb.app.observability.HttpThreads.pool("ferrolb-https", THREADS);
   }
 
   static Optional<String> bearerToken(String authorization) {

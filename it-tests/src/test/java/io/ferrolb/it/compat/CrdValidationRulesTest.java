@@ -262,6 +262,7 @@ class CrdValidationRulesTest {
   void invalidObjectsAreRejectedAtApplyUnlessTheErrorNeedsOtherObjects() {
     List<String> missed = new ArrayList<>();
     List<String> unexpectedlyCaught = new ArrayList<>();
+    List<String> wrongField = new ArrayList<>();
     int invalid = 0;
     int caught = 0;
     for (Case c : crdCases()) {
@@ -273,6 +274,17 @@ class CrdValidationRulesTest {
       boolean rejected = result.values().stream().anyMatch(l -> !l.isEmpty());
       if (rejected) {
         caught++;
+      }
+      if (rejected) {
+        // the rejection names the field the corpus names (where it names one)
+        List<String> paths =
+            result.values().stream().flatMap(List::stream).map(Rejection::path).toList();
+        for (String token : c.names()) {
+          if (token.startsWith("spec.")
+              && paths.stream().noneMatch(p -> p.startsWith(token) || token.startsWith(p))) {
+            wrongField.add(c.id() + ": expected " + token + ", got " + result);
+          }
+        }
       }
       if (NOT_AT_APPLY.containsKey(c.id())) {
         if (rejected) {
@@ -287,6 +299,7 @@ class CrdValidationRulesTest {
         invalid, caught, invalid - caught);
     NOT_AT_APPLY.forEach((id, why) -> System.out.println("  not at apply: " + id + ": " + why));
     assertThat(missed).as("invalid cases the CRDs should reject").isEmpty();
+    assertThat(wrongField).as("rejected, but not for the field the corpus names").isEmpty();
     assertThat(unexpectedlyCaught)
         .as("cases listed as not rejected at apply that are (update NOT_AT_APPLY)")
         .isEmpty();

@@ -156,6 +156,56 @@ final class CrdSchema {
     return out;
   }
 
+  /** A schema of {@code kind} built in a test, its rules compiled like those of the files. */
+  static CrdSchema of(String kind, Map<String, Object> root) {
+    CrdSchema s = new CrdSchema("test", kind, "v1", root);
+    s.collectRules(root, "", 1);
+    return s;
+  }
+
+  /**
+   * What keeps a schema structural (the API server refuses a CRD otherwise) and its list types
+   * valid: every node has a type, arrays have items, an object has properties or
+   * additionalProperties but not both, a set lists scalars.
+   */
+  static List<String> structuralProblems(Map<String, Object> node, String path) {
+    List<String> out = new ArrayList<>();
+    String at = path.isEmpty() ? "<root>" : path;
+    boolean free =
+        Boolean.TRUE.equals(node.get("x-kubernetes-preserve-unknown-fields"))
+            || Boolean.TRUE.equals(node.get("x-kubernetes-int-or-string"));
+    Object type = node.get("type");
+    if (type == null && !free) {
+      out.add(at + ": no type");
+    }
+    if ("array".equals(type)) {
+      Map<String, Object> items = map(node.get("items"));
+      if (items == null) {
+        out.add(at + ": array without items");
+      } else {
+        if ("set".equals(node.get("x-kubernetes-list-type"))
+            && List.of("object", "array").contains(items.get("type"))) {
+          out.add(at + ": list-type set of non-scalar items");
+        }
+        out.addAll(structuralProblems(items, path + "[*]"));
+      }
+    }
+    if (node.containsKey("properties") && node.containsKey("additionalProperties")) {
+      out.add(at + ": both properties and additionalProperties");
+    }
+    properties(node).forEach((k, p) -> out.addAll(structuralProblems(p, path + "." + k)));
+    Map<String, Object> additional = map(node.get("additionalProperties"));
+    if (additional != null) {
+      out.addAll(structuralProblems(additional, path + "[*]"));
+    }
+    for (Map<String, Object> v : list(node.get("x-kubernetes-validations"))) {
+      if (!(v.get("rule") instanceof String r) || r.isBlank()) {
+        out.add(at + ": a validation without rule");
+      }
+    }
+    return out;
+  }
+
   /** Walks the schema, compiling each rule for the type of its node. */
   private void collectRules(Map<String, Object> node, String path, long cardinality) {
     for (Map<String, Object> v : list(node.get("x-kubernetes-validations"))) {

@@ -199,6 +199,49 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void everySchemaStaysStructural() {
+    for (CrdSchema s : schemas) {
+      assertThat(CrdSchema.structuralProblems(s.root, "")).as(s.crd + " " + s.version).isEmpty();
+    }
+  }
+
+  /** The cost model refuses what the API server refuses: unbounded strings and lists. */
+  @Test
+  void theCostModelRefusesUnboundedRules() throws CelValidationException {
+    String longRegex = "'^(" + "ab|".repeat(100) + "c)$'";
+    assertThat(cost(Map.of("type", "string"), "self.matches(" + longRegex + ")"))
+        .as("a long regex over a string without maxLength")
+        .isGreaterThan(CelCost.RULE_LIMIT);
+    assertThat(cost(Map.of("type", "string", "maxLength", 128), "self.matches(" + longRegex + ")"))
+        .isLessThan(10_000);
+    assertThat(cost(Map.of("type", "string", "maxLength", 64), "self.matches('^[a-z]+$')"))
+        .isLessThan(1000);
+    assertThat(
+            cost(
+                Map.of("type", "string", "maxLength", 64),
+                "self.split(',').all(x, x.matches('^[a-z]+$'))"))
+        .as("a string op on an element of split(): cel-go cannot size it")
+        .isGreaterThan(CelCost.RULE_LIMIT);
+    assertThat(
+            cost(Map.of("type", "string", "maxLength", 64), "self.split(',').all(x, int(x) > 0)"))
+        .as("int() of an element costs 1 whatever its size")
+        .isLessThan(1000);
+    Map<String, Object> unboundedList =
+        Map.of("type", "array", "items", Map.of("type", "string", "maxLength", 64));
+    assertThat(cost(unboundedList, "self.all(x, x.matches('^[a-z]+$'))"))
+        .as("a list without maxItems is sized by the request limit")
+        .isGreaterThan(CelCost.RULE_LIMIT);
+  }
+
+  private static long cost(Map<String, Object> scope, String rule) throws CelValidationException {
+    Map<String, Object> node = new LinkedHashMap<>(scope);
+    node.put("x-kubernetes-validations", List.of(Map.of("rule", rule, "message", "m")));
+    Rule r = CrdSchema.of("Test", node).rules.get(0);
+    assertThat(r.compiled().hasError()).as(r.compiled().getErrorString()).isFalse();
+    return CelCost.estimate(r.compiled().getAst(), r.scope()) * r.cardinality();
+  }
+
+  @Test
   void rulesPerCrd() {
     Map<String, Long> count = new TreeMap<>();
     for (CrdSchema s : schemas) {

@@ -8,7 +8,6 @@ import io.ferrolb.adapters.k8s.AdmissionObjects;
 import io.ferrolb.domain.config.RawObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +68,7 @@ public final class AdmissionServer implements AutoCloseable {
       throw new IOException("TLS setup failed: " + e.getMessage(), e);
     }
     server.createContext(PATH, this::handle);
-    server.setExecutor(io.ferrolb.app.observability.HttpThreads.pool("ferrolb-webhook", 2));
+    server.setExecutor(io.ferrolb.app.observability.SmallHttp.pool("ferrolb-webhook", 2));
     server.start();
     LOG.info("event=webhookServing address={} path={}", server.getAddress(), PATH);
   }
@@ -155,12 +154,7 @@ public final class AdmissionServer implements AutoCloseable {
   }
 
   private static void reply(HttpExchange ex, int code, String json) throws IOException {
-    byte[] b = json.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(code, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
-    }
+    io.ferrolb.app.observability.SmallHttp.reply(ex, code, "application/json", json);
   }
 
   @Override

@@ -130,7 +130,7 @@ public final class HealthServer implements AutoCloseable {
   }
 
   private static ExecutorService executor() {
-    return io.ferrolb.app.observability.HttpThreads.pool("ferrolb-http", THREADS);
+    return SmallHttp.pool("ferrolb-http", THREADS);
   }
 
   /**
@@ -170,12 +170,7 @@ public final class HealthServer implements AutoCloseable {
       code = NOT_FOUND;
       body = "not found: " + path + " (expected: /metrics, /healthz, /readyz)\n";
     }
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    SmallHttp.reply(exchange, code, "text/plain; charset=utf-8", body);
   }
 
   public int port() {

@@ -75,7 +75,7 @@ public final class SecureMetricsServer implements AutoCloseable {
   }
 
   private static ExecutorService executor() {
-    return io.ferrolb.app.observability.HttpThreads.pool("ferrolb-https", THREADS);
+    return io.ferrolb.app.observability.SmallHttp.pool("ferrolb-https", THREADS);
   }
 
   static Optional<String> bearerToken(String authorization) {
@@ -119,12 +119,7 @@ public final class SecureMetricsServer implements AutoCloseable {
   }
 
   private static void text(HttpExchange exchange, int code, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    io.ferrolb.app.observability.SmallHttp.reply(exchange, code, "text/plain; charset=utf-8", body);
   }
 
   public int port() {

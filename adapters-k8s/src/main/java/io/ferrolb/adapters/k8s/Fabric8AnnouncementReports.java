@@ -70,22 +70,14 @@ public final class Fabric8AnnouncementReports implements AnnouncementReports {
             onChange.run();
           }
         });
-    boolean[] warned = {false};
-    inf.exceptionHandler(
-        (started, t) -> {
-          if (!warned[0]) {
-            warned[0] = true; // once: a missing CRD or RBAC rule would otherwise log forever
-            LOG.warn(
-                "event=watchFailed type={} retrying (Services get no Announced condition until"
-                    + " this works): {}",
-                ctx.getKind(),
-                t.toString());
-          }
-          return true;
-        });
-    if (!listOnly) {
-      inf.start();
-    }
+    // once: a missing CRD or RBAC rule would otherwise log for ever
+    Informers.start(
+        inf,
+        listOnly,
+        LOG,
+        ctx.getKind(),
+        " (Services get no Announced condition until this works)",
+        true);
     informers.add(inf);
     return inf;
   }

@@ -110,18 +110,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     informers.add(legacy);
     informers.addAll(crs.values());
     for (SharedIndexInformer<?> inf : informers) {
-      // keep retrying a failing list/watch (a CRD not installed yet, an API server restart)
-      inf.exceptionHandler(
-          (started, t) -> {
-            LOG.warn(
-                "event=watchFailed type={} retrying: {}",
-                inf.getApiTypeClass().getSimpleName(),
-                t.toString());
-            return true;
-          });
-      if (!listOnly) {
-        inf.start();
-      }
+      Informers.start(inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", false);
     }
   }
 

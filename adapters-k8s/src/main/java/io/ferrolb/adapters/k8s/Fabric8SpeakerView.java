@@ -159,23 +159,9 @@ public final class Fabric8SpeakerView implements SpeakerView {
     }
     for (SharedIndexInformer<?> inf : informers) {
       addHandler(inf, onChange);
-      boolean[] warned = {false};
-      inf.exceptionHandler(
-          (started, t) -> {
-            // the controller's view is optional (RBAC may not grant it): one warning is enough
-            if (!watchMemberlist && warned[0]) {
-              return true;
-            }
-            warned[0] = true;
-            LOG.warn(
-                "event=watchFailed type={} retrying: {}",
-                inf.getApiTypeClass().getSimpleName(),
-                t.toString());
-            return true;
-          });
-      if (!listOnly) {
-        inf.start();
-      }
+      // the controller's view is optional (RBAC may not grant it): one warning is enough
+      Informers.start(
+          inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", !watchMemberlist);
     }
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
 
 /**
  * Informers for the views, either watching (the components) or filled by one list and never started
@@ -47,6 +48,34 @@ final class Informers {
       fill(inf, Stream.ofNullable(op.get()));
     }
     return inf;
+  }
+
+  /**
+   * Starts {@code inf} (a list-only one stays unstarted), retrying a failing list or watch for ever
+   * (a CRD not installed yet, an API server restart): each failure is one {@code watchFailed}
+   * warning, or only the first one when {@code once} (a watch that RBAC may deny for good).
+   *
+   * @param after text after "retrying", e.g. what is missing meanwhile ("" for none)
+   */
+  static void start(
+      SharedIndexInformer<?> inf,
+      boolean listOnly,
+      Logger log,
+      String type,
+      String after,
+      boolean once) {
+    boolean[] warned = {false};
+    inf.exceptionHandler(
+        (started, t) -> {
+          if (!(once && warned[0])) {
+            warned[0] = true;
+            log.warn("event=watchFailed type={} retrying{}: {}", type, after, t.toString());
+          }
+          return true;
+        });
+    if (!listOnly) {
+      inf.start();
+    }
   }
 
   /** The store of an informer that is never started, holding {@code items}. */

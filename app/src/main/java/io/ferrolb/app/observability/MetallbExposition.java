@@ -7,9 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The Prometheus text format (0.0.4, what MetalLB's Go client serves) with MetalLB's names. The
@@ -22,11 +25,9 @@ public final class MetallbExposition {
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
   /** MetalLB's counters whose exposed name has no {@code _total}. */
-  static final Set<String> COUNTERS_WITHOUT_TOTAL =
-      Set.of(
-          "metallb_layer2_requests_received",
-          "metallb_layer2_responses_sent",
-          "metallb_layer2_gratuitous_sent",
+  /** MetalLB's FRR-mode BFD counters, in its order (registered by the speaker's BfdMetrics). */
+  public static final List<String> BFD_COUNTERS =
+      List.of(
           "metallb_bfd_control_packet_input",
           "metallb_bfd_control_packet_output",
           "metallb_bfd_echo_packet_input",
@@ -34,6 +35,15 @@ public final class MetallbExposition {
           "metallb_bfd_session_up_events",
           "metallb_bfd_session_down_events",
           "metallb_bfd_zebra_notifications");
+
+  static final Set<String> COUNTERS_WITHOUT_TOTAL =
+      Stream.concat(
+              Stream.of(
+                  "metallb_layer2_requests_received",
+                  "metallb_layer2_responses_sent",
+                  "metallb_layer2_gratuitous_sent"),
+              BFD_COUNTERS.stream())
+          .collect(Collectors.toUnmodifiableSet());
 
   private static final Pattern DOUBLED =
       Pattern.compile(

@@ -2,6 +2,7 @@ package io.ferrolb.app.speaker;
 
 import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
+import io.ferrolb.app.observability.MetallbExposition;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,15 +24,7 @@ public final class BfdMetrics {
   static final String DEFAULT_VRF = "default";
 
   /** The counters, in MetalLB's order, as written without {@code _total}. */
-  public static final List<String> COUNTERS =
-      List.of(
-          "metallb_bfd_control_packet_input",
-          "metallb_bfd_control_packet_output",
-          "metallb_bfd_echo_packet_input",
-          "metallb_bfd_echo_packet_output",
-          "metallb_bfd_session_up_events",
-          "metallb_bfd_session_down_events",
-          "metallb_bfd_zebra_notifications");
+  public static final List<String> COUNTERS = MetallbExposition.BFD_COUNTERS;
 
   private BfdMetrics() {}
 

@@ -131,7 +131,8 @@ public final class AdmissionServer implements AutoCloseable {
       ConfigAdmission.Verdict v =
           ConfigAdmission.judge(
               live.get(),
-              operation.equals("DELETE") ? Optional.empty() : AdmissionObjects.of(object),
+              // the object after the change is the one already converted (none for DELETE)
+              operation.equals("DELETE") || object == null ? Optional.empty() : parsed,
               o.kind(),
               o.name(),
               String.valueOf(

@@ -392,14 +392,7 @@ public final class SpeakerLoop implements AutoCloseable {
           for (String p : problems) {
             if (advertised) {
               LOG.warn("event=invalidAnnotation service={} node={} {}", k, settings.node(), p);
-              view.serviceRef(k)
-                  .ifPresent(
-                      ref ->
-                          events.emit(
-                              ref,
-                              ClusterEvents.Type.WARNING,
-                              "invalidAnnotation",
-                              p + " (node \"" + settings.node() + "\")"));
+              warn(k, "invalidAnnotation", p + " (node \"" + settings.node() + "\")");
             } else {
               LOG.warn(
                   "event=announceFailed protocol=bgp service={} node={} {}", k, settings.node(), p);
@@ -412,14 +405,13 @@ public final class SpeakerLoop implements AutoCloseable {
 
   /** A Warning event {@code announceFailed} on service {@code k}, saying why this node cannot. */
   private void warnAnnounceFailed(ServiceKey k, String why) {
+    warn(k, "announceFailed", "node \"" + settings.node() + "\" cannot announce: " + why);
+  }
+
+  /** A Warning event on service {@code k}, if it still exists. */
+  private void warn(ServiceKey k, String reason, String message) {
     view.serviceRef(k)
-        .ifPresent(
-            ref ->
-                events.emit(
-                    ref,
-                    ClusterEvents.Type.WARNING,
-                    "announceFailed",
-                    "node \"" + settings.node() + "\" cannot announce: " + why));
+        .ifPresent(ref -> events.emit(ref, ClusterEvents.Type.WARNING, reason, message));
   }
 
   /**

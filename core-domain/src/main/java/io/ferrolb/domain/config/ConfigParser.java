@@ -124,7 +124,7 @@ public final class ConfigParser {
   private void read(RawObject o) {
     boolean legacy = o.kind().equals(RawObject.LEGACY_CONFIG_KIND);
     Src src = new Src(o.origin(), (legacy ? "ConfigMap" : o.kind()) + " \"" + o.name() + "\"");
-    Reader r = new Reader(src, problems, legacy);
+    FieldReader r = new FieldReader(src, problems, legacy);
     if (o.kind().equals("ConfigMap") && o.apiVersion().equals("v1")) {
       r.warn(
           "data",
@@ -191,12 +191,12 @@ public final class ConfigParser {
     }
   }
 
-  private static boolean checkName(Reader r, String name) {
+  private static boolean checkName(FieldReader r, String name) {
     if (name.isEmpty()) {
       r.error("metadata.name", null, "missing (expected: a DNS-1123 subdomain name)");
       return false;
     }
-    if (!Reader.isDnsSubdomain(name)) {
+    if (!FieldReader.isDnsSubdomain(name)) {
       r.error(
           "metadata.name",
           name,
@@ -207,7 +207,7 @@ public final class ConfigParser {
   }
 
   /** Registers {@code name} for {@code kind}; reports a duplicate. True when it is new. */
-  boolean define(String kind, String name, Reader r, String field) {
+  boolean define(String kind, String name, FieldReader r, String field) {
     Map<String, Defined> byName = names.computeIfAbsent(kind, k -> new HashMap<>());
     Defined first = byName.get(name);
     if (first != null) {
@@ -220,7 +220,7 @@ public final class ConfigParser {
 
   // ------------------------------------------------------------------ pools
 
-  private void readPool(Reader r, RawObject o) {
+  private void readPool(FieldReader r, RawObject o) {
     Map<String, Object> spec = o.spec();
     r.onlyKnown(spec, "spec", "addresses", "autoAssign", "avoidBuggyIPs", "serviceAllocation");
     boolean fresh = define("IPAddressPool", o.name(), r, "metadata.name");
@@ -245,7 +245,7 @@ public final class ConfigParser {
   }
 
   void addPool(
-      Reader r,
+      FieldReader r,
       String name,
       String nameField,
       String addressesField,
@@ -275,7 +275,7 @@ public final class ConfigParser {
   }
 
   private void checkUsable(
-      Reader r, String field, String avoidField, List<RangeAt> ranges, boolean avoidBuggy) {
+      FieldReader r, String field, String avoidField, List<RangeAt> ranges, boolean avoidBuggy) {
     if (!avoidBuggy || ranges.isEmpty()) {
       return;
     }
@@ -299,8 +299,8 @@ public final class ConfigParser {
   }
 
   /** Reads a pool's address list (CRD or legacy). */
-  List<RangeAt> addresses(Reader r, Map<String, Object> m, String key, String path) {
-    String field = Reader.at(path, key);
+  List<RangeAt> addresses(FieldReader r, Map<String, Object> m, String key, String path) {
+    String field = FieldReader.at(path, key);
     Object v = m.get(key);
     if (v == null || (v instanceof List<?> l && l.isEmpty())) {
       r.error(field, null, "missing (expected: at least one CIDR or start-end range)");
@@ -310,7 +310,7 @@ public final class ConfigParser {
     r.indexedStrList(m, key, path)
         .forEach(
             (i, text) -> {
-              String f = Reader.at(field, i);
+              String f = FieldReader.at(field, i);
               if (text.indexOf('-') < 0 && !text.equals(text.strip())) {
                 // MetalLB trims the ends of a range, but parses a CIDR as written
                 r.error(f, text, "whitespace around a CIDR (expected: a.b.c.d/n or x::/n alone)");
@@ -353,27 +353,27 @@ public final class ConfigParser {
   }
 
   private Optional<ServiceAllocation> serviceAllocation(
-      Reader r, Map<String, Object> m, String path) {
+      FieldReader r, Map<String, Object> m, String path) {
     r.onlyKnown(m, path, "priority", "namespaces", "namespaceSelectors", "serviceSelectors");
     int before = problems.errorCount();
     long priority = r.lng(m, "priority", path, Long.MIN_VALUE, Long.MAX_VALUE).orElse(0L);
     if (priority < 0) {
       // MetalLB takes any int; its pool order is undefined for a negative one
       r.warn(
-          Reader.at(path, "priority"),
+          FieldReader.at(path, "priority"),
           priority,
           "negative priority is treated as unset: this pool is tried last (expected: >= 0; lower"
               + " is tried first, 0 or unset last)");
       priority = 0;
     } else if (priority > Integer.MAX_VALUE) {
-      r.error(Reader.at(path, "priority"), priority, "out of range (expected: 0..2147483647)");
+      r.error(FieldReader.at(path, "priority"), priority, "out of range (expected: 0..2147483647)");
     }
     Map<Integer, String> ns = r.indexedStrList(m, "namespaces", path);
     Map<String, Integer> seen = new HashMap<>();
     List<String> namespaces = new ArrayList<>();
     ns.forEach(
         (i, n) -> {
-          String f = Reader.at(Reader.at(path, "namespaces"), i);
+          String f = FieldReader.at(FieldReader.at(path, "namespaces"), i);
           Integer first = seen.putIfAbsent(n, i);
           if (first != null) {
             r.error(f, n, "duplicate namespace (first at namespaces[" + first + "])");
@@ -399,7 +399,7 @@ public final class ConfigParser {
 
   // ------------------------------------------------------------------ advertisements
 
-  private void readL2(Reader r, RawObject o) {
+  private void readL2(FieldReader r, RawObject o) {
     Map<String, Object> spec = o.spec();
     r.onlyKnown(
         spec,
@@ -432,7 +432,7 @@ public final class ConfigParser {
               if (nic.isEmpty() || nic.length() > 15 || nic.matches(".*[\\s/:].*")) {
                 // MetalLB takes any string; kept, so the list still excludes other interfaces
                 r.warn(
-                    Reader.at("spec.interfaces", i),
+                    FieldReader.at("spec.interfaces", i),
                     nic,
                     "no Linux interface can have this name, so none is chosen by it (expected: 1..15"
                         + " characters, no whitespace, '/' or ':')");
@@ -442,16 +442,18 @@ public final class ConfigParser {
     r.mapList(spec, "preferredNodeSelectors", "spec")
         .forEach(
             (i, m) -> {
-              String p = Reader.at("spec.preferredNodeSelectors", i);
+              String p = FieldReader.at("spec.preferredNodeSelectors", i);
               r.onlyKnown(m, p, "weight", "preference");
               Optional<Long> w = r.lng(m, "weight", p, 1, 100);
               if (!m.containsKey("weight")) {
-                r.error(Reader.at(p, "weight"), null, "missing (expected: 1..100)");
+                r.error(FieldReader.at(p, "weight"), null, "missing (expected: 1..100)");
               }
               Optional<LabelSelector> pref =
-                  r.map(m, "preference", p).flatMap(x -> r.selector(x, Reader.at(p, "preference")));
+                  r.map(m, "preference", p)
+                      .flatMap(x -> r.selector(x, FieldReader.at(p, "preference")));
               if (!m.containsKey("preference")) {
-                r.error(Reader.at(p, "preference"), null, "missing (expected: a label selector)");
+                r.error(
+                    FieldReader.at(p, "preference"), null, "missing (expected: a label selector)");
               }
               if (w.isPresent() && pref.isPresent()) {
                 b.addPreferredNodeSelectors(
@@ -469,7 +471,7 @@ public final class ConfigParser {
    * look like: {@code layer2}, {@code log}, {@code webhook}), and not {@code bgp}, which is chosen
    * by BGPAdvertisements, never by an L2Advertisement.
    */
-  private static Optional<String> announcerName(Reader r, String name) {
+  private static Optional<String> announcerName(FieldReader r, String name) {
     String field = "metadata.labels[\"" + L2Advertisement.ANNOUNCER_LABEL + "\"]";
     if (name.isEmpty()
         || name.length() > MAX_ANNOUNCER_NAME
@@ -492,7 +494,7 @@ public final class ConfigParser {
     return Optional.of(name);
   }
 
-  private AdRefs adRefs(Reader r, String name, Map<String, Object> spec) {
+  private AdRefs adRefs(FieldReader r, String name, Map<String, Object> spec) {
     AdRefs refs = new AdRefs(r.src, name, "spec", false);
     refs.poolsField = "spec.ipAddressPools";
     refs.poolNames =
@@ -502,7 +504,7 @@ public final class ConfigParser {
     return refs;
   }
 
-  private void readBgpAdCrd(Reader r, RawObject o) {
+  private void readBgpAdCrd(FieldReader r, RawObject o) {
     Map<String, Object> spec = o.spec();
     r.onlyKnown(
         spec,
@@ -562,7 +564,7 @@ public final class ConfigParser {
 
   /** The parts of a BGP advertisement common to CRDs and the legacy ConfigMap. */
   BgpAdDraft bgpAd(
-      Reader r,
+      FieldReader r,
       AdRefs refs,
       Map<String, Object> m,
       String path,
@@ -571,8 +573,8 @@ public final class ConfigParser {
       String localPrefKey,
       String communitiesKey) {
     BgpAdDraft d = new BgpAdDraft(refs, ImmutableBgpAdvertisement.builder().name(refs.name));
-    d.aggregationField = Reader.at(path, aggKey);
-    d.aggregationV6Field = Reader.at(path, aggV6Key);
+    d.aggregationField = FieldReader.at(path, aggKey);
+    d.aggregationV6Field = FieldReader.at(path, aggV6Key);
     // MetalLB: the CRD schema has minimum 1 for aggregationLength only; the legacy ConfigMap and
     // aggregationLengthV6 take any int up to the maximum (a too short one fails the pool check)
     long minV4 = refs.legacy ? Integer.MIN_VALUE : 1;
@@ -580,12 +582,12 @@ public final class ConfigParser {
     r.lng(m, aggV6Key, path, Integer.MIN_VALUE, 128)
         .ifPresent(v -> d.aggregationLengthV6 = (int) (long) v);
     d.builder.aggregationLength(d.aggregationLength).aggregationLengthV6(d.aggregationLengthV6);
-    d.localPrefField = Reader.at(path, localPrefKey);
+    d.localPrefField = FieldReader.at(path, localPrefKey);
     Optional<Long> lp = r.lng(m, localPrefKey, path, 0, 0xFFFF_FFFFL);
     lp.ifPresent(v -> d.builder.localPref(v));
     d.hasLocalPref = lp.isPresent();
     d.localPref = lp.orElse(0L);
-    d.communitiesField = Reader.at(path, communitiesKey);
+    d.communitiesField = FieldReader.at(path, communitiesKey);
     d.communities =
         onlyOnce(r, r.indexedStrList(m, communitiesKey, path), d.communitiesField, "community");
     return d;
@@ -596,7 +598,7 @@ public final class ConfigParser {
    * validateDuplicate} (ipAddressPools, peers and communities of an advertisement).
    */
   static Map<Integer, String> onlyOnce(
-      Reader r, Map<Integer, String> list, String field, String what) {
+      FieldReader r, Map<Integer, String> list, String field, String what) {
     Map<String, Integer> first = new HashMap<>();
     Map<Integer, String> out = new LinkedHashMap<>();
     list.forEach(
@@ -604,12 +606,12 @@ public final class ConfigParser {
           Integer at = first.putIfAbsent(v, i);
           if (at != null) {
             r.error(
-                Reader.at(field, i),
+                FieldReader.at(field, i),
                 v,
                 "duplicate "
                     + what
                     + " (first at "
-                    + Reader.at(field, at)
+                    + FieldReader.at(field, at)
                     + "; expected: each "
                     + what
                     + " once)");
@@ -640,7 +642,7 @@ public final class ConfigParser {
   // ------------------------------------------------------------------ peers
 
   private static final Set<String> PEER_V2_KEYS =
-      Reader.setOf(
+      FieldReader.setOf(
           "myASN",
           "peerASN",
           "dynamicASN",
@@ -664,7 +666,7 @@ public final class ConfigParser {
           "dualStackAddressFamily");
 
   private static final Set<String> PEER_V1_KEYS =
-      Reader.setOf(
+      FieldReader.setOf(
           "myASN",
           "peerASN",
           "peerAddress",
@@ -680,7 +682,7 @@ public final class ConfigParser {
           "ebgpMultiHop",
           "vrf");
 
-  private void readPeerCrd(Reader r, RawObject o) {
+  private void readPeerCrd(FieldReader r, RawObject o) {
     Map<String, Object> spec = o.spec();
     boolean v1 = o.apiVersion().equals(GROUP_VERSION);
     if (v1) {
@@ -698,7 +700,7 @@ public final class ConfigParser {
           .forEach(
               k ->
                   r.error(
-                      Reader.at("spec", k),
+                      FieldReader.at("spec", k),
                       null,
                       "not a BGPPeer v1beta1 field (expected: apiVersion metallb.io/v1beta2 to use"
                           + " it)"));
@@ -743,16 +745,26 @@ public final class ConfigParser {
   private static final long MAX_ASN = 0xFFFF_FFFFL; // RFC 6793: 4-octet AS numbers
 
   void readPeer(
-      Reader r, PeerDraft d, Map<String, Object> m, String path, PeerKeys keys, boolean legacy) {
+      FieldReader r,
+      PeerDraft d,
+      Map<String, Object> m,
+      String path,
+      PeerKeys keys,
+      boolean legacy) {
     String myKey = keys.k("myASN");
     String peerKey = keys.k("peerASN");
     // MetalLB: an AS number 0 is a missing one ("missing local ASN", "missing peer ASN")
     Optional<Long> myAsn = r.lng(m, myKey, path, 0, MAX_ASN);
     if (!m.containsKey(myKey)) {
       r.error(
-          Reader.at(path, myKey), null, "missing (expected: the local AS number 1..4294967295)");
+          FieldReader.at(path, myKey),
+          null,
+          "missing (expected: the local AS number 1..4294967295)");
     } else if (myAsn.isPresent() && myAsn.get() == 0) {
-      r.error(Reader.at(path, myKey), 0L, "AS number 0 is a missing one (expected: 1..4294967295)");
+      r.error(
+          FieldReader.at(path, myKey),
+          0L,
+          "AS number 0 is a missing one (expected: 1..4294967295)");
     }
     myAsn.ifPresent(d.builder::myAsn);
     Optional<Long> peerAsn =
@@ -768,7 +780,7 @@ public final class ConfigParser {
               case "external" -> Optional.of(DynamicAsn.EXTERNAL);
               default -> {
                 r.error(
-                    Reader.at(path, "dynamicASN"),
+                    FieldReader.at(path, "dynamicASN"),
                     dynText.get(),
                     "unknown value (expected: internal or external)");
                 yield Optional.empty();
@@ -781,7 +793,7 @@ public final class ConfigParser {
               asn -> {
                 d.builder.localAsn(asn);
                 r.warn(
-                    Reader.at(path, "localASN"),
+                    FieldReader.at(path, "localASN"),
                     asn,
                     "not supported by ferrolb's native speaker (FRR local-as): ignored, the"
                         + " session speaks myASN (expected: remove localASN)");
@@ -790,18 +802,18 @@ public final class ConfigParser {
     boolean peerAsnGiven = m.containsKey(peerKey) && !Long.valueOf(0).equals(m.get(peerKey));
     if (peerAsnGiven && m.containsKey("dynamicASN")) {
       r.error(
-          Reader.at(path, "dynamicASN"),
-          Reader.render(m.get("dynamicASN")),
+          FieldReader.at(path, "dynamicASN"),
+          FieldReader.render(m.get("dynamicASN")),
           "set together with peerASN (expected: exactly one of peerASN, dynamicASN)");
     } else if (m.containsKey(peerKey) && !peerAsnGiven && !m.containsKey("dynamicASN")) {
       r.error(
-          Reader.at(path, peerKey),
+          FieldReader.at(path, peerKey),
           0L,
           "AS number 0 is a missing one (expected: 1..4294967295"
               + (legacy ? ")" : ", or dynamicASN)"));
     } else if (!m.containsKey(peerKey) && !m.containsKey("dynamicASN")) {
       r.error(
-          Reader.at(path, peerKey),
+          FieldReader.at(path, peerKey),
           null,
           legacy
               ? "missing (expected: the peer's AS number 0..4294967295)"
@@ -814,7 +826,7 @@ public final class ConfigParser {
     // address or interface
     String addrKey = keys.k("peerAddress");
     Optional<String> addrText = r.str(m, addrKey, path);
-    Optional<IpAddress> addr = addrText.flatMap(t -> ip(r, Reader.at(path, addrKey), t));
+    Optional<IpAddress> addr = addrText.flatMap(t -> ip(r, FieldReader.at(path, addrKey), t));
     addr.ifPresent(d.builder::peerAddress);
     addr.ifPresent(
         a -> {
@@ -826,19 +838,19 @@ public final class ConfigParser {
         n -> {
           d.builder.interfaceName(n);
           r.warn(
-              Reader.at(path, "interface"),
+              FieldReader.at(path, "interface"),
               n,
               "unnumbered BGP is not supported by ferrolb's native speaker: this peer opens no"
                   + " session (expected: peerAddress)");
         });
     if (m.containsKey(addrKey) && m.containsKey("interface")) {
       r.error(
-          Reader.at(path, "interface"),
-          Reader.render(m.get("interface")),
+          FieldReader.at(path, "interface"),
+          FieldReader.render(m.get("interface")),
           "set together with peerAddress (expected: exactly one of peerAddress, interface)");
     } else if (!m.containsKey(addrKey) && !m.containsKey("interface")) {
       r.error(
-          Reader.at(path, addrKey),
+          FieldReader.at(path, addrKey),
           null,
           legacy
               ? "missing (expected: the peer's IP address)"
@@ -846,11 +858,11 @@ public final class ConfigParser {
     }
     String srcKey = keys.k("sourceAddress");
     Optional<IpAddress> srcAddr =
-        r.str(m, srcKey, path).flatMap(t -> ip(r, Reader.at(path, srcKey), t));
+        r.str(m, srcKey, path).flatMap(t -> ip(r, FieldReader.at(path, srcKey), t));
     srcAddr.ifPresent(d.builder::sourceAddress);
     if (srcAddr.isPresent() && addr.isPresent() && srcAddr.get().family() != addr.get().family()) {
       r.error(
-          Reader.at(path, srcKey),
+          FieldReader.at(path, srcKey),
           srcAddr.get(),
           "family "
               + srcAddr.get().family().k8sName()
@@ -874,8 +886,8 @@ public final class ConfigParser {
                 // MetalLB: connectTime 1..65535 s, whole seconds (api/v1beta2, CEL rule)
                 if (ct.getNano() != 0 || ct.getSeconds() < 1 || ct.getSeconds() > 65535) {
                   r.error(
-                      Reader.at(path, "connectTime"),
-                      Reader.render(m.get("connectTime")),
+                      FieldReader.at(path, "connectTime"),
+                      FieldReader.render(m.get("connectTime")),
                       "out of range (expected: whole seconds 1s..65535s)");
                 } else {
                   d.builder.connectTime(ct);
@@ -885,14 +897,14 @@ public final class ConfigParser {
 
     String ridKey = keys.k("routerID");
     r.str(m, ridKey, path)
-        .flatMap(t -> ip(r, Reader.at(path, ridKey), t))
+        .flatMap(t -> ip(r, FieldReader.at(path, ridKey), t))
         .ifPresent(
             rid -> {
               if (rid.isV4()) {
                 d.builder.routerId(rid);
               } else {
                 r.error(
-                    Reader.at(path, ridKey),
+                    FieldReader.at(path, ridKey),
                     rid,
                     "router ID must be IPv4 (expected: a dotted quad, RFC 4271 §4.2 BGP"
                         + " Identifier)");
@@ -906,18 +918,18 @@ public final class ConfigParser {
     boolean hasSecret = !legacy && m.containsKey("passwordSecret");
     if (password.isPresent() && hasSecret) {
       r.error(
-          Reader.at(path, "passwordSecret"),
+          FieldReader.at(path, "passwordSecret"),
           null,
           "set together with password (expected: at most one of password, passwordSecret)");
     } else if (password.isPresent()) {
       d.builder.password(password.get());
     } else if (hasSecret) {
       r.map(m, "passwordSecret", path)
-          .ifPresent(s -> passwordSecret(r, d, s, Reader.at(path, "passwordSecret")));
+          .ifPresent(s -> passwordSecret(r, d, s, FieldReader.at(path, "passwordSecret")));
     }
 
     String bfdKey = keys.k("bfdProfile");
-    d.bfdField = Reader.at(path, bfdKey);
+    d.bfdField = FieldReader.at(path, bfdKey);
     d.bfdProfile = r.nonEmptyStr(m, bfdKey, path);
     d.bfdProfile.ifPresent(d.builder::bfdProfile);
     String ebgpKey = keys.k("ebgpMultiHop");
@@ -926,14 +938,14 @@ public final class ConfigParser {
     boolean sameAsn = myAsn.isPresent() && peerAsn.isPresent() && myAsn.get().equals(peerAsn.get());
     if (ebgp && sameAsn) {
       r.error(
-          Reader.at(path, ebgpKey),
+          FieldReader.at(path, ebgpKey),
           "true",
           "eBGP multi-hop on an iBGP session (peer ASN equals my ASN) (expected: false, or a"
               + " different peer ASN)");
     } else if (ebgp && d.ibgp) {
       // MetalLB only compares peerASN with myASN
       r.warn(
-          Reader.at(path, ebgpKey),
+          FieldReader.at(path, ebgpKey),
           "true",
           "has no effect on an iBGP session (dynamicASN internal) (expected: false)");
     }
@@ -944,7 +956,7 @@ public final class ConfigParser {
               v -> {
                 d.builder.vrf(v);
                 r.warn(
-                    Reader.at(path, "vrf"),
+                    FieldReader.at(path, "vrf"),
                     v,
                     "host VRFs are not supported by ferrolb's native speaker: the session opens in"
                         + " the default VRF (expected: remove vrf, peer from the default VRF)");
@@ -954,14 +966,15 @@ public final class ConfigParser {
       disableMp.ifPresent(d.builder::disableMp);
       if (disableMp.orElse(false)) {
         r.warn(
-            Reader.at(path, "disableMP"),
+            FieldReader.at(path, "disableMP"),
             "true",
             "deprecated and ignored since MetalLB v0.15.0 (expected: remove it; use"
                 + " dualStackAddressFamily to control address families)");
       }
     }
     String vrf = legacy ? "" : r.str(m, "vrf", path).orElse("");
-    d.sessionField = addr.isPresent() ? Reader.at(path, addrKey) : Reader.at(path, "interface");
+    d.sessionField =
+        addr.isPresent() ? FieldReader.at(path, addrKey) : FieldReader.at(path, "interface");
     // MetalLB's PeerIdentifier: the address (or interface) and the VRF; not the port
     d.sessionKey =
         addr.map(IpAddress::toString).orElse("interface " + nic.orElse(""))
@@ -970,13 +983,18 @@ public final class ConfigParser {
     d.nodeSelectors = nodeSelectors;
     d.myAsn = myAsn.orElse(-1L);
     d.routerId = r.str(m, ridKey, path).orElse("");
-    d.routerIdField = Reader.at(path, ridKey);
-    d.myAsnField = Reader.at(path, myKey);
+    d.routerIdField = FieldReader.at(path, ridKey);
+    d.myAsnField = FieldReader.at(path, myKey);
     peers.add(d);
   }
 
   private void timers(
-      Reader r, PeerDraft d, Map<String, Object> m, String path, PeerKeys keys, boolean legacy) {
+      FieldReader r,
+      PeerDraft d,
+      Map<String, Object> m,
+      String path,
+      PeerKeys keys,
+      boolean legacy) {
     String holdKey = keys.k("holdTime");
     String kaKey = keys.k("keepaliveTime");
     int before = problems.errorCount();
@@ -998,8 +1016,8 @@ public final class ConfigParser {
       return;
     }
     long rounded = hold.get().getSeconds();
-    String holdField = Reader.at(path, m.containsKey(holdKey) ? holdKey : kaKey);
-    String holdText = Reader.render(m.getOrDefault(holdKey, m.get(kaKey)));
+    String holdField = FieldReader.at(path, m.containsKey(holdKey) ? holdKey : kaKey);
+    String holdText = FieldReader.render(m.getOrDefault(holdKey, m.get(kaKey)));
     boolean ok = true;
     // RFC 4271 §4.2: hold time 0, or at least 3 seconds; 16-bit field
     if (rounded != 0 && rounded < 3) {
@@ -1014,8 +1032,8 @@ public final class ConfigParser {
     // MetalLB rounds only for the rule above and compares the keepalive with the exact hold time
     if (ok && ka.get().compareTo(hold.get()) > 0) {
       r.error(
-          Reader.at(path, kaKey),
-          Reader.render(m.get(kaKey)),
+          FieldReader.at(path, kaKey),
+          FieldReader.render(m.get(kaKey)),
           "keepalive time "
               + GoDuration.format(ka.get())
               + " is longer than hold time "
@@ -1040,19 +1058,19 @@ public final class ConfigParser {
     }
   }
 
-  private void passwordSecret(Reader r, PeerDraft d, Map<String, Object> s, String path) {
+  private void passwordSecret(FieldReader r, PeerDraft d, Map<String, Object> s, String path) {
     r.onlyKnown(s, path, "name", "namespace");
     Optional<String> name = r.nonEmptyStr(s, "name", path);
     Optional<String> ns = r.str(s, "namespace", path);
     if (name.isEmpty()) {
       if (!s.containsKey("name")) {
-        r.error(Reader.at(path, "name"), null, "missing (expected: the name of a Secret)");
+        r.error(FieldReader.at(path, "name"), null, "missing (expected: the name of a Secret)");
       }
       return;
     }
     if (ns.isPresent() && !ns.get().isEmpty() && !ns.get().equals(ctx.namespace())) {
       r.error(
-          Reader.at(path, "namespace"),
+          FieldReader.at(path, "namespace"),
           ns.get(),
           "Secret outside ferrolb's namespace (expected: " + ctx.namespace() + ")");
       return;
@@ -1061,7 +1079,7 @@ public final class ConfigParser {
     SecretData secret = secrets.get(name.get());
     if (secret == null && !ctx.secretsComplete()) {
       r.warn(
-          Reader.at(path, "name"),
+          FieldReader.at(path, "name"),
           name.get(),
           "not checked: Secret "
               + name.get()
@@ -1072,7 +1090,7 @@ public final class ConfigParser {
               + " with key \"password\"; --strict makes this an error)");
     } else if (secret == null) {
       r.error(
-          Reader.at(path, "name"),
+          FieldReader.at(path, "name"),
           name.get(),
           "no Secret of that name in namespace "
               + ctx.namespace()
@@ -1081,12 +1099,12 @@ public final class ConfigParser {
               + " with key \"password\")");
     } else if (!secret.type().equals(SecretData.BASIC_AUTH)) {
       r.error(
-          Reader.at(path, "name"),
+          FieldReader.at(path, "name"),
           name.get(),
           "Secret has type " + secret.type() + " (expected: " + SecretData.BASIC_AUTH + ")");
     } else if (!secret.data().containsKey("password")) {
       r.error(
-          Reader.at(path, "name"),
+          FieldReader.at(path, "name"),
           name.get(),
           "Secret has no key \"password\" (expected: the TCP MD5 password under data.password)");
     } else {
@@ -1094,7 +1112,7 @@ public final class ConfigParser {
     }
   }
 
-  Optional<IpAddress> ip(Reader r, String field, String text) {
+  Optional<IpAddress> ip(FieldReader r, String field, String text) {
     // MetalLB: net.ParseIP, which does not trim
     Optional<IpAddress> a = IpAddress.tryParse(text);
     if (a.isEmpty()) {
@@ -1105,7 +1123,7 @@ public final class ConfigParser {
 
   // ------------------------------------------------------------------ BFD and communities
 
-  private void readBfdCrd(Reader r, RawObject o) {
+  private void readBfdCrd(FieldReader r, RawObject o) {
     r.onlyKnown(
         o.spec(),
         "spec",
@@ -1122,7 +1140,7 @@ public final class ConfigParser {
     readBfd(r, o.name(), o.spec(), "spec", PeerKeys.CRD);
   }
 
-  void readBfd(Reader r, String name, Map<String, Object> m, String path, PeerKeys keys) {
+  void readBfd(FieldReader r, String name, Map<String, Object> m, String path, PeerKeys keys) {
     boolean legacy = keys == PeerKeys.LEGACY;
     ImmutableBfdProfile.Builder b = ImmutableBfdProfile.builder().name(name);
     // MetalLB api/v1beta1/bfdprofile_types.go: intervals 10..60000 ms, multiplier 2..255, TTL
@@ -1142,7 +1160,7 @@ public final class ConfigParser {
     bfdProfiles.add(b.build());
   }
 
-  private void readCommunityCrd(Reader r, RawObject o) {
+  private void readCommunityCrd(FieldReader r, RawObject o) {
     r.onlyKnown(o.spec(), "spec", "communities");
     if (!define("Community", o.name(), r, "metadata.name")) {
       return;
@@ -1150,24 +1168,29 @@ public final class ConfigParser {
     r.mapList(o.spec(), "communities", "spec")
         .forEach(
             (i, c) -> {
-              String p = Reader.at("spec.communities", i);
+              String p = FieldReader.at("spec.communities", i);
               r.onlyKnown(c, p, "name", "value");
               Optional<String> name = r.nonEmptyStr(c, "name", p);
               Optional<String> value = r.nonEmptyStr(c, "value", p);
               if (!c.containsKey("name")) {
-                r.error(Reader.at(p, "name"), null, "missing (expected: an alias name)");
+                r.error(FieldReader.at(p, "name"), null, "missing (expected: an alias name)");
               }
               if (!c.containsKey("value")) {
-                r.error(Reader.at(p, "value"), null, "missing (expected: A:B or large:A:B:C)");
+                r.error(FieldReader.at(p, "value"), null, "missing (expected: A:B or large:A:B:C)");
               }
               if (name.isPresent() && value.isPresent()) {
                 addCommunity(
-                    r, name.get(), Reader.at(p, "name"), value.get(), Reader.at(p, "value"));
+                    r,
+                    name.get(),
+                    FieldReader.at(p, "name"),
+                    value.get(),
+                    FieldReader.at(p, "value"));
               }
             });
   }
 
-  void addCommunity(Reader r, String alias, String aliasField, String value, String valueField) {
+  void addCommunity(
+      FieldReader r, String alias, String aliasField, String value, String valueField) {
     try {
       BgpCommunity.parse(value);
     } catch (IllegalArgumentException e) {
@@ -1202,7 +1225,7 @@ public final class ConfigParser {
     for (BgpAdDraft d : bgpAds) {
       resolvePools(d.refs, poolsByName, "BGPAdvertisement");
       advertised.addAll(d.refs.resolvedPools);
-      Reader r = new Reader(d.refs.src, problems, d.refs.legacy);
+      FieldReader r = new FieldReader(d.refs.src, problems, d.refs.legacy);
       checkAggregation(r, d, poolsByName);
       resolveCommunities(r, d);
       checkPeerRefs(r, d, peersByName);
@@ -1289,14 +1312,14 @@ public final class ConfigParser {
     if (refs.legacy) {
       return; // a legacy ad belongs to its own pool, resolved when read
     }
-    Reader r = new Reader(refs.src, problems, false);
+    FieldReader r = new FieldReader(refs.src, problems, false);
     Set<String> chosen = new LinkedHashSet<>();
     refs.poolNames.forEach(
         (i, name) -> {
           if (!poolsByName.containsKey(name)) {
             // MetalLB skips a name that points nowhere (the pool may be created later)
             r.warn(
-                Reader.at(refs.poolsField, i),
+                FieldReader.at(refs.poolsField, i),
                 name,
                 "no IPAddressPool of that name: skipped until one is created, as MetalLB does"
                     + " (expected one of: "
@@ -1338,7 +1361,7 @@ public final class ConfigParser {
    * prefix among them. A range {@code .2-.254} holds a /26, so aggregation 26 is accepted (the
    * announced /26 then also covers addresses outside the pool, as in MetalLB), 25 is not.
    */
-  private void checkAggregation(Reader r, BgpAdDraft d, Map<String, PoolDraft> poolsByName) {
+  private void checkAggregation(FieldReader r, BgpAdDraft d, Map<String, PoolDraft> poolsByName) {
     for (String poolName : d.refs.resolvedPools) {
       PoolDraft p = poolsByName.get(poolName);
       if (p == null) {
@@ -1373,11 +1396,11 @@ public final class ConfigParser {
     }
   }
 
-  private void resolveCommunities(Reader r, BgpAdDraft d) {
+  private void resolveCommunities(FieldReader r, BgpAdDraft d) {
     Set<String> seen = new LinkedHashSet<>();
     d.communities.forEach(
         (i, text) -> {
-          String f = Reader.at(d.communitiesField, i);
+          String f = FieldReader.at(d.communitiesField, i);
           try {
             BgpCommunity c = BgpCommunity.resolve(text, communities);
             if (seen.add(c.toString())) {
@@ -1389,7 +1412,7 @@ public final class ConfigParser {
         });
   }
 
-  private void checkPeerRefs(Reader r, BgpAdDraft d, Map<String, PeerDraft> peersByName) {
+  private void checkPeerRefs(FieldReader r, BgpAdDraft d, Map<String, PeerDraft> peersByName) {
     List<PeerDraft> targets = new ArrayList<>();
     d.peers.forEach(
         (i, name) -> {
@@ -1397,7 +1420,7 @@ public final class ConfigParser {
           if (p == null) {
             // MetalLB does not check these names: nothing is announced to a peer that is absent
             r.warn(
-                Reader.at(d.peersField, i),
+                FieldReader.at(d.peersField, i),
                 name,
                 "no BGPPeer of that name: nothing is announced to it until one is created, as"
                     + " MetalLB does (expected one of: "

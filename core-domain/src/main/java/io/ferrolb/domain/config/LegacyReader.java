@@ -20,9 +20,9 @@ import java.util.Optional;
 final class LegacyReader {
 
   private final ConfigParser parser;
-  private final Reader r;
+  private final FieldReader r;
 
-  LegacyReader(ConfigParser parser, Reader r) {
+  LegacyReader(ConfigParser parser, FieldReader r) {
     this.parser = parser;
     this.r = r;
   }
@@ -45,22 +45,22 @@ final class LegacyReader {
             m ->
                 m.forEach(
                     (alias, v) ->
-                        r.str(v, Reader.at("bgp-communities", alias))
+                        r.str(v, FieldReader.at("bgp-communities", alias))
                             .ifPresent(
                                 value ->
                                     parser.addCommunity(
                                         r,
                                         alias,
-                                        Reader.at("bgp-communities", alias),
+                                        FieldReader.at("bgp-communities", alias),
                                         value,
-                                        Reader.at("bgp-communities", alias)))));
+                                        FieldReader.at("bgp-communities", alias)))));
     r.mapList(config, "bfd-profiles", "").forEach(this::bfdProfile);
     r.mapList(config, "peers", "").forEach(this::peer);
     r.mapList(config, "address-pools", "").forEach(this::pool);
   }
 
   private void bfdProfile(int i, Map<String, Object> m) {
-    String path = Reader.at("bfd-profiles", i);
+    String path = FieldReader.at("bfd-profiles", i);
     r.onlyKnown(
         m,
         path,
@@ -75,17 +75,17 @@ final class LegacyReader {
     Optional<String> name = r.nonEmptyStr(m, "name", path);
     if (name.isEmpty()) {
       if (!m.containsKey("name")) {
-        r.error(Reader.at(path, "name"), null, "missing (expected: a profile name)");
+        r.error(FieldReader.at(path, "name"), null, "missing (expected: a profile name)");
       }
       return;
     }
-    if (parser.define("BFDProfile", name.get(), r, Reader.at(path, "name"))) {
+    if (parser.define("BFDProfile", name.get(), r, FieldReader.at(path, "name"))) {
       parser.readBfd(r, name.get(), m, path, PeerKeys.LEGACY);
     }
   }
 
   private void peer(int i, Map<String, Object> m) {
-    String path = Reader.at("peers", i);
+    String path = FieldReader.at("peers", i);
     r.onlyKnown(
         m,
         path,
@@ -111,7 +111,7 @@ final class LegacyReader {
   }
 
   private void pool(int i, Map<String, Object> m) {
-    String path = Reader.at("address-pools", i);
+    String path = FieldReader.at("address-pools", i);
     r.onlyKnown(
         m,
         path,
@@ -121,14 +121,14 @@ final class LegacyReader {
         "avoid-buggy-ips",
         "auto-assign",
         "bgp-advertisements");
-    String nameField = Reader.at(path, "name");
+    String nameField = FieldReader.at(path, "name");
     Optional<String> name = r.nonEmptyStr(m, "name", path);
     if (!m.containsKey("name")) {
       r.error(nameField, null, "missing (expected: a unique pool name)");
     }
     boolean fresh = name.isPresent() && parser.define("IPAddressPool", name.get(), r, nameField);
     Optional<String> protocol = r.str(m, "protocol", path);
-    String protoField = Reader.at(path, "protocol");
+    String protoField = FieldReader.at(path, "protocol");
     boolean layer2 = false;
     boolean bgp = false;
     if (protocol.isEmpty()) {
@@ -149,7 +149,7 @@ final class LegacyReader {
     boolean hasAds = ads != null && !(ads instanceof List<?> l && l.isEmpty());
     if (hasAds && layer2) {
       r.error(
-          Reader.at(path, "bgp-advertisements"),
+          FieldReader.at(path, "bgp-advertisements"),
           null,
           "only allowed in a pool with protocol bgp (this pool has protocol layer2)");
     }
@@ -160,8 +160,8 @@ final class LegacyReader {
         r,
         name.get(),
         nameField,
-        Reader.at(path, "addresses"),
-        Reader.at(path, "avoid-buggy-ips"),
+        FieldReader.at(path, "addresses"),
+        FieldReader.at(path, "avoid-buggy-ips"),
         fresh,
         ranges,
         autoAssign,
@@ -183,7 +183,7 @@ final class LegacyReader {
       Map<Map<String, Object>, Integer> seen = new java.util.HashMap<>();
       list.forEach(
           (j, ad) -> {
-            String p = Reader.at(Reader.at(path, "bgp-advertisements"), j);
+            String p = FieldReader.at(FieldReader.at(path, "bgp-advertisements"), j);
             Integer same = seen.putIfAbsent(ad, j);
             if (same != null) {
               // MetalLB v0.12 validateDuplicateAdvertisements
@@ -191,7 +191,7 @@ final class LegacyReader {
                   p,
                   null,
                   "identical to "
-                      + Reader.at(Reader.at(path, "bgp-advertisements"), same)
+                      + FieldReader.at(FieldReader.at(path, "bgp-advertisements"), same)
                       + " (expected: each advertisement once)");
               return;
             }

@@ -81,7 +81,7 @@ class L2AdvertisementAnnouncerTest {
             e -> {
               assertThat(e.object()).isEqualTo("L2Advertisement \"edge\"");
               assertThat(e.field()).isEqualTo(FIELD);
-              assertThat(e.value()).isEqualTo(Reader.render(label));
+              assertThat(e.value()).isEqualTo(FieldReader.render(label));
               assertThat(e.message()).startsWith(message).contains("expected:");
             });
   }

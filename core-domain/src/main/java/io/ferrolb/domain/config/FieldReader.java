@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * {@link Problems} with the object, the field path and the value; the accessors then return empty
  * results, so parsing goes on and every error of the object is found.
  */
-final class Reader {
+final class FieldReader {
 
   // Kubernetes: apimachinery validation.IsQualifiedName / IsValidLabelValue
   private static final Pattern NAME_PART =
@@ -38,7 +38,7 @@ final class Reader {
    * @param legacy the legacy ConfigMap: keys are kebab-case, and (as Go's yaml.v2 does) an integer
    *     scalar is accepted where a string is expected
    */
-  Reader(Src src, Problems problems, boolean legacy) {
+  FieldReader(Src src, Problems problems, boolean legacy) {
     this.src = src;
     this.problems = problems;
     this.legacy = legacy;
@@ -312,7 +312,7 @@ final class Reader {
   /** The selector with each requirement's values sorted: how MetalLB compares selectors. */
   private static LabelSelector sorted(LabelSelector s) {
     return new LabelSelector(
-        s.matchLabels(), s.matchExpressions().stream().map(Reader::sorted).toList());
+        s.matchLabels(), s.matchExpressions().stream().map(FieldReader::sorted).toList());
   }
 
   /** The requirement with its values sorted. */

@@ -24,7 +24,7 @@ final class ArpFastPath {
 
   private ArpFastPath() {}
 
-  static Verdict.Reply reply(ByteBuffer frame, LocalInterface iface, OwnedAddresses owned) {
+  static FrameVerdict.Reply reply(ByteBuffer frame, LocalInterface iface, OwnedAddresses owned) {
     int base = frame.position();
     if (frame.remaining() < ArpCodec.FRAME_LENGTH || !frame.hasArray()) {
       return null;
@@ -66,6 +66,6 @@ final class ArpFastPath {
     b.putInt(SPA, tpa);
     System.arraycopy(
         in, a + SHA, out, 32, MacAddress.LENGTH + 4); // THA, TPA = requester's SHA, SPA
-    return new Verdict.Reply(out, target);
+    return new FrameVerdict.Reply(out, target);
   }
 }

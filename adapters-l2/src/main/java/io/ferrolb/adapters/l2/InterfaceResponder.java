@@ -87,8 +87,8 @@ final class InterfaceResponder {
   }
 
   void onFrame(byte[] frame) {
-    Verdict v = PacketProcessor.process(ByteBuffer.wrap(frame), local, owned.get());
-    if (v instanceof Verdict.Reply r) {
+    FrameVerdict v = PacketProcessor.process(ByteBuffer.wrap(frame), local, owned.get());
+    if (v instanceof FrameVerdict.Reply r) {
       AddressCounters c = stats.counters(r.target());
       c.requestsReceived.incrementAndGet();
       try {
@@ -98,7 +98,7 @@ final class InterfaceResponder {
         LOG.warn("replyFailed interface={} ip={}: {}", iface.name(), r.target(), e.toString());
       }
     } else {
-      Verdict.Drop d = (Verdict.Drop) v;
+      FrameVerdict.Drop d = (FrameVerdict.Drop) v;
       stats.dropped(d.reason());
       if (LOG.isDebugEnabled()) {
         LOG.debug("dropped interface={} reason={} {}", iface.name(), d.reason(), d.detail());

@@ -12,14 +12,14 @@ import java.util.Set;
 
 /**
  * The responder's decision as a pure function: one received Ethernet frame, the receiving interface
- * and the owned-address snapshot in; a {@link Verdict.Reply} with the frame to send, or a {@link
- * Verdict.Drop} with the reason, out. No I/O, no clock, no state.
+ * and the owned-address snapshot in; a {@link FrameVerdict.Reply} with the frame to send, or a
+ * {@link FrameVerdict.Drop} with the reason, out. No I/O, no clock, no state.
  */
 public final class PacketProcessor {
 
   private PacketProcessor() {}
 
-  public static Verdict process(ByteBuffer frame, LocalInterface iface, OwnedAddresses owned) {
+  public static FrameVerdict process(ByteBuffer frame, LocalInterface iface, OwnedAddresses owned) {
     int base = frame.position();
     if (frame.remaining() < 14) {
       return drop(DropReason.MALFORMED, "frame of " + frame.remaining() + " bytes");
@@ -29,7 +29,7 @@ public final class PacketProcessor {
     }
     int type = frame.getShort(base + 12) & 0xFFFF;
     if (type == ArpCodec.ETHERTYPE_ARP) {
-      Verdict.Reply fast = ArpFastPath.reply(frame, iface, owned);
+      FrameVerdict.Reply fast = ArpFastPath.reply(frame, iface, owned);
       if (fast != null) {
         return fast;
       }
@@ -47,7 +47,7 @@ public final class PacketProcessor {
     }
   }
 
-  private static Verdict arp(ArpPacket p, LocalInterface iface, OwnedAddresses owned) {
+  private static FrameVerdict arp(ArpPacket p, LocalInterface iface, OwnedAddresses owned) {
     if (p.operation() == ArpPacket.REPLY) {
       return drop(DropReason.ARP_REPLY, "ARP reply from " + p.senderProtocol());
     }
@@ -63,14 +63,16 @@ public final class PacketProcessor {
     if (p.senderProtocol().equals(p.targetProtocol())) {
       return drop(DropReason.ARP_GRATUITOUS, "announcement of " + p.targetProtocol());
     }
-    Verdict denied = ownership(p.targetProtocol(), iface, owned);
+    FrameVerdict denied = ownership(p.targetProtocol(), iface, owned);
     if (denied != null) {
       return denied;
     }
-    return new Verdict.Reply(ArpCodec.encode(ArpCodec.reply(p, iface.mac())), p.targetProtocol());
+    return new FrameVerdict.Reply(
+        ArpCodec.encode(ArpCodec.reply(p, iface.mac())), p.targetProtocol());
   }
 
-  private static Verdict ndp(NeighborSolicitation ns, LocalInterface iface, OwnedAddresses owned) {
+  private static FrameVerdict ndp(
+      NeighborSolicitation ns, LocalInterface iface, OwnedAddresses owned) {
     IpAddress group = NdpCodec.solicitedNodeMulticast(ns.target());
     if (!ns.ethernetDestination().equals(iface.mac())
         && !ns.ethernetDestination().equals(NdpCodec.multicastMac(group))) {
@@ -89,15 +91,16 @@ public final class PacketProcessor {
               + group
               + ")");
     }
-    Verdict denied = ownership(ns.target(), iface, owned);
+    FrameVerdict denied = ownership(ns.target(), iface, owned);
     if (denied != null) {
       return denied;
     }
-    return new Verdict.Reply(
+    return new FrameVerdict.Reply(
         NdpCodec.encode(NdpCodec.solicitedReply(ns, iface.mac())), ns.target());
   }
 
-  private static Verdict ownership(IpAddress target, LocalInterface iface, OwnedAddresses owned) {
+  private static FrameVerdict ownership(
+      IpAddress target, LocalInterface iface, OwnedAddresses owned) {
     return switch (owned.check(target, iface.name())) {
       case ALLOWED -> null;
       case NOT_OWNED -> drop(DropReason.UNKNOWN_TARGET, target + " is not owned here");
@@ -108,8 +111,8 @@ public final class PacketProcessor {
     };
   }
 
-  private static Verdict.Drop drop(DropReason reason, String detail) {
-    return new Verdict.Drop(reason, detail);
+  private static FrameVerdict.Drop drop(DropReason reason, String detail) {
+    return new FrameVerdict.Drop(reason, detail);
   }
 
   /**
@@ -142,7 +145,7 @@ public final class PacketProcessor {
     long replies = 0;
     for (int i = 0; i < rounds; i++) {
       for (byte[] f : frames) {
-        if (process(ByteBuffer.wrap(f), iface, owned) instanceof Verdict.Reply) {
+        if (process(ByteBuffer.wrap(f), iface, owned) instanceof FrameVerdict.Reply) {
           replies++;
         }
       }

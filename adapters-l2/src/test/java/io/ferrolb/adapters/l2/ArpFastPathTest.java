@@ -28,7 +28,7 @@ class ArpFastPathTest {
             PacketProcessorTest.CLIENT4,
             PacketProcessorTest.VIP4);
 
-    Verdict.Reply fast =
+    FrameVerdict.Reply fast =
         ArpFastPath.reply(
             ByteBuffer.wrap(req), PacketProcessorTest.ETH0, PacketProcessorTest.OWNED);
 
@@ -51,7 +51,8 @@ class ArpFastPathTest {
     ByteBuffer b = ByteBuffer.wrap(shifted);
     b.position(5);
 
-    Verdict.Reply fast = ArpFastPath.reply(b, PacketProcessorTest.ETH0, PacketProcessorTest.OWNED);
+    FrameVerdict.Reply fast =
+        ArpFastPath.reply(b, PacketProcessorTest.ETH0, PacketProcessorTest.OWNED);
 
     assertThat(fast.frame()).isEqualTo(slowReply(req));
   }

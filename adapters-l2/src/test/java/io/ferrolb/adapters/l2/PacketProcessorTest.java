@@ -130,20 +130,22 @@ class PacketProcessorTest {
   @MethodSource("drops")
   void framesThatMustNotBeAnsweredAreDroppedWithTheirReason(
       String name, byte[] frame, DropReason reason) {
-    Verdict v = PacketProcessor.process(ByteBuffer.wrap(frame), ETH0, OWNED);
+    FrameVerdict v = PacketProcessor.process(ByteBuffer.wrap(frame), ETH0, OWNED);
 
-    assertThat(v).isInstanceOf(Verdict.Drop.class);
-    assertThat(((Verdict.Drop) v).reason()).as(((Verdict.Drop) v).detail()).isEqualTo(reason);
+    assertThat(v).isInstanceOf(FrameVerdict.Drop.class);
+    assertThat(((FrameVerdict.Drop) v).reason())
+        .as(((FrameVerdict.Drop) v).detail())
+        .isEqualTo(reason);
   }
 
   @Test
   void broadcastArpRequestForAnOwnedAddressIsAnsweredWithTheReceivingInterfacesMac() {
     byte[] req = arp(MacAddress.BROADCAST, CLIENT, ArpPacket.REQUEST, CLIENT4, VIP4);
 
-    Verdict v = PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OWNED);
+    FrameVerdict v = PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OWNED);
 
-    assertThat(v).isInstanceOf(Verdict.Reply.class);
-    Verdict.Reply r = (Verdict.Reply) v;
+    assertThat(v).isInstanceOf(FrameVerdict.Reply.class);
+    FrameVerdict.Reply r = (FrameVerdict.Reply) v;
     assertThat(r.target()).isEqualTo(VIP4);
     assertThat(ArpCodec.decode(ByteBuffer.wrap(r.frame())))
         .isEqualTo(new ArpPacket(CLIENT, OURS, ArpPacket.REPLY, OURS, VIP4, CLIENT, CLIENT4));
@@ -154,7 +156,7 @@ class PacketProcessorTest {
     byte[] req = arp(OURS, CLIENT, ArpPacket.REQUEST, CLIENT4, VIP4);
 
     assertThat(PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OWNED))
-        .isInstanceOf(Verdict.Reply.class);
+        .isInstanceOf(FrameVerdict.Reply.class);
   }
 
   @Test
@@ -163,14 +165,15 @@ class PacketProcessorTest {
         arp(MacAddress.BROADCAST, CLIENT, ArpPacket.REQUEST, IpAddress.parse("0.0.0.0"), VIP4);
 
     assertThat(PacketProcessor.process(ByteBuffer.wrap(probe), ETH0, OWNED))
-        .isInstanceOf(Verdict.Reply.class);
+        .isInstanceOf(FrameVerdict.Reply.class);
   }
 
   @Test
   void multicastSolicitationIsAnsweredToItsSlla() {
     byte[] req = ns(VIP6, Optional.of(OTHER));
 
-    Verdict.Reply r = (Verdict.Reply) PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OWNED);
+    FrameVerdict.Reply r =
+        (FrameVerdict.Reply) PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OWNED);
 
     assertThat(MacAddress.read(ByteBuffer.wrap(r.frame()), 0)).isEqualTo(OTHER);
     assertThat(r.frame())
@@ -186,10 +189,10 @@ class PacketProcessorTest {
         NdpCodec.encodeSolicitation(
             new NeighborSolicitation(OURS, CLIENT, CLIENT6, VIP6, 255, VIP6, Optional.empty()));
 
-    Verdict v = PacketProcessor.process(ByteBuffer.wrap(probe), ETH0, OWNED);
+    FrameVerdict v = PacketProcessor.process(ByteBuffer.wrap(probe), ETH0, OWNED);
 
-    assertThat(v).isInstanceOf(Verdict.Reply.class);
-    assertThat(((Verdict.Reply) v).frame())
+    assertThat(v).isInstanceOf(FrameVerdict.Reply.class);
+    assertThat(((FrameVerdict.Reply) v).frame())
         .isEqualTo(
             NdpCodec.encode(
                 new NeighborAdvertisement(
@@ -200,9 +203,9 @@ class PacketProcessorTest {
   void losingAnAddressStopsTheAnswerAtOnce() {
     byte[] req = arp(MacAddress.BROADCAST, CLIENT, ArpPacket.REQUEST, CLIENT4, VIP4);
 
-    Verdict v = PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OwnedAddresses.NONE);
+    FrameVerdict v = PacketProcessor.process(ByteBuffer.wrap(req), ETH0, OwnedAddresses.NONE);
 
-    assertThat(((Verdict.Drop) v).reason()).isEqualTo(DropReason.UNKNOWN_TARGET);
+    assertThat(((FrameVerdict.Drop) v).reason()).isEqualTo(DropReason.UNKNOWN_TARGET);
   }
 
   @Test

@@ -128,7 +128,7 @@ public final class AdmissionServer implements AutoCloseable {
       response.put("allowed", true); // not configuration: nothing to judge
     } else {
       RawObject o = parsed.get();
-      ConfigAdmission.Verdict v =
+      ConfigAdmission.AdmissionVerdict v =
           ConfigAdmission.judge(
               live.get(),
               // the object after the change is the one already converted (none for DELETE)

@@ -23,8 +23,8 @@ public final class ConfigAdmission {
   private ConfigAdmission() {}
 
   /** What the webhook answers. */
-  public record Verdict(boolean allowed, String message, List<String> warnings) {
-    public Verdict {
+  public record AdmissionVerdict(boolean allowed, String message, List<String> warnings) {
+    public AdmissionVerdict {
       Objects.requireNonNull(message, "message");
       warnings = List.copyOf(warnings);
     }
@@ -38,7 +38,7 @@ public final class ConfigAdmission {
    * @param namespace its namespace
    * @param ferrolbNamespace where ferrolb reads its configuration
    */
-  public static Verdict judge(
+  public static AdmissionVerdict judge(
       List<RawObject> live,
       Optional<RawObject> change,
       String kind,
@@ -46,7 +46,7 @@ public final class ConfigAdmission {
       String namespace,
       String ferrolbNamespace) {
     if (!ferrolbNamespace.equals(namespace)) {
-      return new Verdict(
+      return new AdmissionVerdict(
           false,
           kind
               + " "
@@ -79,10 +79,10 @@ public final class ConfigAdmission {
       List<String> brought = new ArrayList<>(messages(invalid.errors()));
       brought.removeAll(before);
       if (!brought.isEmpty()) {
-        return new Verdict(false, String.join("; ", brought), warnings);
+        return new AdmissionVerdict(false, String.join("; ", brought), warnings);
       }
     }
-    return new Verdict(true, "", warnings);
+    return new AdmissionVerdict(true, "", warnings);
   }
 
   private static Set<String> messages(List<ConfigError> errors) {

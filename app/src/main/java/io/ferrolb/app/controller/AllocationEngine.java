@@ -1,8 +1,8 @@
 package io.ferrolb.app.controller;
 
+import io.ferrolb.domain.allocation.AllocationResult;
 import io.ferrolb.domain.allocation.Allocator;
 import io.ferrolb.domain.allocation.Assignment;
-import io.ferrolb.domain.allocation.Decision;
 import io.ferrolb.domain.allocation.EventType;
 import io.ferrolb.domain.allocation.IpFamilyPolicy;
 import io.ferrolb.domain.allocation.PoolStats;
@@ -30,20 +30,20 @@ import java.util.Set;
  * The one seam between the controller and the domain's {@link Allocator}: the loop talks only to
  * this class, which owns the allocation state and is touched by the loop thread alone. It turns the
  * adapter's {@link ServiceSnapshot} into the allocator's {@link ServiceRequest} and the allocator's
- * {@link Decision} into what the loop writes.
+ * {@link AllocationResult} into what the loop writes.
  */
 final class AllocationEngine {
 
   /** One user-facing event the loop should emit on the Service. */
   record Note(boolean warning, String reason, String message) {}
 
-  sealed interface Verdict permits Assign, Clear, Ignore {
+  sealed interface IngressAction permits Assign, Clear, Ignore {
     List<Note> notes();
   }
 
   /** Desired ingress {@code ips} from {@code pool}. */
   record Assign(List<IpAddress> ips, String pool, boolean changed, List<Note> notes)
-      implements Verdict {
+      implements IngressAction {
     Assign {
       ips = List.copyOf(ips);
       notes = List.copyOf(notes);
@@ -51,14 +51,14 @@ final class AllocationEngine {
   }
 
   /** Desired ingress empty (not LoadBalancer, no pools, no ClusterIP, rejected). */
-  record Clear(String why, boolean rejected, List<Note> notes) implements Verdict {
+  record Clear(String why, boolean rejected, List<Note> notes) implements IngressAction {
     Clear {
       notes = List.copyOf(notes);
     }
   }
 
   /** Not ours (another load-balancer class): do not touch the Service. */
-  record Ignore(String why) implements Verdict {
+  record Ignore(String why) implements IngressAction {
     @Override
     public List<Note> notes() {
       return List.of();
@@ -88,19 +88,19 @@ final class AllocationEngine {
     return lost;
   }
 
-  Verdict reconcile(ServiceSnapshot svc, Map<String, String> namespaceLabels) {
-    Decision d = allocator.reconcile(request(svc), lbClass, namespaceLabels);
+  IngressAction reconcile(ServiceSnapshot svc, Map<String, String> namespaceLabels) {
+    AllocationResult d = allocator.reconcile(request(svc), lbClass, namespaceLabels);
     List<Note> notes = notes(d.events());
-    if (d instanceof Decision.Allocated a) {
+    if (d instanceof AllocationResult.Allocated a) {
       return new Assign(a.ips(), a.pool(), a.changed(), notes);
     }
-    if (d instanceof Decision.Rejected r) {
+    if (d instanceof AllocationResult.Rejected r) {
       return new Clear(r.detail(), true, notes);
     }
-    if (d instanceof Decision.Cleared c) {
+    if (d instanceof AllocationResult.Cleared c) {
       return new Clear(c.why(), false, notes);
     }
-    return new Ignore(((Decision.Ignored) d).why());
+    return new Ignore(((AllocationResult.Ignored) d).why());
   }
 
   /** Frees the addresses of {@code key}; true when it held any. */

@@ -112,7 +112,7 @@ public final class ConfigDiff {
         continue;
       }
       ServiceKey key = new ServiceKey(svc.namespace(), svc.name());
-      AllocationEngine.Verdict v =
+      AllocationEngine.IngressAction v =
           engine.reconcile(svc, cluster.namespaceLabels().apply(svc.namespace()));
       if (v instanceof AllocationEngine.Ignore) {
         continue;

@@ -426,7 +426,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   }
 
   private ReconcileOutcome reconcile(ServiceSnapshot svc) {
-    AllocationEngine.Verdict v = engine.reconcile(svc, view.namespaceLabels(svc.namespace()));
+    AllocationEngine.IngressAction v = engine.reconcile(svc, view.namespaceLabels(svc.namespace()));
     if (engine.takeFreed()) {
       statsDirty = true;
       queue.add(PENDING);

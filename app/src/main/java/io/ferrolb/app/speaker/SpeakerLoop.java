@@ -229,7 +229,7 @@ public final class SpeakerLoop implements AutoCloseable {
         membership
             .map(Membership::aliveNodes)
             .orElseGet(() -> nodes.stream().map(NodeState::name).collect(Collectors.toSet()));
-    SplitBrainPolicy.Verdict verdict =
+    SplitBrainPolicy.QuorumVerdict verdict =
         SplitBrainPolicy.decide(
             settings.node(), alive, view.expectedSpeakers(), settings.splitBrain());
     if (!verdict.mayAnnounce()) {

@@ -125,14 +125,14 @@ public final class Allocator {
    * handle only Services without a class); {@code namespaceLabels} are the labels of the Service's
    * namespace now (for {@code serviceAllocation.namespaceSelectors}).
    */
-  public Decision reconcile(
+  public AllocationResult reconcile(
       ServiceRequest svc, String lbClass, Map<String, String> namespaceLabels) {
     Objects.requireNonNull(svc, "svc");
     Objects.requireNonNull(lbClass, "lbClass");
     Objects.requireNonNull(namespaceLabels, "namespaceLabels");
     if (!handlesClass(svc.loadBalancerClass(), lbClass)) {
       release(svc.key()); // not ours (any more): hold nothing for it
-      return new Decision.Ignored(
+      return new AllocationResult.Ignored(
           svc.loadBalancerClass().isEmpty()
               ? "no loadBalancerClass, handling only class \"" + lbClass + "\""
               : "loadBalancerClass \""
@@ -181,12 +181,12 @@ public final class Allocator {
       }
     }
     if (!o.ips.isEmpty()) {
-      return new Decision.Allocated(o.ips, o.pool, changed, events);
+      return new AllocationResult.Allocated(o.ips, o.pool, changed, events);
     }
     if (o.reason.isPresent()) {
-      return new Decision.Rejected(o.reason.get(), o.detail, events);
+      return new AllocationResult.Rejected(o.reason.get(), o.detail, events);
     }
-    return new Decision.Cleared(o.detail, events);
+    return new AllocationResult.Cleared(o.detail, events);
   }
 
   /** The Service was deleted: frees its addresses. */

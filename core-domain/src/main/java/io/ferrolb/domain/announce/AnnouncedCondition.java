@@ -98,7 +98,7 @@ public record AnnouncedCondition(boolean announced, String reason, String messag
           addresses + " is not announced: no node runs a ready speaker");
     }
     Set<String> alive = judged.stream().map(NodeState::name).collect(Collectors.toSet());
-    L2Plan.Decision l2 =
+    L2Plan.L2Outcome l2 =
         L2Planner.plan(
                 judged.get(0).name(), config.get(), judged, alive, List.of(svc), ignoreExcludeLabel)
             .decisions()
@@ -127,7 +127,7 @@ public record AnnouncedCondition(boolean announced, String reason, String messag
     Map<NotAnnouncedReason, String> detail = new EnumMap<>(NotAnnouncedReason.class);
     List<String> shouldAdvertise = new ArrayList<>();
     for (NodeState n : judged) {
-      BgpPlan.Decision d =
+      BgpPlan.BgpOutcome d =
           BgpPlanner.plan(n, config.get(), List.of(svc), ignoreExcludeLabel)
               .decisions()
               .get(svc.key());

@@ -16,7 +16,7 @@ public record BgpPlan(
     List<BgpPeer> peers,
     List<BfdProfile> bfdProfiles,
     Map<String, Set<BgpRoute>> routesByPeer,
-    Map<ServiceKey, Decision> decisions) {
+    Map<ServiceKey, BgpOutcome> decisions) {
 
   public BgpPlan {
     peers = List.copyOf(peers);
@@ -30,8 +30,8 @@ public record BgpPlan(
     return routesByPeer.getOrDefault(peer, Set.of());
   }
 
-  /** The outcome for one service on this node. */
-  public sealed interface Decision permits Advertised, NotAdvertised {}
+  /** Whether this node advertises one service over BGP, and to which peers, or why not. */
+  public sealed interface BgpOutcome permits Advertised, NotAdvertised {}
 
   /**
    * Advertised from this node to these peers (by name).
@@ -39,7 +39,7 @@ public record BgpPlan(
    * @param warnings problems that did not stop the advertisement, one line each: bad {@link
    *     ServiceBgpAttributes} annotations, which were ignored
    */
-  public record Advertised(Set<String> peers, List<String> warnings) implements Decision {
+  public record Advertised(Set<String> peers, List<String> warnings) implements BgpOutcome {
     public Advertised {
       peers = Set.copyOf(peers);
       warnings = List.copyOf(warnings);
@@ -51,7 +51,7 @@ public record BgpPlan(
     }
   }
 
-  public record NotAdvertised(NotAnnouncedReason reason, String detail) implements Decision {
+  public record NotAdvertised(NotAnnouncedReason reason, String detail) implements BgpOutcome {
     public NotAdvertised {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");

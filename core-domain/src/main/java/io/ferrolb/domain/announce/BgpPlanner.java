@@ -71,7 +71,7 @@ public final class BgpPlanner {
     // peer -> prefix -> merged route; services in key order so conflicts resolve the same
     // everywhere
     Map<String, Map<Cidr, Part>> routes = new TreeMap<>();
-    Map<ServiceKey, BgpPlan.Decision> decisions = new HashMap<>();
+    Map<ServiceKey, BgpPlan.BgpOutcome> decisions = new HashMap<>();
     List<ServiceState> ordered = new ArrayList<>(services);
     ordered.sort(Comparator.comparing(ServiceState::key, KEY_ORDER));
     for (ServiceState svc : ordered) {

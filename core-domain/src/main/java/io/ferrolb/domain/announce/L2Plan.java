@@ -21,7 +21,7 @@ import java.util.TreeMap;
 public record L2Plan(
     Map<IpAddress, Claim> claims,
     Map<String, Map<IpAddress, Claim>> claimsByAnnouncer,
-    Map<ServiceKey, Decision> decisions) {
+    Map<ServiceKey, L2Outcome> decisions) {
 
   /** The announcer of advertisements that name none, unless the speaker says otherwise. */
   public static final String DEFAULT_ANNOUNCER = "layer2";
@@ -64,8 +64,8 @@ public record L2Plan(
     }
   }
 
-  /** The outcome for one service. */
-  public sealed interface Decision permits Announced, NotAnnounced {}
+  /** Which node announces one service over Layer 2, or why no node does. */
+  public sealed interface L2Outcome permits Announced, NotAnnounced {}
 
   /**
    * The service's addresses are announced by {@code node} (maybe this node, maybe another).
@@ -75,7 +75,7 @@ public record L2Plan(
    *     (empty = every eligible one): those named by the advertisements that select the node
    */
   public record Announced(String node, Set<String> interfaces, Map<String, Set<String>> announcers)
-      implements Decision {
+      implements L2Outcome {
     public Announced {
       Objects.requireNonNull(node, "node");
       interfaces = Set.copyOf(interfaces);
@@ -86,7 +86,7 @@ public record L2Plan(
   }
 
   /** Not announced by this node, with the reason and a human-readable detail. */
-  public record NotAnnounced(NotAnnouncedReason reason, String detail) implements Decision {
+  public record NotAnnounced(NotAnnouncedReason reason, String detail) implements L2Outcome {
     public NotAnnounced {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");

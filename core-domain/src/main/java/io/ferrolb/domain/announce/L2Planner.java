@@ -89,10 +89,10 @@ public final class L2Planner {
     }
     ClaimsBuilder all = new ClaimsBuilder();
     Map<String, ClaimsBuilder> perAnnouncer = new TreeMap<>();
-    Map<ServiceKey, L2Plan.Decision> decisions = new HashMap<>();
+    Map<ServiceKey, L2Plan.L2Outcome> decisions = new HashMap<>();
 
     for (ServiceState svc : services) {
-      L2Plan.Decision d = decide(svc, config, byName, alive, ignoreExcludeLabel, defaultAnnouncer);
+      L2Plan.L2Outcome d = decide(svc, config, byName, alive, ignoreExcludeLabel, defaultAnnouncer);
       decisions.put(svc.key(), d);
       if (d instanceof L2Plan.Announced a && a.node().equals(self)) {
         for (IpAddress ip : svc.ingress()) {
@@ -146,7 +146,7 @@ public final class L2Planner {
     }
   }
 
-  static L2Plan.Decision decide(
+  static L2Plan.L2Outcome decide(
       ServiceState svc,
       Config config,
       Map<String, NodeState> nodes,

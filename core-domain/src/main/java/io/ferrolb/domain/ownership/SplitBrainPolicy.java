@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * view, and {@code E = expected ∪ alive ∪ {self}}. This speaker may announce iff its view holds a
  * strict majority of {@code E}, or exactly half of {@code E} including the smallest node name of
  * {@code E} (the tie-breaker both halves compute identically). Otherwise it announces nothing until
- * the partition heals. The owner election then runs over the returned {@link Verdict#candidates()}.
+ * the partition heals. The owner election then runs over the returned {@link
+ * QuorumVerdict#candidates()}.
  *
  * <ul>
  *   <li>A single-node cluster ({@code E = {self}}) always announces.
@@ -52,7 +53,7 @@ public final class SplitBrainPolicy {
     ANNOUNCE_ALWAYS
   }
 
-  /** Why a {@link Verdict} was given; stable words for logs and events. */
+  /** Why a {@link QuorumVerdict} was given; stable words for logs and events. */
   public enum Reason {
     /** The view holds more than half of the expected speakers. */
     MAJORITY,
@@ -76,9 +77,9 @@ public final class SplitBrainPolicy {
    * @param visible how many speakers of the quorum base this speaker sees (itself included)
    * @param quorumBase the size of {@code expected ∪ alive ∪ {self}}
    */
-  public record Verdict(
+  public record QuorumVerdict(
       boolean mayAnnounce, Set<String> candidates, Reason reason, int visible, int quorumBase) {
-    public Verdict {
+    public QuorumVerdict {
       candidates = Set.copyOf(candidates);
       Objects.requireNonNull(reason, "reason");
       if (mayAnnounce == candidates.isEmpty()) {
@@ -107,7 +108,8 @@ public final class SplitBrainPolicy {
    * @param expected node names Kubernetes says run a Ready speaker; may be stale or empty
    * @param mode the configured behaviour
    */
-  public static Verdict decide(String self, Set<String> alive, Set<String> expected, Mode mode) {
+  public static QuorumVerdict decide(
+      String self, Set<String> alive, Set<String> expected, Mode mode) {
     Objects.requireNonNull(self, "self");
     Objects.requireNonNull(alive, "alive");
     Objects.requireNonNull(expected, "expected");
@@ -139,6 +141,6 @@ public final class SplitBrainPolicy {
           case MAJORITY, HALF_WITH_TIE_BREAKER, QUORUM_NOT_REQUIRED -> true;
           case HALF_WITHOUT_TIE_BREAKER, MINORITY -> false;
         };
-    return new Verdict(may, may ? view : Set.of(), reason, visible, total);
+    return new QuorumVerdict(may, may ? view : Set.of(), reason, visible, total);
   }
 }

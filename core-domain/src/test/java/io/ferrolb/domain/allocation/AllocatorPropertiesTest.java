@@ -143,7 +143,7 @@ class AllocatorPropertiesTest {
         Set<IpAddress> usedBefore = usedAddresses(alloc);
         boolean heldBefore = alloc.assignment(key(a.svc())).isPresent();
         specs.put(a.svc(), a);
-        Decision d =
+        AllocationResult d =
             alloc.reconcile(
                 request(a, ingress.getOrDefault(a.svc(), List.of()), Optional.empty()),
                 "",
@@ -177,7 +177,7 @@ class AllocatorPropertiesTest {
         }
         // the controller reprocesses everyone after a pool change
         for (Apply a : specs.values()) {
-          Decision d =
+          AllocationResult d =
               alloc.reconcile(
                   request(a, ingress.getOrDefault(a.svc(), List.of()), Optional.empty()),
                   "",
@@ -200,9 +200,9 @@ class AllocatorPropertiesTest {
     return used;
   }
 
-  private static void checkDecisionMatchesState(Allocator alloc, int svc, Decision d) {
+  private static void checkDecisionMatchesState(Allocator alloc, int svc, AllocationResult d) {
     Optional<Assignment> a = alloc.assignment(key(svc));
-    if (d instanceof Decision.Allocated al) {
+    if (d instanceof AllocationResult.Allocated al) {
       assertThat(a).isPresent();
       assertThat(new HashSet<>(al.ips())).isEqualTo(new HashSet<>(a.get().ips()));
       assertThat(al.pool()).isEqualTo(a.get().pool());
@@ -216,13 +216,17 @@ class AllocatorPropertiesTest {
    * usable address of that family walking the pool's ranges in declaration order.
    */
   private static void checkLowestFree(
-      List<Pool> pools, Apply a, boolean heldBefore, Set<IpAddress> usedBefore, Decision d) {
+      List<Pool> pools,
+      Apply a,
+      boolean heldBefore,
+      Set<IpAddress> usedBefore,
+      AllocationResult d) {
     if (heldBefore
         || a.family() > 1
         || a.requestedIp().isPresent()
         || a.pool().isEmpty()
         || !a.sharingKey().isEmpty()
-        || !(d instanceof Decision.Allocated al)) {
+        || !(d instanceof AllocationResult.Allocated al)) {
       return;
     }
     Pool p = pools.stream().filter(x -> x.name().equals(a.pool().get())).findFirst().orElseThrow();

@@ -101,17 +101,17 @@ class AllocatorRulesTest {
     return first == IpFamily.IPV4 ? r.clusterIps(a, b) : r.clusterIps(b, a);
   }
 
-  static Decision.Allocated allocated(Decision d) {
-    assertThat(d).isInstanceOf(Decision.Allocated.class);
-    return (Decision.Allocated) d;
+  static AllocationResult.Allocated allocated(AllocationResult d) {
+    assertThat(d).isInstanceOf(AllocationResult.Allocated.class);
+    return (AllocationResult.Allocated) d;
   }
 
-  static Decision.Rejected rejected(Decision d) {
-    assertThat(d).isInstanceOf(Decision.Rejected.class);
-    return (Decision.Rejected) d;
+  static AllocationResult.Rejected rejected(AllocationResult d) {
+    assertThat(d).isInstanceOf(AllocationResult.Rejected.class);
+    return (AllocationResult.Rejected) d;
   }
 
-  static List<String> reasons(Decision d) {
+  static List<String> reasons(AllocationResult d) {
     return d.events().stream().map(UserEvent::reason).toList();
   }
 
@@ -124,7 +124,7 @@ class AllocatorRulesTest {
     void firstServiceGetsTheLowestAddressIncludingTheNetworkAddressAndIsToldSo() {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
 
-      Decision.Allocated a = allocated(c.apply(v4("s1")));
+      AllocationResult.Allocated a = allocated(c.apply(v4("s1")));
 
       assertThat(a.ips()).containsExactly(ip("10.0.0.0"));
       assertThat(a.pool()).isEqualTo("blue");
@@ -139,7 +139,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("s1"));
 
-      Decision.Allocated again = allocated(c.reconcile(new ServiceKey("default", "s1")));
+      AllocationResult.Allocated again = allocated(c.reconcile(new ServiceKey("default", "s1")));
 
       assertThat(again.ips()).containsExactly(ip("10.0.0.0"));
       assertThat(again.changed()).isFalse();
@@ -210,7 +210,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("tiny", "10.0.0.7/32"));
       c.apply(v4("s1"));
 
-      Decision.Rejected r = rejected(c.apply(v4("s2")));
+      AllocationResult.Rejected r = rejected(c.apply(v4("s2")));
 
       assertThat(r.reason()).isEqualTo(RejectionReason.POOL_EXHAUSTED);
       assertThat(r.events())
@@ -228,10 +228,10 @@ class AllocatorRulesTest {
       c.apply(v4("s1"));
       c.apply(v4("s2"));
 
-      Decision d =
+      AllocationResult d =
           c.apply(c.specs.get(new ServiceKey("default", "s1")).toBuilder().type("ClusterIP"));
 
-      assertThat(d).isInstanceOf(Decision.Cleared.class);
+      assertThat(d).isInstanceOf(AllocationResult.Cleared.class);
       assertThat(c.ingressOf("default", "s1")).isEmpty();
       assertThat(c.ingressOf("default", "s2")).containsExactly(ip("10.0.0.7"));
     }
@@ -264,11 +264,12 @@ class AllocatorRulesTest {
     @Test
     void noPoolsOrNoClusterIpClearsTheService() {
       Allocator a = new Allocator();
-      assertThat(a.reconcile(v4("s1").build(), "", Map.of())).isInstanceOf(Decision.Cleared.class);
+      assertThat(a.reconcile(v4("s1").build(), "", Map.of()))
+          .isInstanceOf(AllocationResult.Cleared.class);
 
       a.setPools(List.of(pool("blue", "10.0.0.0/30")));
       ServiceRequest headless = ServiceRequest.builder("default", "h").build();
-      assertThat(a.reconcile(headless, "", Map.of())).isInstanceOf(Decision.Cleared.class);
+      assertThat(a.reconcile(headless, "", Map.of())).isInstanceOf(AllocationResult.Cleared.class);
     }
   }
 
@@ -295,7 +296,7 @@ class AllocatorRulesTest {
     void anUnknownPoolLeavesTheServicePending() {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(c.apply(v4("s1").annotation("metallb.io/address-pool", "nope")));
 
       assertThat(r.reason()).isEqualTo(RejectionReason.UNKNOWN_POOL);
@@ -309,7 +310,7 @@ class AllocatorRulesTest {
           new FakeController(pool("small", "10.0.0.1/32"), pool("big", "10.0.1.0/24"));
       c.apply(v4("s1").annotation("metallb.io/address-pool", "small"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(c.apply(v4("s2").annotation("metallb.io/address-pool", "small")));
 
       assertThat(r.reason()).isEqualTo(RejectionReason.POOL_EXHAUSTED);
@@ -320,7 +321,7 @@ class AllocatorRulesTest {
     void aRequestedIpOutsideEveryPoolIsRefused() {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
 
-      Decision.Rejected r = rejected(c.apply(v4("s1").specLoadBalancerIp("203.0.113.9")));
+      AllocationResult.Rejected r = rejected(c.apply(v4("s1").specLoadBalancerIp("203.0.113.9")));
 
       assertThat(r.reason()).isEqualTo(RejectionReason.IP_NOT_IN_ANY_POOL);
       assertThat(r.events())
@@ -336,7 +337,7 @@ class AllocatorRulesTest {
     void specLoadBalancerIpAndTheAnnotationTogetherFailWithLoadBalancerFailed() {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(
               c.apply(
                   v4("s1")
@@ -359,7 +360,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
       c.apply(v4("s1").specLoadBalancerIp("10.0.0.1"));
 
-      Decision d =
+      AllocationResult d =
           c.apply(
               c.specs.get(new ServiceKey("default", "s1")).toBuilder()
                   .annotation("metallb.io/loadBalancerIPs", "10.0.0.2"));
@@ -384,7 +385,7 @@ class AllocatorRulesTest {
     void theIpListAnnotationIsTrimmedAndCanCarryADualStackPair() {
       FakeController c = new FakeController(pool("dual", "10.0.0.0/30", "2001:db8::/126"));
 
-      Decision.Allocated a =
+      AllocationResult.Allocated a =
           allocated(
               c.apply(
                   dual("s1", IpFamilyPolicy.REQUIRE_DUAL_STACK, IpFamily.IPV4)
@@ -398,7 +399,7 @@ class AllocatorRulesTest {
       FakeController c =
           new FakeController(pool("blue", "10.0.0.0/30"), pool("green", "10.0.1.0/30"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(
               c.apply(
                   v4("s1")
@@ -419,7 +420,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("s1").specLoadBalancerIp("10.0.0.5"));
 
-      Decision.Allocated moved =
+      AllocationResult.Allocated moved =
           allocated(
               c.apply(
                   c.specs.get(new ServiceKey("default", "s1")).toBuilder()
@@ -437,7 +438,7 @@ class AllocatorRulesTest {
           new FakeController(pool("blue", "10.0.0.0/30"), pool("green", "10.0.1.0/30"));
       c.apply(v4("s1"));
 
-      Decision.Allocated a =
+      AllocationResult.Allocated a =
           allocated(
               c.apply(
                   c.specs.get(new ServiceKey("default", "s1")).toBuilder()
@@ -516,7 +517,8 @@ class AllocatorRulesTest {
       FakeController c =
           new FakeController(scopedPool("team-a-pool", namespaces(0, "team-a"), "10.0.1.0/30"));
 
-      Decision.Rejected r = rejected(c.apply(v4("team-b", "s1").specLoadBalancerIp("10.0.1.1")));
+      AllocationResult.Rejected r =
+          rejected(c.apply(v4("team-b", "s1").specLoadBalancerIp("10.0.1.1")));
 
       assertThat(r.reason()).isEqualTo(RejectionReason.POOL_NOT_ALLOWED);
       assertThat(r.detail()).isEqualTo("pool team-a-pool not compatible for ip assignment");
@@ -626,7 +628,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("web").annotation(KEY, "k").port(Protocol.TCP, 80).specLoadBalancerIp("10.0.0.5"));
 
-      Decision.Allocated a =
+      AllocationResult.Allocated a =
           allocated(
               c.apply(
                   v4("web-tls")
@@ -643,7 +645,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("s1").annotation(KEY, "k").port(Protocol.TCP, 80).specLoadBalancerIp("10.0.0.5"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(
               c.apply(
                   v4("s2")
@@ -660,14 +662,14 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("s1").annotation(KEY, "k").port(Protocol.TCP, 80).specLoadBalancerIp("10.0.0.5"));
 
-      Decision.Rejected other =
+      AllocationResult.Rejected other =
           rejected(
               c.apply(
                   v4("s2")
                       .annotation(KEY, "other")
                       .port(Protocol.TCP, 81)
                       .specLoadBalancerIp("10.0.0.5")));
-      Decision.Rejected none =
+      AllocationResult.Rejected none =
           rejected(c.apply(v4("s3").port(Protocol.TCP, 82).specLoadBalancerIp("10.0.0.5")));
 
       assertThat(other.reason()).isEqualTo(RejectionReason.SHARING_KEY_MISMATCH);
@@ -689,7 +691,7 @@ class AllocatorRulesTest {
               .port(Protocol.TCP, 53)
               .specLoadBalancerIp("10.0.0.5"));
 
-      Decision sameSelector =
+      AllocationResult sameSelector =
           c.apply(
               v4("l2")
                   .annotation(KEY, "k")
@@ -698,7 +700,7 @@ class AllocatorRulesTest {
                   .selector("app", "dns")
                   .port(Protocol.UDP, 53)
                   .specLoadBalancerIp("10.0.0.5"));
-      Decision otherSelector =
+      AllocationResult otherSelector =
           c.apply(
               v4("l3")
                   .annotation(KEY, "k")
@@ -706,7 +708,7 @@ class AllocatorRulesTest {
                   .selector("app", "web")
                   .port(Protocol.TCP, 80)
                   .specLoadBalancerIp("10.0.0.5"));
-      Decision cluster =
+      AllocationResult cluster =
           c.apply(
               v4("c1").annotation(KEY, "k").port(Protocol.TCP, 81).specLoadBalancerIp("10.0.0.5"));
 
@@ -741,9 +743,9 @@ class AllocatorRulesTest {
       c.apply(v4("a").annotation(KEY, "k").port(Protocol.TCP, 80));
       c.apply(v4("solo"));
 
-      Decision.Allocated b =
+      AllocationResult.Allocated b =
           allocated(c.apply(v4("b").annotation(KEY, "k").port(Protocol.UDP, 53)));
-      Decision.Allocated d =
+      AllocationResult.Allocated d =
           allocated(c.apply(v4("d").annotation(KEY, "k").port(Protocol.TCP, 80)));
 
       assertThat(b.ips()).containsExactly(ip("10.0.0.0")); // joins a
@@ -755,7 +757,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/24"));
       c.apply(v4("s1").annotation(KEY, "old").specLoadBalancerIp("10.0.0.5"));
 
-      Decision d =
+      AllocationResult d =
           c.apply(c.specs.get(new ServiceKey("default", "s1")).toBuilder().annotation(KEY, "new"));
 
       assertThat(allocated(d).ips()).containsExactly(ip("10.0.0.5"));
@@ -769,7 +771,7 @@ class AllocatorRulesTest {
       c.apply(v4("s2").annotation(KEY, "k").port(Protocol.TCP, 81).specLoadBalancerIp("10.0.0.5"));
 
       // s2 switches to Local: its backend key no longer matches s1's
-      Decision d =
+      AllocationResult d =
           c.apply(
               c.specs.get(new ServiceKey("default", "s2")).toBuilder()
                   .externalTrafficPolicy(TrafficPolicy.LOCAL)
@@ -830,7 +832,7 @@ class AllocatorRulesTest {
       c.setPools();
 
       assertThat(c.allIngress().values()).allMatch(List::isEmpty);
-      assertThat(c.lastOf("default", "s1")).isInstanceOf(Decision.Cleared.class);
+      assertThat(c.lastOf("default", "s1")).isInstanceOf(AllocationResult.Cleared.class);
     }
 
     @Test
@@ -884,7 +886,7 @@ class AllocatorRulesTest {
       assertThat(c.allIngress()).isEqualTo(before);
       assertThat(c.lastOf("default", "zz-first").events()).isEmpty();
       assertThat(allocated(c.lastOf("default", "zz-first")).changed()).isFalse();
-      assertThat(c.lastOf("default", "mm-pending")).isInstanceOf(Decision.Rejected.class);
+      assertThat(c.lastOf("default", "mm-pending")).isInstanceOf(AllocationResult.Rejected.class);
     }
 
     @Test
@@ -927,7 +929,7 @@ class AllocatorRulesTest {
       a.release(new ServiceKey("default", "s0")); // .0 is free again
 
       // the informer has not yet delivered s1's status
-      Decision.Allocated again = allocated(a.reconcile(s1, "", Map.of()));
+      AllocationResult.Allocated again = allocated(a.reconcile(s1, "", Map.of()));
 
       assertThat(again.ips()).containsExactly(ip("10.0.0.1"));
       assertThat(again.changed()).isTrue();
@@ -945,7 +947,7 @@ class AllocatorRulesTest {
           new FakeController(
               pool("v4only", "10.0.9.0/30"), pool("dual", "10.0.0.0/30", "2001:db8::/126"));
 
-      Decision.Allocated a =
+      AllocationResult.Allocated a =
           allocated(c.apply(dual("s1", IpFamilyPolicy.REQUIRE_DUAL_STACK, IpFamily.IPV4)));
 
       assertThat(a.pool()).isEqualTo("dual");
@@ -958,7 +960,7 @@ class AllocatorRulesTest {
     void requireDualStackWithOneClusterIpIsRefusedWithNotEnoughClusterips() {
       FakeController c = new FakeController(pool("dual", "10.0.0.0/30", "2001:db8::/126"));
 
-      Decision.Rejected r =
+      AllocationResult.Rejected r =
           rejected(
               c.apply(
                   ServiceRequest.builder("default", "s1")
@@ -991,7 +993,7 @@ class AllocatorRulesTest {
           new FakeController(
               pool("v4", "10.0.9.0/30"), pool("dual", "10.0.0.0/30", "2001:db8::/126"));
 
-      Decision.Allocated a =
+      AllocationResult.Allocated a =
           allocated(c.apply(dual("s1", IpFamilyPolicy.PREFER_DUAL_STACK, IpFamily.IPV4)));
 
       assertThat(a.pool()).isEqualTo("dual");
@@ -1003,9 +1005,9 @@ class AllocatorRulesTest {
       FakeController c =
           new FakeController(pool("v4", "10.0.0.0/30"), pool("v6", "2001:db8::/126"));
 
-      Decision.Allocated v6first =
+      AllocationResult.Allocated v6first =
           allocated(c.apply(dual("s1", IpFamilyPolicy.PREFER_DUAL_STACK, IpFamily.IPV6)));
-      Decision.Allocated v4first =
+      AllocationResult.Allocated v4first =
           allocated(c.apply(dual("s2", IpFamilyPolicy.PREFER_DUAL_STACK, IpFamily.IPV4)));
 
       assertThat(v6first.ips()).containsExactly(ip("2001:db8::"));
@@ -1042,10 +1044,10 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("mine", "10.0.0.0/30", "2001:db8:9::/128"));
       c.apply(v6("taker"));
 
-      Decision d = c.apply(dual("s1", IpFamilyPolicy.PREFER_DUAL_STACK, IpFamily.IPV4));
+      AllocationResult d = c.apply(dual("s1", IpFamilyPolicy.PREFER_DUAL_STACK, IpFamily.IPV4));
       assertThat(allocated(d).ips()).containsExactly(ip("10.0.0.0"));
 
-      Decision again = c.reconcile(new ServiceKey("default", "s1"));
+      AllocationResult again = c.reconcile(new ServiceKey("default", "s1"));
       assertThat(again.events())
           .containsExactly(
               new UserEvent(
@@ -1061,7 +1063,7 @@ class AllocatorRulesTest {
 
       assertThat(allocated(c.apply(v6("s6"))).ips()).containsExactly(ip("2001:db8::"));
       assertThat(allocated(c.apply(v4("s4"))).ips()).containsExactly(ip("10.0.0.0"));
-      Decision.Rejected r = rejected(c.apply(v6("bad").specLoadBalancerIp("10.0.0.2")));
+      AllocationResult.Rejected r = rejected(c.apply(v6("bad").specLoadBalancerIp("10.0.0.2")));
       assertThat(r.reason()).isEqualTo(RejectionReason.FAMILY_MISMATCH);
       assertThat(r.detail())
           .isEqualTo(
@@ -1074,7 +1076,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("dual", "10.0.0.0/30", "2001:db8::/126"));
       ServiceRequest.Builder s = v6("s1").currentIngress(ips("10.0.0.3"));
 
-      Decision.Allocated a = allocated(c.allocator.reconcile(s.build(), "", Map.of()));
+      AllocationResult.Allocated a = allocated(c.allocator.reconcile(s.build(), "", Map.of()));
 
       assertThat(a.ips()).containsExactly(ip("2001:db8::"));
     }
@@ -1090,7 +1092,7 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
 
       assertThat(c.apply(v4("theirs").loadBalancerClass("vendor/lb")))
-          .isInstanceOf(Decision.Ignored.class);
+          .isInstanceOf(AllocationResult.Ignored.class);
       assertThat(allocated(c.apply(v4("ours"))).ips()).containsExactly(ip("10.0.0.0"));
     }
 
@@ -1099,9 +1101,9 @@ class AllocatorRulesTest {
       FakeController c = new FakeController(pool("blue", "10.0.0.0/30"));
       c.lbClass = "ferrolb";
 
-      assertThat(c.apply(v4("plain"))).isInstanceOf(Decision.Ignored.class);
+      assertThat(c.apply(v4("plain"))).isInstanceOf(AllocationResult.Ignored.class);
       assertThat(c.apply(v4("theirs").loadBalancerClass("vendor/lb")))
-          .isInstanceOf(Decision.Ignored.class);
+          .isInstanceOf(AllocationResult.Ignored.class);
       assertThat(allocated(c.apply(v4("ours").loadBalancerClass("ferrolb"))).ips())
           .containsExactly(ip("10.0.0.0"));
       assertThat(c.ingressOf("default", "plain")).isEmpty();
@@ -1157,7 +1159,8 @@ class AllocatorRulesTest {
       FakeController c =
           new FakeController(pool("blue", "10.0.0.0/30"), pool("green", "10.0.1.0/30"));
 
-      Decision d = c.apply(v4("s1").annotation("metallb.universe.tf/address-pool", "green"));
+      AllocationResult d =
+          c.apply(v4("s1").annotation("metallb.universe.tf/address-pool", "green"));
 
       assertThat(allocated(d).pool()).isEqualTo("green");
       assertThat(d.events())
@@ -1175,7 +1178,7 @@ class AllocatorRulesTest {
       FakeController c =
           new FakeController(pool("blue", "10.0.0.0/30"), pool("green", "10.0.1.0/30"));
 
-      Decision d =
+      AllocationResult d =
           c.apply(
               v4("s1")
                   .annotation("metallb.universe.tf/address-pool", "green")
@@ -1193,7 +1196,7 @@ class AllocatorRulesTest {
               .annotation("metallb.universe.tf/allow-shared-ip", "k")
               .port(Protocol.TCP, 80));
 
-      Decision d =
+      AllocationResult d =
           c.apply(
               v4("s2")
                   .annotation("metallb.io/loadBalancerIPs", "10.0.0.7")

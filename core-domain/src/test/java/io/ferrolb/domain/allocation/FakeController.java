@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * A fake of the controller around the allocator, doing what the contract says the controller does:
- * it keeps each Service's spec, writes Decision ingress and pool annotation back as status, and
- * reprocesses every Service whenever {@link Allocator#generation()} moved or pools changed.
+ * it keeps each Service's spec, writes AllocationResult ingress and pool annotation back as status,
+ * and reprocesses every Service whenever {@link Allocator#generation()} moved or pools changed.
  */
 final class FakeController {
 
@@ -21,7 +21,7 @@ final class FakeController {
   final Map<ServiceKey, List<IpAddress>> ingress = new HashMap<>();
   final Map<ServiceKey, String> poolAnnotation = new HashMap<>();
   final Map<ServiceKey, List<UserEvent>> events = new HashMap<>();
-  final Map<ServiceKey, Decision> last = new HashMap<>();
+  final Map<ServiceKey, AllocationResult> last = new HashMap<>();
   final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
   List<Pool> pools = List.of();
   String lbClass = "";
@@ -38,11 +38,11 @@ final class FakeController {
   }
 
   /** Creates or updates a Service and reconciles it (and the others, if that freed something). */
-  Decision apply(ServiceRequest.Builder b) {
+  AllocationResult apply(ServiceRequest.Builder b) {
     ServiceRequest spec = b.build();
     specs.put(spec.key(), spec);
     long g = allocator.generation();
-    Decision d = reconcile(spec.key());
+    AllocationResult d = reconcile(spec.key());
     if (allocator.generation() != g) {
       reprocessAll();
     }
@@ -92,15 +92,15 @@ final class FakeController {
     throw new IllegalStateException("reprocessing does not converge");
   }
 
-  Decision reconcile(ServiceKey key) {
+  AllocationResult reconcile(ServiceKey key) {
     ServiceRequest req = withStatus(key);
-    Decision d =
+    AllocationResult d =
         allocator.reconcile(req, lbClass, namespaceLabels.getOrDefault(key.namespace(), Map.of()));
     last.put(key, d);
     events.computeIfAbsent(key, k -> new ArrayList<>()).addAll(d.events());
-    if (!(d instanceof Decision.Ignored)) {
+    if (!(d instanceof AllocationResult.Ignored)) {
       ingress.put(key, d.desiredIngress());
-      if (d instanceof Decision.Allocated a) {
+      if (d instanceof AllocationResult.Allocated a) {
         poolAnnotation.put(key, a.pool());
       } else {
         poolAnnotation.remove(key);
@@ -124,7 +124,7 @@ final class FakeController {
     return ingress.getOrDefault(new ServiceKey(ns, name), List.of());
   }
 
-  Decision lastOf(String ns, String name) {
+  AllocationResult lastOf(String ns, String name) {
     return last.get(new ServiceKey(ns, name));
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ferrolb.domain.ownership.SplitBrainPolicy.Mode;
+import io.ferrolb.domain.ownership.SplitBrainPolicy.QuorumVerdict;
 import io.ferrolb.domain.ownership.SplitBrainPolicy.Reason;
-import io.ferrolb.domain.ownership.SplitBrainPolicy.Verdict;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -49,7 +49,7 @@ class SplitBrainPolicyTest {
           """)
   void quorumRuleDecidesWhoMayAnnounce(
       String description, String self, String alive, String expected, boolean may, Reason reason) {
-    Verdict verdict = SplitBrainPolicy.decide(self, set(alive), set(expected), Mode.QUORUM);
+    QuorumVerdict verdict = SplitBrainPolicy.decide(self, set(alive), set(expected), Mode.QUORUM);
 
     assertThat(verdict.mayAnnounce()).as(description).isEqualTo(may);
     assertThat(verdict.reason()).as(description).isEqualTo(reason);
@@ -57,7 +57,8 @@ class SplitBrainPolicyTest {
 
   @Test
   void candidatesAreTheViewPlusSelfWhenAllowed() {
-    Verdict verdict = SplitBrainPolicy.decide("a", Set.of("b"), Set.of("a", "b", "c"), Mode.QUORUM);
+    QuorumVerdict verdict =
+        SplitBrainPolicy.decide("a", Set.of("b"), Set.of("a", "b", "c"), Mode.QUORUM);
 
     assertThat(verdict.candidates()).containsExactlyInAnyOrder("a", "b");
     assertThat(verdict.visible()).isEqualTo(2);
@@ -67,7 +68,8 @@ class SplitBrainPolicyTest {
 
   @Test
   void minorityGetsNoCandidatesSoItClaimsNothing() {
-    Verdict verdict = SplitBrainPolicy.decide("c", Set.of("c"), Set.of("a", "b", "c"), Mode.QUORUM);
+    QuorumVerdict verdict =
+        SplitBrainPolicy.decide("c", Set.of("c"), Set.of("a", "b", "c"), Mode.QUORUM);
 
     assertThat(verdict.candidates()).isEmpty();
     assertThat(verdict.mayAnnounce()).isFalse();
@@ -75,14 +77,15 @@ class SplitBrainPolicyTest {
 
   @Test
   void healthyClusterIsNotDegraded() {
-    Verdict verdict = SplitBrainPolicy.decide("a", Set.of("a", "b"), Set.of("a", "b"), Mode.QUORUM);
+    QuorumVerdict verdict =
+        SplitBrainPolicy.decide("a", Set.of("a", "b"), Set.of("a", "b"), Mode.QUORUM);
 
     assertThat(verdict.degraded()).isFalse();
   }
 
   @Test
   void announceAlwaysModeKeepsMetalLbBehaviourForAnIsolatedSpeaker() {
-    Verdict verdict =
+    QuorumVerdict verdict =
         SplitBrainPolicy.decide("c", Set.of("c"), Set.of("a", "b", "c"), Mode.ANNOUNCE_ALWAYS);
 
     assertThat(verdict.mayAnnounce()).isTrue();
@@ -95,8 +98,8 @@ class SplitBrainPolicyTest {
   void bothHalvesOfAnEvenSplitNeverAnnounceTogether() {
     Set<String> expected = Set.of("n1", "n2", "n3", "n4");
 
-    Verdict left = SplitBrainPolicy.decide("n1", Set.of("n1", "n3"), expected, Mode.QUORUM);
-    Verdict right = SplitBrainPolicy.decide("n2", Set.of("n2", "n4"), expected, Mode.QUORUM);
+    QuorumVerdict left = SplitBrainPolicy.decide("n1", Set.of("n1", "n3"), expected, Mode.QUORUM);
+    QuorumVerdict right = SplitBrainPolicy.decide("n2", Set.of("n2", "n4"), expected, Mode.QUORUM);
 
     assertThat(left.mayAnnounce() && right.mayAnnounce()).isFalse();
     assertThat(left.mayAnnounce() || right.mayAnnounce()).isTrue();

@@ -18,7 +18,7 @@ import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.it.compat.ValidateVerdictTest.Outcome;
 import io.ferrolb.it.compat.VerdictCorpus.Case;
-import io.ferrolb.it.compat.VerdictCorpus.Verdict;
+import io.ferrolb.it.compat.VerdictCorpus.ExpectedVerdict;
 import io.ferrolb.it.support.Crds;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -111,7 +111,7 @@ class ControllerVerdictIT {
           speakersOnly++;
         }
         status = controllerVerdict(NS, c);
-        warned = c.verdict() == Verdict.WARNING && warningEvent(NS, c.names());
+        warned = c.verdict() == ExpectedVerdict.WARNING && warningEvent(NS, c.names());
       } finally {
         client.close();
         try {
@@ -123,7 +123,7 @@ class ControllerVerdictIT {
       }
       boolean valid = "Valid".equals(status.get("result"));
       boolean warns =
-          c.verdict() == Verdict.WARNING
+          c.verdict() == ExpectedVerdict.WARNING
               && expected.warnings().stream()
                   .anyMatch(w -> c.names().stream().allMatch(w::contains));
       if (valid != (expected.exit() == 0)) {
@@ -228,7 +228,7 @@ class ControllerVerdictIT {
               .atMost(WAIT)
               .pollInterval(Duration.ofMillis(50))
               .until(() -> state(ns), s -> s.containsKey("result"));
-      if (c.verdict() == Verdict.WARNING && "Valid".equals(status.get("result"))) {
+      if (c.verdict() == ExpectedVerdict.WARNING && "Valid".equals(status.get("result"))) {
         // events are written after the state: give them the same time before stopping
         try {
           await()

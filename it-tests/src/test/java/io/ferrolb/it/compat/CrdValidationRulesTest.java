@@ -12,7 +12,7 @@ import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.it.compat.CrdSchema.Rejection;
 import io.ferrolb.it.compat.CrdSchema.Rule;
 import io.ferrolb.it.compat.VerdictCorpus.Case;
-import io.ferrolb.it.compat.VerdictCorpus.Verdict;
+import io.ferrolb.it.compat.VerdictCorpus.ExpectedVerdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -283,7 +283,7 @@ class CrdValidationRulesTest {
     List<String> falseRejects = new ArrayList<>();
     int checked = 0;
     for (Case c : crdCases()) {
-      if (c.verdict() == Verdict.INVALID) {
+      if (c.verdict() == ExpectedVerdict.INVALID) {
         continue;
       }
       checked++;
@@ -309,7 +309,7 @@ class CrdValidationRulesTest {
     int invalid = 0;
     int caught = 0;
     for (Case c : crdCases()) {
-      if (c.verdict() != Verdict.INVALID) {
+      if (c.verdict() != ExpectedVerdict.INVALID) {
         continue;
       }
       invalid++;

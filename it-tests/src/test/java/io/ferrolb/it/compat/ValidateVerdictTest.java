@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrolb.app.cli.ValidateCommand;
 import io.ferrolb.it.compat.VerdictCorpus.Case;
-import io.ferrolb.it.compat.VerdictCorpus.Verdict;
+import io.ferrolb.it.compat.VerdictCorpus.ExpectedVerdict;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,15 +75,15 @@ class ValidateVerdictTest {
 
   @Test
   void theCorpusIsLargeAndCoversEveryVerdict() {
-    Map<Verdict, Long> byVerdict =
+    Map<ExpectedVerdict, Long> byVerdict =
         cases().stream().collect(Collectors.groupingBy(Case::verdict, Collectors.counting()));
     Map<String, Long> byFile =
         cases().stream().collect(Collectors.groupingBy(Case::file, Collectors.counting()));
 
     assertThat(cases()).hasSizeGreaterThanOrEqualTo(150);
-    assertThat(byVerdict.get(Verdict.VALID)).isGreaterThanOrEqualTo(50);
-    assertThat(byVerdict.get(Verdict.INVALID)).isGreaterThanOrEqualTo(50);
-    assertThat(byVerdict.get(Verdict.WARNING)).isGreaterThanOrEqualTo(3);
+    assertThat(byVerdict.get(ExpectedVerdict.VALID)).isGreaterThanOrEqualTo(50);
+    assertThat(byVerdict.get(ExpectedVerdict.INVALID)).isGreaterThanOrEqualTo(50);
+    assertThat(byVerdict.get(ExpectedVerdict.WARNING)).isGreaterThanOrEqualTo(3);
     assertThat(byFile.keySet())
         .as("CRD and legacy ConfigMap cases")
         .anyMatch(f -> f.startsWith("crd-"))

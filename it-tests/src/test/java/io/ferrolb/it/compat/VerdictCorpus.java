@@ -27,7 +27,7 @@ final class VerdictCorpus {
   /** Relative to the it-tests directory, where surefire and failsafe run. */
   static final Path DIR = Path.of("..", "testdata", "metallb-corpus");
 
-  enum Verdict {
+  enum ExpectedVerdict {
     /** Exit 0 (warnings allowed). */
     VALID,
     /** Exit 1 and one error names every token. */
@@ -37,7 +37,12 @@ final class VerdictCorpus {
   }
 
   record Case(
-      String id, Verdict verdict, List<String> names, String from, String yaml, String file) {
+      String id,
+      ExpectedVerdict verdict,
+      List<String> names,
+      String from,
+      String yaml,
+      String file) {
     @Override
     public String toString() {
       return file + " " + id;
@@ -97,10 +102,10 @@ final class VerdictCorpus {
         throw new IllegalStateException(
             file + ":" + headerLine + ": case " + id + " has no verdict");
       }
-      Verdict v = Verdict.valueOf(verdict.toUpperCase(Locale.ROOT));
+      ExpectedVerdict v = ExpectedVerdict.valueOf(verdict.toUpperCase(Locale.ROOT));
       List<String> tokens =
           Arrays.stream(names.split(";")).map(String::strip).filter(t -> !t.isEmpty()).toList();
-      if (v != Verdict.VALID && tokens.isEmpty()) {
+      if (v != ExpectedVerdict.VALID && tokens.isEmpty()) {
         throw new IllegalStateException(
             file + ":" + headerLine + ": case " + id + " is " + v + " but names no tokens");
       }

@@ -64,7 +64,7 @@ public final class Fabric8MetricsAccess implements MetricsAccess {
   }
 
   @Override
-  public Decision decide(Optional<String> bearerToken, String verb, String path) {
+  public AccessDecision decide(Optional<String> bearerToken, String verb, String path) {
     if (bearerToken.isEmpty() || bearerToken.get().isBlank()) {
       return new Unauthenticated("no bearer token");
     }
@@ -74,7 +74,7 @@ public final class Fabric8MetricsAccess implements MetricsAccess {
     if (c != null && now.isBefore(c.until())) {
       return new Allowed(c.user());
     }
-    Decision d;
+    AccessDecision d;
     try {
       d = review(bearerToken.get(), verb, path);
     } catch (KubernetesClientException e) {
@@ -96,7 +96,7 @@ public final class Fabric8MetricsAccess implements MetricsAccess {
     return d;
   }
 
-  private Decision review(String token, String verb, String path) {
+  private AccessDecision review(String token, String verb, String path) {
     GenericKubernetesResource tr = new GenericKubernetesResource();
     tr.setApiVersion("authentication.k8s.io/v1");
     tr.setKind("TokenReview");

@@ -11,27 +11,27 @@ import java.util.Optional;
 public interface MetricsAccess {
 
   /** The verdict on one request. */
-  Decision decide(Optional<String> bearerToken, String verb, String path);
+  AccessDecision decide(Optional<String> bearerToken, String verb, String path);
 
   /** The outcome of {@link #decide}, one HTTP status each. */
-  sealed interface Decision permits Allowed, Unauthenticated, Forbidden, Failed {}
+  sealed interface AccessDecision permits Allowed, Unauthenticated, Forbidden, Failed {}
 
   /** 200: the user may. */
-  record Allowed(String user) implements Decision {
+  record Allowed(String user) implements AccessDecision {
     public Allowed {
       Objects.requireNonNull(user, "user");
     }
   }
 
   /** 401: no token, or one the API server does not accept. */
-  record Unauthenticated(String reason) implements Decision {
+  record Unauthenticated(String reason) implements AccessDecision {
     public Unauthenticated {
       Objects.requireNonNull(reason, "reason");
     }
   }
 
   /** 403: a known user without the permission. */
-  record Forbidden(String user, String reason) implements Decision {
+  record Forbidden(String user, String reason) implements AccessDecision {
     public Forbidden {
       Objects.requireNonNull(user, "user");
       Objects.requireNonNull(reason, "reason");
@@ -39,7 +39,7 @@ public interface MetricsAccess {
   }
 
   /** 500: the reviews could not be made (API server unreachable, RBAC missing for the reviews). */
-  record Failed(String reason) implements Decision {
+  record Failed(String reason) implements AccessDecision {
     public Failed {
       Objects.requireNonNull(reason, "reason");
     }

@@ -92,7 +92,7 @@ public final class SecureMetricsServer implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String verb = exchange.getRequestMethod().toLowerCase(Locale.ROOT);
-      MetricsAccess.Decision d =
+      MetricsAccess.AccessDecision d =
           access.decide(
               bearerToken(exchange.getRequestHeaders().getFirst("Authorization")), verb, path);
       if (d instanceof MetricsAccess.Unauthenticated u) {

@@ -1,7 +1,7 @@
 package io.ferrolb.domain.allocation.bench;
 
+import io.ferrolb.domain.allocation.AllocationResult;
 import io.ferrolb.domain.allocation.Allocator;
-import io.ferrolb.domain.allocation.Decision;
 import io.ferrolb.domain.allocation.PoolStats;
 import io.ferrolb.domain.allocation.Protocol;
 import io.ferrolb.domain.allocation.ServiceRequest;
@@ -122,7 +122,7 @@ public final class AllocatorBench {
     long wallStart = System.nanoTime();
     for (ServiceRequest r : reqs) {
       long t0 = System.nanoTime();
-      Decision d = a.reconcile(r, "", NS_LABELS);
+      AllocationResult d = a.reconcile(r, "", NS_LABELS);
       lat[n++] = System.nanoTime() - t0;
       check(d, r);
     }
@@ -133,7 +133,7 @@ public final class AllocatorBench {
     }
     for (int idx : w.releaseOrder()) {
       long t0 = System.nanoTime();
-      Decision d = a.reconcile(reqs[idx], "", NS_LABELS);
+      AllocationResult d = a.reconcile(reqs[idx], "", NS_LABELS);
       lat[n++] = System.nanoTime() - t0;
       check(d, reqs[idx]);
     }
@@ -143,8 +143,8 @@ public final class AllocatorBench {
     return new Run(lat, wall, cpu, a);
   }
 
-  private static void check(Decision d, ServiceRequest r) {
-    if (!(d instanceof Decision.Allocated)) {
+  private static void check(AllocationResult d, ServiceRequest r) {
+    if (!(d instanceof AllocationResult.Allocated)) {
       throw new IllegalStateException(r.key() + ": " + d);
     }
   }

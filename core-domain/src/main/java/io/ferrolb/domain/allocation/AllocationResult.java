@@ -5,8 +5,11 @@ import java.util.List;
 import java.util.Objects;
 
 /** The outcome of {@link Allocator#reconcile} for one Service. */
-public sealed interface Decision
-    permits Decision.Allocated, Decision.Rejected, Decision.Cleared, Decision.Ignored {
+public sealed interface AllocationResult
+    permits AllocationResult.Allocated,
+        AllocationResult.Rejected,
+        AllocationResult.Cleared,
+        AllocationResult.Ignored {
 
   /** Events to record on the Service, in order. */
   List<UserEvent> events();
@@ -19,7 +22,7 @@ public sealed interface Decision
    * status ingress or its {@code metallb.io/ip-allocated-from-pool} annotation must be written.
    */
   record Allocated(List<IpAddress> ips, String pool, boolean changed, List<UserEvent> events)
-      implements Decision {
+      implements AllocationResult {
     public Allocated {
       ips = List.copyOf(ips);
       Objects.requireNonNull(pool, "pool");
@@ -37,7 +40,7 @@ public sealed interface Decision
 
   /** No address: the desired ingress is empty; {@code detail} is MetalLB's error text. */
   record Rejected(RejectionReason reason, String detail, List<UserEvent> events)
-      implements Decision {
+      implements AllocationResult {
     public Rejected {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
@@ -51,7 +54,7 @@ public sealed interface Decision
   }
 
   /** Not ours to balance right now (not LoadBalancer, no pools, no ClusterIP): ingress empty. */
-  record Cleared(String why, List<UserEvent> events) implements Decision {
+  record Cleared(String why, List<UserEvent> events) implements AllocationResult {
     public Cleared {
       Objects.requireNonNull(why, "why");
       events = List.copyOf(events);
@@ -64,7 +67,7 @@ public sealed interface Decision
   }
 
   /** Another load-balancer class: do not touch the Service at all. */
-  record Ignored(String why, List<UserEvent> events) implements Decision {
+  record Ignored(String why, List<UserEvent> events) implements AllocationResult {
     public Ignored {
       Objects.requireNonNull(why, "why");
       events = List.copyOf(events);

@@ -4,10 +4,10 @@ import io.ferrolb.domain.pool.IpAddress;
 import java.util.Objects;
 
 /** What the packet processor decided for one received frame. */
-public sealed interface Verdict permits Verdict.Reply, Verdict.Drop {
+public sealed interface FrameVerdict permits FrameVerdict.Reply, FrameVerdict.Drop {
 
   /** Send {@code frame} on the receiving interface; it answers for {@code target}. */
-  record Reply(byte[] frame, IpAddress target) implements Verdict {
+  record Reply(byte[] frame, IpAddress target) implements FrameVerdict {
     public Reply {
       Objects.requireNonNull(frame, "frame");
       Objects.requireNonNull(target, "target");
@@ -15,7 +15,7 @@ public sealed interface Verdict permits Verdict.Reply, Verdict.Drop {
   }
 
   /** Do not answer, for {@code reason}; {@code detail} explains it for DEBUG logs and tests. */
-  record Drop(DropReason reason, String detail) implements Verdict {
+  record Drop(DropReason reason, String detail) implements FrameVerdict {
     public Drop {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");

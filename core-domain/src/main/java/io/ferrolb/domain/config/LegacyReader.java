@@ -1,6 +1,5 @@
 package io.ferrolb.domain.config;
 
-import io.ferrolb.domain.config.ConfigParser.PeerKeys;
 import io.ferrolb.domain.config.Drafts.AdRefs;
 import io.ferrolb.domain.config.Drafts.BgpAdDraft;
 import io.ferrolb.domain.config.Drafts.PeerDraft;
@@ -19,11 +18,21 @@ import java.util.Optional;
  */
 final class LegacyReader {
 
-  private final ConfigParser parser;
+  private final ParseState state;
+  private final PoolRules poolRules;
+  private final AdvertisementRules adRules;
+  private final PeerRules peerRules;
+  private final BfdRules bfdRules;
+  private final CommunityRules communityRules;
   private final FieldReader r;
 
-  LegacyReader(ConfigParser parser, FieldReader r) {
-    this.parser = parser;
+  LegacyReader(ParseState state, FieldReader r) {
+    this.state = state;
+    this.poolRules = new PoolRules(state);
+    this.adRules = new AdvertisementRules(state);
+    this.peerRules = new PeerRules(state);
+    this.bfdRules = new BfdRules(state);
+    this.communityRules = new CommunityRules(state);
     this.r = r;
   }
 
@@ -48,7 +57,7 @@ final class LegacyReader {
                         r.str(v, FieldReader.at("bgp-communities", alias))
                             .ifPresent(
                                 value ->
-                                    parser.addCommunity(
+                                    communityRules.addCommunity(
                                         r,
                                         alias,
                                         FieldReader.at("bgp-communities", alias),
@@ -79,8 +88,8 @@ final class LegacyReader {
       }
       return;
     }
-    if (parser.define("BFDProfile", name.get(), r, FieldReader.at(path, "name"))) {
-      parser.readBfd(r, name.get(), m, path, PeerKeys.LEGACY);
+    if (state.define("BFDProfile", name.get(), r, FieldReader.at(path, "name"))) {
+      bfdRules.readBfd(r, name.get(), m, path, PeerKeys.LEGACY);
     }
   }
 
@@ -102,12 +111,12 @@ final class LegacyReader {
         "ebgp-multihop",
         "node-selectors");
     String name = "legacy-peer-" + (i + 1);
-    if (!parser.define("BGPPeer", name, r, path)) {
+    if (!state.define("BGPPeer", name, r, path)) {
       return;
     }
     PeerDraft d = new PeerDraft(r.src, name, path, ImmutableBgpPeer.builder());
     d.builder.name(name).sourceVersion("legacy");
-    parser.readPeer(r, d, m, path, PeerKeys.LEGACY, true);
+    peerRules.readPeer(r, d, m, path, PeerKeys.LEGACY, true);
   }
 
   private void pool(int i, Map<String, Object> m) {
@@ -126,7 +135,7 @@ final class LegacyReader {
     if (!m.containsKey("name")) {
       r.error(nameField, null, "missing (expected: a unique pool name)");
     }
-    boolean fresh = name.isPresent() && parser.define("IPAddressPool", name.get(), r, nameField);
+    boolean fresh = name.isPresent() && state.define("IPAddressPool", name.get(), r, nameField);
     Optional<String> protocol = r.str(m, "protocol", path);
     String protoField = FieldReader.at(path, "protocol");
     boolean layer2 = false;
@@ -142,7 +151,7 @@ final class LegacyReader {
     } else {
       r.error(protoField, protocol.get(), "unknown protocol (expected: layer2 or bgp)");
     }
-    List<RangeAt> ranges = parser.addresses(r, m, "addresses", path);
+    List<RangeAt> ranges = poolRules.addresses(r, m, "addresses", path);
     boolean avoidBuggy = r.bool(m, "avoid-buggy-ips", path).orElse(false);
     boolean autoAssign = r.bool(m, "auto-assign", path).orElse(true);
     Object ads = m.get("bgp-advertisements");
@@ -156,7 +165,7 @@ final class LegacyReader {
     if (name.isEmpty()) {
       return;
     }
-    parser.addPool(
+    poolRules.addPool(
         r,
         name.get(),
         nameField,
@@ -172,13 +181,13 @@ final class LegacyReader {
       return;
     }
     if (layer2) {
-      parser.addLegacyL2(new AdRefs(r.src, name.get(), path, true), name.get());
+      adRules.addLegacyL2(new AdRefs(r.src, name.get(), path, true), name.get());
     } else if (bgp) {
       Map<Integer, Map<String, Object>> list = r.mapList(m, "bgp-advertisements", path);
       if (list.isEmpty() && !hasAds) {
         AdRefs refs = new AdRefs(r.src, name.get(), path, true);
-        BgpAdDraft d = parser.bgpAd(r, refs, Map.of(), path, "-", "-", "-", "-");
-        parser.addLegacyBgp(d, name.get());
+        BgpAdDraft d = adRules.bgpAd(r, refs, Map.of(), path, "-", "-", "-", "-");
+        adRules.addLegacyBgp(d, name.get());
       }
       Map<Map<String, Object>, Integer> seen = new java.util.HashMap<>();
       list.forEach(
@@ -199,7 +208,7 @@ final class LegacyReader {
                 ad, p, "aggregation-length", "aggregation-length-v6", "localpref", "communities");
             AdRefs refs = new AdRefs(r.src, name.get() + "-" + (j + 1), p, true);
             BgpAdDraft d =
-                parser.bgpAd(
+                adRules.bgpAd(
                     r,
                     refs,
                     ad,
@@ -208,7 +217,7 @@ final class LegacyReader {
                     "aggregation-length-v6",
                     "localpref",
                     "communities");
-            parser.addLegacyBgp(d, name.get());
+            adRules.addLegacyBgp(d, name.get());
           });
     }
   }

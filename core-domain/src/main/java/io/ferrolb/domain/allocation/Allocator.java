@@ -1,5 +1,6 @@
 package io.ferrolb.domain.allocation;
 
+import io.ferrolb.domain.allocation.AllocationAnnotations.Requested;
 import io.ferrolb.domain.pool.FreeAddressIndex;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
@@ -45,15 +46,9 @@ import java.util.TreeSet;
  */
 public final class Allocator {
 
-  static final String ANNOTATION_PREFIX = "metallb.io/";
-  static final String DEPRECATED_PREFIX = "metallb.universe.tf";
-  static final String ADDRESS_POOL = "address-pool";
-  static final String LOAD_BALANCER_IPS = "loadBalancerIPs";
-  static final String ALLOW_SHARED_IP = "allow-shared-ip";
-
   /** The annotation the controller writes with the pool name (never read back for allocation). */
   public static final String ALLOCATED_FROM_POOL_ANNOTATION =
-      ANNOTATION_PREFIX + "ip-allocated-from-pool";
+      AllocationAnnotations.ALLOCATED_FROM_POOL;
 
   private List<PoolState> pools = List.of();
   private Map<String, PoolState> poolsByName = Map.of();
@@ -163,21 +158,9 @@ public final class Allocator {
     }
     if (changed) {
       // MetalLB only warns when there is something to write, to keep events quiet
-      List<String> deprecated = null;
-      for (String k : svc.annotations().keySet()) {
-        if (k.startsWith(DEPRECATED_PREFIX)) {
-          if (deprecated == null) {
-            deprecated = new ArrayList<>(2);
-          }
-          deprecated.add(k);
-        }
-      }
-      if (deprecated != null) {
-        deprecated.sort(null);
-        for (String k : deprecated) {
-          events.add(
-              UserEvent.warning("deprecatedAnnotation", "Service uses deprecated annotation " + k));
-        }
+      for (String k : AllocationAnnotations.deprecatedKeys(svc)) {
+        events.add(
+            UserEvent.warning("deprecatedAnnotation", "Service uses deprecated annotation " + k));
       }
     }
     if (!o.ips.isEmpty()) {
@@ -304,14 +287,6 @@ public final class Allocator {
 
   private record AllocError(RejectionReason reason, String message) {}
 
-  private static final Requested NOTHING_REQUESTED = new Requested(List.of(), Optional.empty(), "");
-
-  private record Requested(List<IpAddress> ips, Optional<Family> family, String error) {
-    boolean invalid() {
-      return !error.isEmpty();
-    }
-  }
-
   private Outcome converge(ServiceRequest svc, Map<String, String> nsLabels, List<UserEvent> ev) {
     ServiceKey key = svc.key();
     if (!ServiceRequest.LOAD_BALANCER.equals(svc.type())) {
@@ -329,38 +304,38 @@ public final class Allocator {
     IpFamilyPolicy policy = svc.ipFamilyPolicy();
     if (policy == IpFamilyPolicy.REQUIRE_DUAL_STACK && svc.clusterIps().size() < 2) {
       String msg =
-          "Service requires dual stack but not enough clusterips " + goList(svc.clusterIps());
+          "Service requires dual stack but not enough clusterips " + GoText.list(svc.clusterIps());
       ev.add(UserEvent.warning("not enough clusterips", msg));
       remove(key);
       return Outcome.rejected(RejectionReason.NOT_ENOUGH_CLUSTER_IPS, msg);
     }
-    Optional<Family> clusterFamily = Family.of(svc.clusterIps());
+    Optional<ServiceFamily> clusterFamily = ServiceFamily.of(svc.clusterIps());
     List<ServicePort> ports = svc.ports();
     SharingKey sk =
         SharingKey.of(
-            annotation(svc, ALLOW_SHARED_IP), svc.externalTrafficPolicy(), svc.selector());
+            AllocationAnnotations.allowSharedIp(svc), svc.externalTrafficPolicy(), svc.selector());
 
     List<IpAddress> lbIps = svc.currentIngress();
     if (lbIps.isEmpty() && allocs.containsKey(key)) {
       lbIps = allocs.get(key).ips; // status not yet observed: keep what we hold
     }
     if (!lbIps.isEmpty()) {
-      Optional<Family> lbFamily = Family.of(lbIps);
+      Optional<ServiceFamily> lbFamily = ServiceFamily.of(lbIps);
       if (lbFamily.isEmpty()) {
         ev.add(
             UserEvent.warning(
                 "nolbIPsIPFamily",
                 "Failed to retrieve LBIPs IPFamily for "
-                    + goQuoted(lbIps)
+                    + GoText.quoted(lbIps)
                     + ": "
-                    + familyError(lbIps)));
+                    + ServiceFamily.errorFor(lbIps)));
       }
       if (clusterFamily.isEmpty()) {
         String msg =
             "Failed to retrieve ClusterIPs IPFamily for "
-                + goQuoted(svc.clusterIps())
+                + GoText.quoted(svc.clusterIps())
                 + ": "
-                + familyError(svc.clusterIps());
+                + ServiceFamily.errorFor(svc.clusterIps());
         ev.add(UserEvent.warning("noclusterIPsIPFamily", msg));
         remove(key);
         return Outcome.rejected(RejectionReason.INVALID_CLUSTER_IPS, msg);
@@ -370,8 +345,8 @@ public final class Allocator {
         lbIps = List.of();
       }
     }
-    Requested requested = requested(svc);
-    String desiredPool = annotation(svc, ADDRESS_POOL);
+    Requested requested = AllocationAnnotations.requested(svc);
+    String desiredPool = AllocationAnnotations.addressPool(svc);
     if (!lbIps.isEmpty()) {
       Optional<AllocError> err = assign(svc, lbIps, ports, sk, nsLabels);
       if (err.isPresent()) {
@@ -408,7 +383,7 @@ public final class Allocator {
 
     if (lbIps.size() == 1
         && policy == IpFamilyPolicy.PREFER_DUAL_STACK
-        && clusterFamily.equals(Optional.of(Family.DUAL))) {
+        && clusterFamily.equals(Optional.of(ServiceFamily.DUAL))) {
       lbIps = tryAdditionalFamily(svc, lbIps.get(0), ports, sk, nsLabels, ev);
     }
 
@@ -423,7 +398,8 @@ public final class Allocator {
       if (clusterFamily.isEmpty()) {
         err =
             Optional.of(
-                new AllocError(RejectionReason.INVALID_CLUSTER_IPS, familyError(svc.clusterIps())));
+                new AllocError(
+                    RejectionReason.INVALID_CLUSTER_IPS, ServiceFamily.errorFor(svc.clusterIps())));
       } else {
         err = allocateIps(svc, clusterFamily.get(), requested, desiredPool, ports, sk, nsLabels);
       }
@@ -435,21 +411,21 @@ public final class Allocator {
         return Outcome.rejected(err.get().reason(), err.get().message());
       }
       lbIps = allocs.get(key).ips;
-      ev.add(UserEvent.normal("IPAllocated", "Assigned IP " + goQuoted(lbIps)));
+      ev.add(UserEvent.normal("IPAllocated", "Assigned IP " + GoText.quoted(lbIps)));
     }
     return Outcome.allocated(lbIps, allocs.get(key).pool.pool.name());
   }
 
   /** MetalLB {@code serviceFamilyChanged}. */
   private static boolean familyChanged(
-      Optional<Family> lbFamily, Family clusterFamily, IpFamilyPolicy policy) {
+      Optional<ServiceFamily> lbFamily, ServiceFamily clusterFamily, IpFamilyPolicy policy) {
     if (lbFamily.isEmpty()) {
       return true;
     }
     if (lbFamily.get() == clusterFamily) {
       return false;
     }
-    return !(clusterFamily == Family.DUAL && policy == IpFamilyPolicy.PREFER_DUAL_STACK);
+    return !(clusterFamily == ServiceFamily.DUAL && policy == IpFamilyPolicy.PREFER_DUAL_STACK);
   }
 
   /** MetalLB {@code AllocateFromPoolForAdditionalFamily}, from the Service's current pool only. */
@@ -480,7 +456,7 @@ public final class Allocator {
           "no available IPs in pool "
               + ps.pool.name()
               + " for "
-              + Family.of(missing).text
+              + ServiceFamily.of(missing).text
               + " IPFamily";
     }
     ev.add(
@@ -493,7 +469,7 @@ public final class Allocator {
   /** MetalLB {@code allocateIPs}: requested IPs, then requested pool, then automatic. */
   private Optional<AllocError> allocateIps(
       ServiceRequest svc,
-      Family family,
+      ServiceFamily family,
       Requested requested,
       String desiredPool,
       List<ServicePort> ports,
@@ -505,7 +481,7 @@ public final class Allocator {
             new AllocError(
                 RejectionReason.FAMILY_MISMATCH,
                 "requested loadBalancer IP(s) "
-                    + goQuoted(requested.ips())
+                    + GoText.quoted(requested.ips())
                     + " does not match the ipFamily of the service"));
       }
       Optional<AllocError> err = assign(svc, requested.ips(), ports, sk, nsLabels);
@@ -518,7 +494,7 @@ public final class Allocator {
             new AllocError(
                 RejectionReason.IP_NOT_IN_REQUESTED_POOL,
                 "requested loadBalancer IP(s) "
-                    + goQuoted(requested.ips())
+                    + GoText.quoted(requested.ips())
                     + " is not compatible with requested address pool "
                     + desiredPool));
       }
@@ -533,7 +509,7 @@ public final class Allocator {
   /** MetalLB {@code AllocateFromPool}: autoAssign does not matter. */
   private Optional<AllocError> allocateFromPool(
       ServiceRequest svc,
-      Family family,
+      ServiceFamily family,
       String poolName,
       List<ServicePort> ports,
       SharingKey sk,
@@ -568,7 +544,7 @@ public final class Allocator {
   /** MetalLB {@code Allocate}: scoped pools by priority, then unscoped auto-assign pools. */
   private Optional<AllocError> allocateAutomatically(
       ServiceRequest svc,
-      Family family,
+      ServiceFamily family,
       List<ServicePort> ports,
       SharingKey sk,
       Map<String, String> nsLabels) {
@@ -589,7 +565,7 @@ public final class Allocator {
   private boolean allocateFromPools(
       List<PoolState> candidatesPools,
       ServiceRequest svc,
-      Family family,
+      ServiceFamily family,
       List<ServicePort> ports,
       SharingKey sk) {
     IpFamily primary =
@@ -597,13 +573,13 @@ public final class Allocator {
             ? IpFamily.IPV6
             : IpFamily.IPV4;
     boolean preferDual =
-        family == Family.DUAL && svc.ipFamilyPolicy() == IpFamilyPolicy.PREFER_DUAL_STACK;
+        family == ServiceFamily.DUAL && svc.ipFamilyPolicy() == IpFamilyPolicy.PREFER_DUAL_STACK;
     Candidates primaryFallback = null;
     Candidates secondaryFallback = null;
     Candidates chosen = null;
     for (PoolState ps : candidatesPools) {
       Candidates c = candidates(ps, family, svc.key(), ports, sk, false);
-      if (family != Family.DUAL) {
+      if (family != ServiceFamily.DUAL) {
         if (c.get(family.single()).isPresent()) {
           chosen = c;
           break;
@@ -647,8 +623,8 @@ public final class Allocator {
     }
 
     /** MetalLB {@code selectIPsForFamilyAndPolicy}. */
-    Optional<List<IpAddress>> select(Family family, IpFamilyPolicy policy) {
-      if (family != Family.DUAL) {
+    Optional<List<IpAddress>> select(ServiceFamily family, IpFamilyPolicy policy) {
+      if (family != ServiceFamily.DUAL) {
         return get(family.single()).map(List::of);
       }
       return switch (policy) {
@@ -667,13 +643,13 @@ public final class Allocator {
 
   private Candidates candidates(
       PoolState ps,
-      Family family,
+      ServiceFamily family,
       ServiceKey svc,
       List<ServicePort> ports,
       SharingKey sk,
       boolean bothFamilies) {
-    boolean wantV4 = bothFamilies || family != Family.IPV6;
-    boolean wantV6 = bothFamilies || family != Family.IPV4;
+    boolean wantV4 = bothFamilies || family != ServiceFamily.IPV6;
+    boolean wantV6 = bothFamilies || family != ServiceFamily.IPV4;
     return new Candidates(
         ps,
         wantV4 ? candidate(ps, IpFamily.IPV4, svc, ports, sk) : Optional.empty(),
@@ -720,7 +696,8 @@ public final class Allocator {
     if (pool.isEmpty()) {
       return Optional.of(
           new AllocError(
-              RejectionReason.IP_NOT_IN_ANY_POOL, goQuoted(ips) + " is not allowed in config"));
+              RejectionReason.IP_NOT_IN_ANY_POOL,
+              GoText.quoted(ips) + " is not allowed in config"));
     }
     if (!compatible(pool.get(), svc, nsLabels)) {
       return Optional.of(
@@ -731,7 +708,8 @@ public final class Allocator {
     if (ips.size() > 2) {
       return Optional.of(
           new AllocError(
-              RejectionReason.INVALID_ADDRESS_COUNT, "more than two addresses " + goQuoted(ips)));
+              RejectionReason.INVALID_ADDRESS_COUNT,
+              "more than two addresses " + GoText.quoted(ips)));
     }
     if (ips.size() == 2 && ips.get(0).family() == ips.get(1).family()) {
       return Optional.of(
@@ -927,217 +905,7 @@ public final class Allocator {
     }
   }
 
-  /** A pool with its per-range free indexes, exact counts and sharing groups. */
-  private static final class PoolState {
-    final Pool pool;
-    final int order;
-    final List<FreeAddressIndex> v4 = new ArrayList<>();
-    final List<FreeAddressIndex> v6 = new ArrayList<>();
-    final BigInteger capacityV4;
-    final BigInteger capacityV6;
-    long inUseV4;
-    long inUseV6;
-    // addresses of this pool held by Services with a non-empty sharing key, by key
-    final Map<SharingKey, TreeSet<IpAddress>> shared = new HashMap<>();
-
-    PoolState(Pool pool, int order) {
-      this.pool = pool;
-      this.order = order;
-      for (IpRange r : pool.ranges()) {
-        (r.family() == IpFamily.IPV4 ? v4 : v6).add(new FreeAddressIndex(r, pool.avoidBuggyIps()));
-      }
-      capacityV4 = unionCapacity(v4, pool.avoidBuggyIps());
-      capacityV6 = unionCapacity(v6, pool.avoidBuggyIps());
-    }
-
-    /** Capacity of the union of the ranges (overlapping ranges count once). */
-    private static BigInteger unionCapacity(List<FreeAddressIndex> idx, boolean avoidBuggy) {
-      List<IpRange> sorted = idx.stream().map(FreeAddressIndex::range).sorted().toList();
-      BigInteger total = BigInteger.ZERO;
-      IpRange cur = null;
-      for (IpRange r : sorted) {
-        if (cur != null && r.first().compareTo(cur.last()) <= 0) {
-          if (r.last().compareTo(cur.last()) > 0) {
-            cur = new IpRange(cur.first(), r.last());
-          }
-          continue;
-        }
-        if (cur != null) {
-          total = total.add(FreeAddressIndex.usableCount(cur, avoidBuggy));
-        }
-        cur = r;
-      }
-      if (cur != null) {
-        total = total.add(FreeAddressIndex.usableCount(cur, avoidBuggy));
-      }
-      return total;
-    }
-
-    int priorityRank() {
-      int p = pool.serviceAllocation().map(ServiceAllocation::priority).orElse(0);
-      return p == 0 ? Integer.MAX_VALUE : p;
-    }
-
-    List<FreeAddressIndex> ranges(IpFamily f) {
-      return f == IpFamily.IPV4 ? v4 : v6;
-    }
-
-    boolean hasFamily(IpFamily f) {
-      return !ranges(f).isEmpty();
-    }
-
-    void markUsed(IpAddress ip) {
-      for (FreeAddressIndex idx : ranges(ip.family())) {
-        if (idx.isUsable(ip)) {
-          idx.markUsed(ip);
-        }
-      }
-      if (ip.isV4()) {
-        inUseV4++;
-      } else {
-        inUseV6++;
-      }
-    }
-
-    void markFree(IpAddress ip) {
-      for (FreeAddressIndex idx : ranges(ip.family())) {
-        if (idx.isUsable(ip)) {
-          idx.markFree(ip);
-        }
-      }
-      if (ip.isV4()) {
-        inUseV4--;
-      } else {
-        inUseV6--;
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- annotations and families
-
-  /** The value of {@code metallb.io/<name>}, else of the deprecated alias, else "". */
-  private static String annotation(ServiceRequest svc, String name) {
-    String v = svc.annotations().get(ANNOTATION_PREFIX + name);
-    if (v != null) {
-      return v;
-    }
-    return svc.annotations().getOrDefault(DEPRECATED_PREFIX + "/" + name, "");
-  }
-
-  /** MetalLB {@code getDesiredLbIPs}. */
-  private static Requested requested(ServiceRequest svc) {
-    String ann = annotation(svc, LOAD_BALANCER_IPS);
-    String spec = svc.specLoadBalancerIp().orElse("");
-    if (ann.isEmpty() && spec.isEmpty()) {
-      return NOTHING_REQUESTED;
-    }
-    if (!ann.isEmpty() && !spec.isEmpty()) {
-      return new Requested(
-          List.of(),
-          Optional.empty(),
-          "service can not have both "
-              + ANNOTATION_PREFIX
-              + LOAD_BALANCER_IPS
-              + " and svc.Spec.LoadBalancerIP");
-    }
-    List<IpAddress> ips = new ArrayList<>(2);
-    if (!ann.isEmpty()) {
-      for (String part : ann.split(",", -1)) {
-        Optional<IpAddress> ip = IpAddress.tryParse(part.strip()).map(Allocator::unmapV4);
-        if (ip.isEmpty()) {
-          return new Requested(
-              List.of(),
-              Optional.empty(),
-              "invalid " + ANNOTATION_PREFIX + LOAD_BALANCER_IPS + ": \"" + ann + "\"");
-        }
-        ips.add(ip.get());
-      }
-      Optional<Family> f = Family.of(ips);
-      if (f.isEmpty()) {
-        return new Requested(List.of(), Optional.empty(), familyError(ips));
-      }
-      return new Requested(List.copyOf(ips), f, "");
-    }
-    Optional<IpAddress> ip = IpAddress.tryParse(spec).map(Allocator::unmapV4);
-    if (ip.isEmpty()) {
-      return new Requested(
-          List.of(), Optional.empty(), "invalid spec.loadBalancerIP \"" + spec + "\"");
-    }
-    return new Requested(List.of(ip.get()), Family.of(List.of(ip.get())), "");
-  }
-
-  /** Go's net.ParseIP treats {@code ::ffff:a.b.c.d} as the IPv4 address a.b.c.d. */
-  private static IpAddress unmapV4(IpAddress a) {
-    if (a.isV6() && a.hi() == 0 && (a.lo() >>> 32) == 0xFFFFL) {
-      return IpAddress.v4(a.lo());
-    }
-    return a;
-  }
-
   private static boolean sameSet(List<IpAddress> a, List<IpAddress> b) {
     return a.size() == b.size() && new HashSet<>(a).equals(new HashSet<>(b));
-  }
-
-  /** MetalLB's {@code ipfamily.Family}: of one address, or of a v4+v6 pair. */
-  private enum Family {
-    IPV4("ipv4"),
-    IPV6("ipv6"),
-    DUAL("dual");
-
-    final String text;
-
-    Family(String text) {
-      this.text = text;
-    }
-
-    static Family of(IpFamily f) {
-      return f == IpFamily.IPV4 ? IPV4 : IPV6;
-    }
-
-    /** MetalLB {@code ForAddresses}: empty for 0 or more than 2, or two of one family. */
-    static Optional<Family> of(List<IpAddress> ips) {
-      if (ips.size() == 1) {
-        return Optional.of(of(ips.get(0).family()));
-      }
-      if (ips.size() == 2 && ips.get(0).family() != ips.get(1).family()) {
-        return Optional.of(DUAL);
-      }
-      return Optional.empty();
-    }
-
-    IpFamily single() {
-      return this == IPV4 ? IpFamily.IPV4 : IpFamily.IPV6;
-    }
-  }
-
-  private static String familyError(List<IpAddress> ips) {
-    if (ips.size() == 2) {
-      return "IPFamilyForAddresses: same address family " + goQuoted(ips);
-    }
-    return "IPFamilyForAddresses: invalid ips length " + ips.size() + " " + goQuoted(ips);
-  }
-
-  /** Go's {@code %q} of a slice of addresses: {@code ["10.0.0.1" "2001:db8::1"]}. */
-  static String goQuoted(List<IpAddress> ips) {
-    StringBuilder sb = new StringBuilder(2 + ips.size() * 18).append('[');
-    for (int i = 0; i < ips.size(); i++) {
-      if (i > 0) {
-        sb.append(' ');
-      }
-      sb.append('"').append(ips.get(i)).append('"');
-    }
-    return sb.append(']').toString();
-  }
-
-  /** Go's {@code %v} of a slice of strings: {@code [10.96.0.1 fd00::1]}. */
-  private static String goList(List<IpAddress> ips) {
-    StringBuilder sb = new StringBuilder().append('[');
-    for (int i = 0; i < ips.size(); i++) {
-      if (i > 0) {
-        sb.append(' ');
-      }
-      sb.append(ips.get(i));
-    }
-    return sb.append(']').toString();
   }
 }

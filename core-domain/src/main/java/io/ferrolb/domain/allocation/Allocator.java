@@ -1,6 +1,7 @@
 package io.ferrolb.domain.allocation;
 
 import io.ferrolb.domain.allocation.AllocationAnnotations.Requested;
+import io.ferrolb.domain.allocation.Holdings.Alloc;
 import io.ferrolb.domain.pool.FreeAddressIndex;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
@@ -12,7 +13,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +54,7 @@ public final class Allocator {
   private Map<String, PoolState> poolsByName = Map.of();
   private List<PoolState> scopedAutoPools = List.of(); // by priority, then declaration order
   private List<PoolState> unscopedAutoPools = List.of(); // declaration order
-  private final Map<ServiceKey, Alloc> allocs = new HashMap<>();
-  private final Map<IpAddress, IpUse> uses = new HashMap<>();
+  private final Holdings holdings = new Holdings();
   private long generation;
 
   /** An allocator with no pools. */
@@ -92,10 +91,9 @@ public final class Allocator {
     // MetalLB sortPools: lower priority number first, 0 (unset) last; ties keep declaration order
     scoped.sort(Comparator.comparingInt(PoolState::priorityRank));
 
-    List<Alloc> previous = new ArrayList<>(allocs.values());
+    List<Alloc> previous = new ArrayList<>(holdings.all());
     previous.sort(Comparator.comparing(a -> a.key));
-    allocs.clear();
-    uses.clear();
+    holdings.clear();
     pools = List.copyOf(states);
     poolsByName = byName;
     scopedAutoPools = List.copyOf(scoped);
@@ -108,7 +106,7 @@ public final class Allocator {
         lost.add(a.key);
         continue;
       }
-      put(new Alloc(a.key, ps.get(), a.ips, a.ports, a.sharingKey));
+      holdings.put(new Alloc(a.key, ps.get(), a.ips, a.ports, a.sharingKey));
     }
     generation++;
     return new PoolsChange(lost);
@@ -136,13 +134,13 @@ public final class Allocator {
                   + (lbClass.isEmpty() ? "" : " (\"" + lbClass + "\")"),
           List.of());
     }
-    Alloc before = allocs.get(svc.key());
+    Alloc before = holdings.get(svc.key());
     String keyBefore = before == null ? "" : before.sharingKey.allocationKey();
     List<UserEvent> events = new ArrayList<>(2);
     Outcome o = converge(svc, namespaceLabels, events);
-    Alloc after = allocs.get(svc.key());
+    Alloc after = holdings.get(svc.key());
     String keyAfter = after == null ? "" : after.sharingKey.allocationKey();
-    if (!keyBefore.equals(keyAfter) || (before != null && freedAny(before.ips))) {
+    if (!keyBefore.equals(keyAfter) || (before != null && holdings.freedAny(before.ips))) {
       // MetalLB: allocation key changed, or the Service let go of an address => reprocess all
       generation++;
     }
@@ -174,30 +172,20 @@ public final class Allocator {
 
   /** The Service was deleted: frees its addresses. */
   public Optional<Assignment> release(ServiceKey key) {
-    Optional<Alloc> old = remove(key);
-    if (old.isPresent() && freedAny(old.get().ips)) {
+    Optional<Alloc> old = holdings.remove(key);
+    if (old.isPresent() && holdings.freedAny(old.get().ips)) {
       generation++;
     }
     return old.map(Alloc::toAssignment);
   }
 
-  /** True when one of {@code ips} is used by nobody now. */
-  private boolean freedAny(List<IpAddress> ips) {
-    for (IpAddress ip : ips) {
-      if (!uses.containsKey(ip)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   public Optional<Assignment> assignment(ServiceKey key) {
-    return Optional.ofNullable(allocs.get(key)).map(Alloc::toAssignment);
+    return Optional.ofNullable(holdings.get(key)).map(Alloc::toAssignment);
   }
 
   /** Every current assignment, ordered by Service key. */
   public List<Assignment> assignments() {
-    return allocs.values().stream()
+    return holdings.all().stream()
         .sorted(Comparator.comparing(a -> a.key))
         .map(Alloc::toAssignment)
         .toList();
@@ -290,15 +278,15 @@ public final class Allocator {
   private Outcome converge(ServiceRequest svc, Map<String, String> nsLabels, List<UserEvent> ev) {
     ServiceKey key = svc.key();
     if (!ServiceRequest.LOAD_BALANCER.equals(svc.type())) {
-      remove(key);
+      holdings.remove(key);
       return Outcome.cleared("not a LoadBalancer (type " + svc.type() + ")");
     }
     if (pools.isEmpty()) {
-      remove(key);
+      holdings.remove(key);
       return Outcome.cleared("no address pools configured");
     }
     if (svc.clusterIps().isEmpty()) {
-      remove(key);
+      holdings.remove(key);
       return Outcome.cleared("no ClusterIP");
     }
     IpFamilyPolicy policy = svc.ipFamilyPolicy();
@@ -306,7 +294,7 @@ public final class Allocator {
       String msg =
           "Service requires dual stack but not enough clusterips " + GoText.list(svc.clusterIps());
       ev.add(UserEvent.warning("not enough clusterips", msg));
-      remove(key);
+      holdings.remove(key);
       return Outcome.rejected(RejectionReason.NOT_ENOUGH_CLUSTER_IPS, msg);
     }
     Optional<ServiceFamily> clusterFamily = ServiceFamily.of(svc.clusterIps());
@@ -316,8 +304,8 @@ public final class Allocator {
             AllocationAnnotations.allowSharedIp(svc), svc.externalTrafficPolicy(), svc.selector());
 
     List<IpAddress> lbIps = svc.currentIngress();
-    if (lbIps.isEmpty() && allocs.containsKey(key)) {
-      lbIps = allocs.get(key).ips; // status not yet observed: keep what we hold
+    if (lbIps.isEmpty() && holdings.holds(key)) {
+      lbIps = holdings.get(key).ips; // status not yet observed: keep what we hold
     }
     if (!lbIps.isEmpty()) {
       Optional<ServiceFamily> lbFamily = ServiceFamily.of(lbIps);
@@ -337,11 +325,11 @@ public final class Allocator {
                 + ": "
                 + ServiceFamily.errorFor(svc.clusterIps());
         ev.add(UserEvent.warning("noclusterIPsIPFamily", msg));
-        remove(key);
+        holdings.remove(key);
         return Outcome.rejected(RejectionReason.INVALID_CLUSTER_IPS, msg);
       }
       if (familyChanged(lbFamily, clusterFamily.get(), policy)) {
-        remove(key);
+        holdings.remove(key);
         lbIps = List.of();
       }
     }
@@ -357,13 +345,13 @@ public final class Allocator {
                     + key
                     + "\" not allowed by config, will attempt for new IP assignment: "
                     + err.get().message()));
-        remove(key);
+        holdings.remove(key);
         lbIps = List.of();
       }
       if (!lbIps.isEmpty()
           && !desiredPool.isEmpty()
-          && !allocs.get(key).pool.pool.name().equals(desiredPool)) {
-        remove(key); // a different pool was requested
+          && !holdings.get(key).pool.pool.name().equals(desiredPool)) {
+        holdings.remove(key); // a different pool was requested
         lbIps = List.of();
       }
       if (requested.invalid()) {
@@ -371,12 +359,12 @@ public final class Allocator {
             UserEvent.warning(
                 "LoadBalancerFailed", "invalid requested loadbalancer IPs: " + requested.error()));
         if (!lbIps.isEmpty()) {
-          return Outcome.allocated(lbIps, allocs.get(key).pool.pool.name()); // keeps its IPs
+          return Outcome.allocated(lbIps, holdings.get(key).pool.pool.name()); // keeps its IPs
         }
         return Outcome.rejected(RejectionReason.INVALID_REQUESTED_IPS, requested.error());
       }
       if (!requested.ips().isEmpty() && !sameSet(lbIps, requested.ips())) {
-        remove(key); // a different IP was requested: move
+        holdings.remove(key); // a different IP was requested: move
         lbIps = List.of();
       }
     }
@@ -410,10 +398,10 @@ public final class Allocator {
                 "Failed to allocate IP for \"" + key + "\": " + err.get().message()));
         return Outcome.rejected(err.get().reason(), err.get().message());
       }
-      lbIps = allocs.get(key).ips;
+      lbIps = holdings.get(key).ips;
       ev.add(UserEvent.normal("IPAllocated", "Assigned IP " + GoText.quoted(lbIps)));
     }
-    return Outcome.allocated(lbIps, allocs.get(key).pool.pool.name());
+    return Outcome.allocated(lbIps, holdings.get(key).pool.pool.name());
   }
 
   /** MetalLB {@code serviceFamilyChanged}. */
@@ -436,7 +424,7 @@ public final class Allocator {
       SharingKey sk,
       Map<String, String> nsLabels,
       List<UserEvent> ev) {
-    PoolState ps = allocs.get(svc.key()).pool;
+    PoolState ps = holdings.get(svc.key()).pool;
     IpFamily missing = existing.family().other();
     if (!ps.hasFamily(missing)) {
       return List.of(existing); // the pool can never give it: stay quiet
@@ -488,8 +476,8 @@ public final class Allocator {
       if (err.isPresent()) {
         return err;
       }
-      if (!desiredPool.isEmpty() && !allocs.get(svc.key()).pool.pool.name().equals(desiredPool)) {
-        remove(svc.key());
+      if (!desiredPool.isEmpty() && !holdings.get(svc.key()).pool.pool.name().equals(desiredPool)) {
+        holdings.remove(svc.key());
         return Optional.of(
             new AllocError(
                 RejectionReason.IP_NOT_IN_REQUESTED_POOL,
@@ -537,7 +525,7 @@ public final class Allocator {
               RejectionReason.POOL_NOT_ALLOWED,
               "pool " + poolName + " not compatible for ip assignment"));
     }
-    put(new Alloc(svc.key(), ps, ips.get(), ports, sk));
+    holdings.put(new Alloc(svc.key(), ps, ips.get(), ports, sk));
     return Optional.empty();
   }
 
@@ -612,7 +600,7 @@ public final class Allocator {
     if (ips.isEmpty()) {
       return false;
     }
-    put(new Alloc(svc.key(), chosen.pool, ips.get(), ports, sk));
+    holdings.put(new Alloc(svc.key(), chosen.pool, ips.get(), ports, sk));
     return true;
   }
 
@@ -723,22 +711,22 @@ public final class Allocator {
         return err;
       }
     }
-    put(new Alloc(svc.key(), pool.get(), ips, ports, sk));
+    holdings.put(new Alloc(svc.key(), pool.get(), ips, ports, sk));
     return Optional.empty();
   }
 
   /** MetalLB {@code checkSharing}: may {@code svc} use {@code ip} next to its current users? */
   private Optional<AllocError> checkSharing(
       ServiceKey svc, IpAddress ip, List<ServicePort> ports, SharingKey sk) {
-    IpUse use = uses.get(ip);
-    if (use == null || use.holders.isEmpty()) {
+    List<Alloc> holders = holdings.holders(ip);
+    if (holders.isEmpty()) {
       return Optional.empty();
     }
-    String incompatible = use.holders.get(0).sharingKey.incompatibility(sk);
+    String incompatible = holders.get(0).sharingKey.incompatibility(sk);
     if (!incompatible.isEmpty()) {
       // a sole user may change its own key in place
       List<String> others = new ArrayList<>();
-      for (Alloc h : use.holders) {
+      for (Alloc h : holders) {
         if (!h.key.equals(svc)) {
           others.add(h.key.toString());
         }
@@ -755,7 +743,7 @@ public final class Allocator {
       }
     }
     for (ServicePort port : ports) {
-      for (Alloc h : use.holders) {
+      for (Alloc h : holders) {
         if (!h.key.equals(svc) && h.ports.contains(port)) {
           return Optional.of(
               new AllocError(
@@ -799,110 +787,6 @@ public final class Allocator {
     }
     return a.serviceSelectors().isEmpty()
         || LabelSelector.anyMatches(a.serviceSelectors(), svc.labels());
-  }
-
-  // ---------------------------------------------------------------- state
-
-  /** Records {@code a}, replacing the Service's previous allocation; index work only for diffs. */
-  private void put(Alloc a) {
-    Alloc old = allocs.put(a.key, a);
-    if (old != null) {
-      detach(old);
-    }
-    for (IpAddress ip : a.ips) {
-      IpUse use = uses.get(ip);
-      if (use == null) {
-        use = new IpUse(a.pool);
-        uses.put(ip, use);
-        a.pool.markUsed(ip);
-      }
-      use.holders.add(a);
-      if (a.sharingKey.shares()) {
-        a.pool.shared.computeIfAbsent(a.sharingKey, k -> new TreeSet<>()).add(ip);
-      }
-    }
-    if (old != null) {
-      freeUnheld(old);
-    }
-  }
-
-  private Optional<Alloc> remove(ServiceKey key) {
-    Alloc old = allocs.remove(key);
-    if (old == null) {
-      return Optional.empty();
-    }
-    detach(old);
-    freeUnheld(old);
-    return Optional.of(old);
-  }
-
-  private void detach(Alloc a) {
-    for (IpAddress ip : a.ips) {
-      IpUse use = uses.get(ip);
-      use.holders.remove(a);
-      if (a.sharingKey.shares()) {
-        boolean keyStillThere = false;
-        for (Alloc h : use.holders) {
-          if (h.sharingKey.equals(a.sharingKey)) {
-            keyStillThere = true;
-            break;
-          }
-        }
-        if (!keyStillThere) {
-          TreeSet<IpAddress> set = use.pool.shared.get(a.sharingKey);
-          set.remove(ip);
-          if (set.isEmpty()) {
-            use.pool.shared.remove(a.sharingKey);
-          }
-        }
-      }
-    }
-  }
-
-  private void freeUnheld(Alloc a) {
-    for (IpAddress ip : a.ips) {
-      IpUse use = uses.get(ip);
-      if (use != null && use.holders.isEmpty()) {
-        uses.remove(ip);
-        use.pool.markFree(ip);
-      }
-    }
-  }
-
-  /** One Service's allocation. */
-  private static final class Alloc {
-    final ServiceKey key;
-    final PoolState pool;
-    final List<IpAddress> ips;
-    final List<ServicePort> ports;
-    final SharingKey sharingKey;
-
-    Alloc(
-        ServiceKey key,
-        PoolState pool,
-        List<IpAddress> ips,
-        List<ServicePort> ports,
-        SharingKey sharingKey) {
-      this.key = key;
-      this.pool = pool;
-      this.ips = List.copyOf(ips);
-      this.ports = ports;
-      this.sharingKey = sharingKey;
-    }
-
-    Assignment toAssignment() {
-      return new Assignment(key, pool.pool.name(), ips);
-    }
-  }
-
-  /** The Services holding one address (several when shared). */
-  private static final class IpUse {
-    final PoolState pool;
-    final List<Alloc> holders = new ArrayList<>(1);
-
-    IpUse(PoolState pool) {
-      this.pool = pool;
-    }
   }
 
   private static boolean sameSet(List<IpAddress> a, List<IpAddress> b) {

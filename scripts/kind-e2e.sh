@@ -2,7 +2,9 @@
 # scripts/kind-e2e.sh: ferrolb end to end on a throwaway kind cluster, the MetalLB tutorial's story.
 #
 #   1. kind create cluster (name: $KIND_CLUSTER, default ferrolb-e2e)
-#   2. docker build the Dockerfile, tag it as the image deploy/base names, kind load docker-image
+#   2. kind load image-archive target/ferrolb-image.tar: the image CI built and tested (scripts/build-image.sh,
+#      run by mvn -B verify as root; built here first if missing and possible, else docker build of the
+#      Dockerfile, tagged as the image deploy/base names)
 #   3. kubectl apply -k deploy/overlays/l2; the memberlist Secret if the controller has not made it
 #   4. an IPAddressPool + L2Advertisement from the top of the kind docker network's IPv4 subnet
 #   5. whoami Deployment (traefik/whoami), kubectl expose --type=LoadBalancer, wait for EXTERNAL-IP
@@ -71,9 +73,19 @@ kind create cluster --name "$CLUSTER" --wait "${TIMEOUT}s" >&2
 # --- 2. image: the tag deploy/base names, so the manifests apply unchanged (IfNotPresent finds it loaded)
 image="$(awk '$1 == "image:" {print $2; exit}' "$root/deploy/base/controller.yaml")"
 [[ -n $image ]] || { echo "kind-e2e: no image: line in deploy/base/controller.yaml" >&2; exit 1; }
-log "building $image"
-docker build -t "$image" "$root" >&2
-kind load docker-image "$image" --name "$CLUSTER" >&2
+archive="${FERROLB_IMAGE_ARCHIVE:-$root/target/ferrolb-image.tar}"
+if [[ ! -s $archive ]]; then
+  log "no $archive: scripts/build-image.sh"
+  bash "$root/scripts/build-image.sh" "$archive" >&2 || true
+fi
+if [[ -s $archive ]]; then
+  log "loading $archive ($image)"
+  kind load image-archive "$archive" --name "$CLUSTER" >&2
+else
+  log "no image archive (scripts/build-image.sh needs root and mmdebstrap); docker build of the Dockerfile"
+  docker build -t "$image" "$root" >&2
+  kind load docker-image "$image" --name "$CLUSTER" >&2
+fi
 
 # --- 3. manifests and the memberlist Secret
 log "applying deploy/overlays/l2"

@@ -1,10 +1,6 @@
 package io.ferrolb.app.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -13,7 +9,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -53,21 +48,16 @@ public final class ApiServerCommand implements Callable<Integer> {
   @Option(names = "--namespace", defaultValue = "ferrolb-system")
   String namespace;
 
-  private static final java.util.logging.Logger MOCK_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
   @Override
   public Integer call() throws Exception {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+    Optional<String> missing = EmbeddedApi.Presence.missing("api-server");
+    if (missing.isPresent()) {
+      System.err.println(missing.get());
+      return 2;
+    }
+    EmbeddedApi server = EmbeddedApi.create();
     server.init(InetAddress.getByName(listen), port); // a literal address: no name lookup
-    String url = "http://" + listen + ":" + server.getPort();
+    String url = "http://" + listen + ":" + server.port();
     ShutdownSignal shutdown = ShutdownSignal.install();
     try (KubernetesClient client = server.createClient()) {
       for (String plural : io.ferrolb.app.demo.Demo.crdPlurals()) {
@@ -103,7 +93,7 @@ public final class ApiServerCommand implements Callable<Integer> {
         controller.close();
       }
     } finally {
-      server.destroy();
+      server.close();
       shutdown.closed();
     }
     return 0;

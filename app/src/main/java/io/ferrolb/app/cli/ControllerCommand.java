@@ -5,7 +5,6 @@ import io.ferrolb.app.admission.Webhook;
 import io.ferrolb.app.admission.WebhookCertRotation;
 import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -114,7 +113,7 @@ public final class ControllerCommand implements Callable<Integer> {
         Optional.ofNullable(identity)
             .filter(s -> !s.isBlank())
             .or(() -> MetallbFlags.flagOrEnv(metallb.podName, "METALLB_POD_NAME", System::getenv))
-            .orElse(InetAddress.getLocalHost().getHostName());
+            .orElseGet(ControllerCommand::hostName);
     Duration lease = Duration.parse("PT" + leaseDuration.toUpperCase());
     // renew at 3/4 of the lease, retry at 1/10 (2 s / 1.5 s / 200 ms by default, issue 3)
     LeaseLeadership.Timing timing =
@@ -181,5 +180,23 @@ public final class ControllerCommand implements Callable<Integer> {
         + loop.leaderIdentity()
         + "\" configLoaded="
         + loop.configLoaded();
+  }
+
+  /**
+   * This machine's name, without a DNS lookup: a container's host name need not resolve (a pod's
+   * does through /etc/hosts, a podman container on another network's namespace does not), and the
+   * Lease only needs a name.
+   */
+  static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname"))
+          .strip();
+    } catch (java.io.IOException e) {
+      return "ferrolb-controller";
+    }
   }
 }

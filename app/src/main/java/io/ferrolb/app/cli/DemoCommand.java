@@ -3,16 +3,11 @@ package io.ferrolb.app.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.app.demo.Demo;
 import io.ferrolb.app.demo.Lab;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,13 +43,8 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Router of the lab: AUTO (FRR, else BIRD), FRR, BIRD or NONE.")
   Lab.RouterChoice labRouter;
 
-  /** The mock web server logs every request through java.util.logging; the demo shows none. */
-  private static final java.util.logging.Logger MOCK_LOG =
-      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
-
   @Override
   public Integer call() throws Exception {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     if (lab) {
       return runLab();
     }
@@ -69,14 +59,18 @@ public final class DemoCommand implements Callable<Integer> {
             .run();
       }
     }
-    KubernetesMockServer server = mockServer();
-    server.init(InetAddress.getLoopbackAddress(), 0);
-    System.out.println(
-        "embedded Kubernetes API on https://127.0.0.1:" + server.getPort() + " (in-memory)");
-    try (KubernetesClient client = server.createClient()) {
-      return new Demo(client, server::createClient, System.out, true).run();
-    } finally {
-      stop(server);
+    Optional<String> missing = EmbeddedApi.Presence.missing("demo");
+    if (missing.isPresent()) {
+      System.err.println(missing.get());
+      return 2;
+    }
+    try (EmbeddedApi server = EmbeddedApi.create()) {
+      server.init(InetAddress.getLoopbackAddress(), 0);
+      System.out.println(
+          "embedded Kubernetes API on https://127.0.0.1:" + server.port() + " (in-memory)");
+      try (KubernetesClient client = server.createClient()) {
+        return new Demo(client, server::createClient, System.out, true).run();
+      }
     }
   }
 
@@ -85,14 +79,13 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("demo --lab: runs on the embedded API only; drop --kubeconfig");
       return 2;
     }
-    Optional<String> missing = Lab.missingHere();
+    Optional<String> missing = EmbeddedApi.Presence.missing("demo").or(Lab::missingHere);
     if (missing.isPresent()) {
       System.err.println(missing.get());
       return 2;
     }
     System.out.println(
         "# the lab: network namespaces flbdemo-* (any left by an earlier run go first)");
-    KubernetesMockServer server = mockServer();
     Lab network;
     try {
       network = Lab.start(System.out, labRouter);
@@ -100,11 +93,12 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return 2;
     }
-    try (network) {
+    try (EmbeddedApi server = EmbeddedApi.create(); // closed last, after the lab's speaker
+        network) {
       // the speaker in the node namespace reaches the API over the lab's link, not loopback
       server.init(InetAddress.getByName(Lab.API_ADDRESS), 0); // a literal: no name lookup
       System.out.println(
-          "embedded Kubernetes API on http://" + Lab.API_ADDRESS + ":" + server.getPort());
+          "embedded Kubernetes API on http://" + Lab.API_ADDRESS + ":" + server.port());
       try (KubernetesClient client = server.createClient()) {
         return new Demo(client, server::createClient, System.out, true, Optional.of(network)).run();
       } catch (Exception | Error e) {
@@ -112,27 +106,6 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("last lines of the speaker's log:\n" + network.speakerLogTail(20));
         throw e;
       }
-    } finally {
-      stop(server);
     }
-  }
-
-  /**
-   * Stops the embedded API. Its mock server can take longer than its own 10 s limit to close the
-   * watches the components had open (its event loop waits on each one) and then throws, after the
-   * story has been told and checked: that is no failure of the demo, and the process exits anyway.
-   */
-  private static void stop(KubernetesMockServer server) {
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      System.err.println(
-          "demo: the embedded API was slow to close its watches (" + e.getMessage() + ")");
-    }
-  }
-
-  private static KubernetesMockServer mockServer() {
-    return new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
   }
 }

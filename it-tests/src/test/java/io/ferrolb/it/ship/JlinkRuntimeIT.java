@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Test;
  * of scripts/jlink-modules.txt, ferrolb's class-data archive trained on it by
  * scripts/cds-archive.sh, then the application jar run on it with the Dockerfile's
  * JAVA_TOOL_OPTIONS and {@code -Xshare:on} — {@code --version}, and a controller against a mock API
- * server. No image can be built on the CI machines; this is the part of the image that can go wrong
- * silently (a module missing from the runtime fails only when its class is first loaded).
+ * server. The part of the image that can go wrong silently (a module missing from the runtime fails
+ * only when its class is first loaded), checked also where the image itself cannot be built (no
+ * root, no mmdebstrap); where it can, ContainerImageIT runs the image.
  */
 @EnableKubernetesMockClient(crud = true)
 class JlinkRuntimeIT {

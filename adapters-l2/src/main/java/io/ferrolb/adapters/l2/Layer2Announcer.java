@@ -5,12 +5,15 @@ import io.ferrolb.adapters.l2.iface.InterfaceSelection;
 import io.ferrolb.adapters.l2.iface.InterfaceSelector;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.Announcer;
+import io.ferrolb.ports.out.AnnouncerStatus;
 import io.ferrolb.ports.out.ApplyReport;
 import io.ferrolb.ports.out.DesiredAnnouncements;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -93,6 +96,19 @@ public final class Layer2Announcer implements Announcer {
   /** The per-address counters for metrics. */
   public Map<IpAddress, AddressCounters> counters() {
     return responder.counters();
+  }
+
+  /** The per-address counters: ARP requests / NS received, replies sent, gratuitous sent. */
+  @Override
+  public Optional<AnnouncerStatus> status() {
+    List<AnnouncerStatus.Address> out = new ArrayList<>();
+    for (Map.Entry<IpAddress, AddressCounters> e : responder.counters().entrySet()) {
+      AddressCounters c = e.getValue();
+      out.add(
+          new AnnouncerStatus.Address(
+              e.getKey(), c.requestsReceived(), c.responsesSent(), c.gratuitousSent()));
+    }
+    return Optional.of(AnnouncerStatus.ofAddresses(out));
   }
 
   @Override

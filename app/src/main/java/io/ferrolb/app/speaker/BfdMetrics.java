@@ -1,23 +1,22 @@
 package io.ferrolb.app.speaker;
 
-import io.ferrolb.adapters.bgp.bfd.BfdState;
-import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.app.observability.MetallbExposition;
+import io.ferrolb.ports.out.AnnouncerStatus.Liveness;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
  * The {@code metallb_bfd_*} families of MetalLB's FRR mode (its frr-metrics exporter, from bfdd's
- * per-peer counters), here from ferrolb's own BFD sessions: same names, types, help and labels
- * ({@code peer} is the address alone, {@code vrf} is always {@code default}: ferrolb's sessions
- * open in the default VRF). Echo packets are not implemented, so the echo counters stay 0; zebra
- * notifications (bfdd telling FRR's zebra about a session) have no counterpart and are exposed at 0
- * too, so that every family MetalLB's dashboards and alerts query exists.
+ * per-peer counters), here from the BFD sessions an announcer reports ({@link Liveness}): same
+ * names, types, help and labels ({@code peer} is the address alone, {@code vrf} is always {@code
+ * default}: ferrolb's sessions open in the default VRF). Echo packets are not implemented, so the
+ * echo counters stay 0; zebra notifications (bfdd telling FRR's zebra about a session) have no
+ * counterpart and are exposed at 0 too, so that every family MetalLB's dashboards and alerts query
+ * exists.
  */
 public final class BfdMetrics {
   /** The label value of the default VRF, as FRR names it. */
@@ -28,64 +27,51 @@ public final class BfdMetrics {
 
   private BfdMetrics() {}
 
-  /** Registers the families; {@code sessions} is read at each scrape, keyed by peer address. */
-  public static void register(
-      PrometheusRegistry registry, Supplier<Map<String, BfdStatistics>> sessions) {
+  /** Registers the families; {@code sessions} is read at each scrape, one per peer address. */
+  public static void register(PrometheusRegistry registry, Supplier<List<Liveness>> sessions) {
     GaugeWithCallback.builder()
         .name("metallb_bfd_session_up")
         .help("BFD session state (1 is up, 0 is down)")
         .labelNames("peer", "vrf")
-        .callback(
-            cb ->
-                sessions
-                    .get()
-                    .forEach(
-                        (peer, s) -> cb.call(s.state() == BfdState.UP ? 1 : 0, peer, DEFAULT_VRF)))
+        .callback(cb -> sessions.get().forEach(s -> cb.call(s.up() ? 1 : 0, s.peer(), DEFAULT_VRF)))
         .register(registry);
     counter(
         registry,
         sessions,
         COUNTERS.get(0),
         "Number of received BFD control packets",
-        BfdStatistics::controlPacketsReceived);
+        Liveness::controlPacketsReceived);
     counter(
         registry,
         sessions,
         COUNTERS.get(1),
         "Number of sent BFD control packets",
-        BfdStatistics::controlPacketsSent);
+        Liveness::controlPacketsSent);
     counter(registry, sessions, COUNTERS.get(2), "Number of received BFD echo packets", s -> 0);
     counter(registry, sessions, COUNTERS.get(3), "Number of sent BFD echo packets", s -> 0);
     counter(
-        registry,
-        sessions,
-        COUNTERS.get(4),
-        "Number of BFD session up events",
-        BfdStatistics::upEvents);
+        registry, sessions, COUNTERS.get(4), "Number of BFD session up events", Liveness::upEvents);
     counter(
         registry,
         sessions,
         COUNTERS.get(5),
         "Number of BFD session down events",
-        BfdStatistics::downEvents);
+        Liveness::downEvents);
     counter(registry, sessions, COUNTERS.get(6), "Number of BFD zebra notifications", s -> 0);
   }
 
   private static void counter(
       PrometheusRegistry registry,
-      Supplier<Map<String, BfdStatistics>> sessions,
+      Supplier<List<Liveness>> sessions,
       String name,
       String help,
-      ToLongFunction<BfdStatistics> value) {
+      ToLongFunction<Liveness> value) {
     CounterWithCallback.builder()
         .name(name)
         .help(help)
         .labelNames("peer", "vrf")
         .callback(
-            cb ->
-                sessions
-                    .get()
-                    .forEach((peer, s) -> cb.call(value.applyAsLong(s), peer, DEFAULT_VRF)))
+            cb -> sessions.get().forEach(s -> cb.call(value.applyAsLong(s), s.peer(), DEFAULT_VRF)))
         .register(registry);
   }
 }

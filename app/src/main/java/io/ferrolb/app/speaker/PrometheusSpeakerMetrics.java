@@ -1,9 +1,8 @@
 package io.ferrolb.app.speaker;
 
-import io.ferrolb.adapters.l2.AddressCounters;
-import io.ferrolb.adapters.l2.Layer2Announcer;
 import io.ferrolb.app.observability.ConfigGauges;
-import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.Announcer;
+import io.ferrolb.ports.out.AnnouncerStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -12,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /** The speaker's metrics under MetalLB's names (reference §6), plus ferrolb's own. */
@@ -21,20 +21,24 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   private final io.prometheus.metrics.core.metrics.Counter updateErrors;
   private final Gauge announced;
   private final Gauge unannounced;
-  // only without ferrolb's own BGP speaker (whose sessions report themselves, see registerBgp)
+  // only without a BGP announcer that reports its sessions (those report themselves, registerBgp)
   private final Optional<Gauge> sessionUp;
   private final Map<String, Set<Announced>> series = new HashMap<>();
   private Set<String> peers = Set.of();
 
-  public PrometheusSpeakerMetrics(PrometheusRegistry registry, Optional<Layer2Announcer> layer2) {
+  public PrometheusSpeakerMetrics(PrometheusRegistry registry, Optional<Announcer> layer2) {
     this(registry, layer2, Optional.empty());
   }
 
-  /** With the BGP side: per-peer UPDATE and prefix figures from the live sessions. */
+  /**
+   * With the announcers' own figures ({@link Announcer#status()}, read at each scrape): the
+   * per-address counters of {@code layer2} and the per-peer UPDATE, prefix and BFD figures of
+   * {@code bgp}, each only when that announcer reports a status.
+   */
   public PrometheusSpeakerMetrics(
-      PrometheusRegistry registry,
-      Optional<Layer2Announcer> layer2,
-      Optional<NettyBgpAnnouncements> bgp) {
+      PrometheusRegistry registry, Optional<Announcer> layer2, Optional<Announcer> bgp) {
+    Optional<Supplier<AnnouncerStatus>> l2Status = reporting(layer2);
+    Optional<Supplier<AnnouncerStatus>> bgpStatus = reporting(bgp);
     config = new ConfigGauges(registry);
     updates =
         io.prometheus.metrics.core.metrics.Counter.builder()
@@ -58,7 +62,7 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
             .help("Services holding an address that no eligible node announces")
             .register(registry);
     sessionUp =
-        bgp.isPresent()
+        bgpStatus.isPresent()
             ? Optional.empty()
             : Optional.of(
                 Gauge.builder()
@@ -66,80 +70,92 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
                     .help("BGP session state (1 is up, 0 is down)")
                     .labelNames("peer")
                     .register(registry));
-    layer2.ifPresent(l2 -> registerLayer2(registry, l2));
-    bgp.ifPresent(b -> registerBgp(registry, b));
+    l2Status.ifPresent(l2 -> registerLayer2(registry, l2));
+    bgpStatus.ifPresent(b -> registerBgp(registry, b));
+  }
+
+  /** The announcer's status at each call, if it reports one at all. */
+  private static Optional<Supplier<AnnouncerStatus>> reporting(Optional<Announcer> a) {
+    if (a.isEmpty() || a.get().status().isEmpty()) {
+      return Optional.empty();
+    }
+    Announcer announcer = a.get();
+    AnnouncerStatus none =
+        new AnnouncerStatus(java.util.List.of(), java.util.List.of(), java.util.List.of());
+    return Optional.of(() -> announcer.status().orElse(none));
   }
 
   /** Labelled {@code peer="address:port"}, as MetalLB's native mode labels them. */
-  private static void registerBgp(PrometheusRegistry registry, NettyBgpAnnouncements bgp) {
+  private static void registerBgp(PrometheusRegistry registry, Supplier<AnnouncerStatus> bgp) {
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
         .name("metallb_bgp_session_up")
         .help("BGP session state (1 is up, 0 is down)")
         .labelNames("peer")
-        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.up() ? 1 : 0, peer)))
+        .callback(cb -> bgp.get().peers().forEach(p -> cb.call(p.up() ? 1 : 0, p.endpoint())))
         .register(registry);
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
         .name("metallb_bgp_pending_prefixes_total")
         .help("Number of prefixes that should be advertised on the BGP session")
         .labelNames("peer")
-        .callback(cb -> bgp.pendingPrefixes().forEach((peer, n) -> cb.call(n, peer)))
+        .callback(cb -> bgp.get().peers().forEach(p -> cb.call(p.pendingPrefixes(), p.endpoint())))
         .register(registry);
     CounterWithCallback.builder()
         .name("metallb_bgp_updates_total")
         .help("BGP UPDATE messages sent to the peer")
         .labelNames("peer")
-        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.updatesSent(), peer)))
+        .callback(cb -> bgp.get().peers().forEach(p -> cb.call(p.updatesSent(), p.endpoint())))
         .register(registry);
     io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
         .name("metallb_bgp_announced_prefixes_total")
         .help("Prefixes currently announced to the peer")
         .labelNames("peer")
-        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.announcedPrefixes(), peer)))
+        .callback(
+            cb -> bgp.get().peers().forEach(p -> cb.call(p.announcedPrefixes(), p.endpoint())))
         .register(registry);
     CounterWithCallback.builder()
         .name("ferrolb_bgp_updates_received_total")
         .help("BGP UPDATE messages received from the peer (counted and dropped)")
         .labelNames("peer")
-        .callback(cb -> bgp.statuses().forEach((peer, st) -> cb.call(st.updatesReceived(), peer)))
+        .callback(cb -> bgp.get().peers().forEach(p -> cb.call(p.updatesReceived(), p.endpoint())))
         .register(registry);
-    BfdMetrics.register(registry, bgp::bfdStatistics);
+    BfdMetrics.register(registry, () -> bgp.get().liveness());
   }
 
-  private static void registerLayer2(PrometheusRegistry registry, Layer2Announcer l2) {
+  private static void registerLayer2(PrometheusRegistry registry, Supplier<AnnouncerStatus> l2) {
     counter(
         registry,
         l2,
         "metallb_layer2_requests_received",
         "ARP/NDP requests received for the address",
-        AddressCounters::requestsReceived);
+        AnnouncerStatus.Address::requestsReceived);
     counter(
         registry,
         l2,
         "metallb_layer2_responses_sent",
         "ARP/NDP responses sent for the address",
-        AddressCounters::responsesSent);
+        AnnouncerStatus.Address::responsesSent);
     counter(
         registry,
         l2,
         "metallb_layer2_gratuitous_sent",
         "Gratuitous ARP / unsolicited NA sent for the address",
-        AddressCounters::gratuitousSent);
+        AnnouncerStatus.Address::unsolicitedSent);
   }
 
   private static void counter(
       PrometheusRegistry registry,
-      Layer2Announcer l2,
+      Supplier<AnnouncerStatus> l2,
       String name,
       String help,
-      ToLongFunction<AddressCounters> value) {
+      ToLongFunction<AnnouncerStatus.Address> value) {
     CounterWithCallback.builder()
         .name(name)
         .help(help)
         .labelNames("ip")
         .callback(
             cb -> {
-              for (Map.Entry<IpAddress, AddressCounters> e : l2.counters().entrySet()) {
-                cb.call(value.applyAsLong(e.getValue()), e.getKey().toString());
+              for (AnnouncerStatus.Address a : l2.get().addresses()) {
+                cb.call(value.applyAsLong(a), a.address().toString());
               }
             })
         .register(registry);

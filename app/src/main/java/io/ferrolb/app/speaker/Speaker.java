@@ -1,14 +1,12 @@
 package io.ferrolb.app.speaker;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.ferrolb.adapters.bgp.netty.BgpSpeaker;
 import io.ferrolb.adapters.k8s.Fabric8AnnouncementStatusWriter;
 import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.PodOwner;
-import io.ferrolb.adapters.l2.Layer2Announcer;
 import io.ferrolb.adapters.l2.membership.JGroupsMembership;
 import io.ferrolb.adapters.l2.membership.MemberlistKey;
 import io.ferrolb.adapters.l2.membership.MembershipSettings;
@@ -124,6 +122,8 @@ public final class Speaker implements AutoCloseable {
               return t;
             });
 
+    // this node's address, known once the caches are synced; announcers created before read it late
+    AtomicReference<Optional<IpAddress>> nodeAddress = new AtomicReference<>(Optional.empty());
     Announcer l2 = desired -> ApplyReport.unchanged();
     boolean layer2 = o.announcers().contains("layer2") || o.announcers().contains(o.l2Announcer());
     Supplier<AnnouncerRegistry> providers =
@@ -136,7 +136,7 @@ public final class Speaker implements AutoCloseable {
           providers
               .get()
               .require(o.l2Announcer(), "the speaker's --l2-announcer")
-              .create(context(o, scheduler));
+              .create(context(o, scheduler, nodeAddress));
     }
     // plugins named by L2Advertisements (label ferrolb.io/announcer): created by the loop on first
     // use; a name no provider has is reported on the services, not fatal
@@ -154,7 +154,7 @@ public final class Speaker implements AutoCloseable {
               }
               return found
                   .require(name, "the L2Advertisement label " + L2Advertisement.ANNOUNCER_LABEL)
-                  .create(context(o, scheduler));
+                  .create(context(o, scheduler, nodeAddress));
             });
 
     Instant deadline = Instant.now().plus(o.syncTimeout());
@@ -199,20 +199,20 @@ public final class Speaker implements AutoCloseable {
       }
     }
 
-    BgpAnnouncements bgp =
-        o.announcers().contains("bgp")
-            ? new NettyBgpAnnouncements(
-                new BgpSpeaker(),
-                hostIp,
-                name -> view.secret(name).map(sd -> sd.data().get("password")))
-            : BgpAnnouncements.disabled();
+    nodeAddress.set(hostIp);
+    // BGP is an announcer like any plugin: the provider named "bgp" (adapters-bgp's, by default)
+    Optional<Announcer> bgp =
+        o.announcers().contains(SpeakerLoop.BGP)
+            ? Optional.of(
+                providers
+                    .get()
+                    .require(SpeakerLoop.BGP, "the speaker's --announcers")
+                    .create(context(o, scheduler, nodeAddress)))
+            : Optional.empty();
     Fabric8ClusterEvents events = new Fabric8ClusterEvents(client, "ferrolb-speaker");
     PodOwner owner = PodOwner.lookup(client, o.namespace(), o.podName());
     SpeakerMetrics metrics =
-        new PrometheusSpeakerMetrics(
-            registry,
-            l2 instanceof Layer2Announcer la ? Optional.of(la) : Optional.empty(),
-            bgp instanceof NettyBgpAnnouncements nb ? Optional.of(nb) : Optional.empty());
+        new PrometheusSpeakerMetrics(registry, layer2 ? Optional.of(l2) : Optional.empty(), bgp);
     SpeakerLoop loop =
         new SpeakerLoop(
             new SpeakerSettings(
@@ -257,7 +257,10 @@ public final class Speaker implements AutoCloseable {
     }
   }
 
-  private static AnnouncerContext context(Options o, ScheduledExecutorService scheduler) {
+  private static AnnouncerContext context(
+      Options o,
+      ScheduledExecutorService scheduler,
+      AtomicReference<Optional<IpAddress>> nodeAddress) {
     Settings settings = Settings.of(o.announcerSettings());
     return new AnnouncerContext() {
       @Override
@@ -278,6 +281,11 @@ public final class Speaker implements AutoCloseable {
       @Override
       public ScheduledExecutorService scheduler() {
         return scheduler;
+      }
+
+      @Override
+      public Optional<IpAddress> nodeAddress() {
+        return nodeAddress.get();
       }
     };
   }

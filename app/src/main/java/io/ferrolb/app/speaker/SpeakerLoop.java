@@ -55,7 +55,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private final Optional<Membership> membership;
   private final int gossipPort;
   private final L2Announcers l2;
-  private final BgpAnnouncements bgp;
+  private final Optional<Announcer> bgp;
   private final AnnouncementStatusWriter status;
   private final ClusterEvents events;
   private final ConfigStatusWriter configStatus;
@@ -78,14 +78,17 @@ public final class SpeakerLoop implements AutoCloseable {
   private volatile long completedPasses;
   private volatile boolean announcing;
 
-  /** A loop whose only Layer 2 announcer is {@code l2}, named {@value #LAYER2}. */
+  /**
+   * A loop whose only Layer 2 announcer is {@code l2}, named {@value #LAYER2}; {@code bgp} is the
+   * announcer named {@value #BGP}, given the BGP plan, if this speaker runs BGP.
+   */
   public SpeakerLoop(
       SpeakerSettings settings,
       SpeakerView view,
       Optional<Membership> membership,
       int gossipPort,
       Announcer l2,
-      BgpAnnouncements bgp,
+      Optional<Announcer> bgp,
       AnnouncementStatusWriter status,
       ClusterEvents events,
       ConfigStatusWriter configStatus,
@@ -113,7 +116,7 @@ public final class SpeakerLoop implements AutoCloseable {
       Optional<Membership> membership,
       int gossipPort,
       L2Announcers l2,
-      BgpAnnouncements bgp,
+      Optional<Announcer> bgp,
       AnnouncementStatusWriter status,
       ClusterEvents events,
       ConfigStatusWriter configStatus,
@@ -215,12 +218,11 @@ public final class SpeakerLoop implements AutoCloseable {
             "event=nodeMissing node {} has no Node object; announcing nothing", settings.node());
       }
       boolean ok = true;
-      for (Announcer a : l2.created().values()) {
-        ok &= a.apply(DesiredAnnouncements.none(settings.node())).ok();
+      for (Map.Entry<String, Announcer> a : announcers().entrySet()) {
+        ApplyReport none = a.getValue().apply(DesiredAnnouncements.none(settings.node()));
+        // the BGP announcer's report never failed a pass before it was behind the port either
+        ok &= none.ok() || a.getKey().equals(BGP);
       }
-      bgp.apply(
-          self.orElse(new NodeState(settings.node(), Map.of(), true)),
-          new BgpPlan(List.of(), List.of(), Map.of(), Map.of()));
       publish(Map.of(), Map.of(), Map.of(), 0);
       return ok;
     }
@@ -254,7 +256,7 @@ public final class SpeakerLoop implements AutoCloseable {
 
     BgpPlan bgpPlan =
         BgpPlanner.plan(self.get(), config.get(), services, settings.ignoreExcludeLabel());
-    bgp.apply(self.get(), bgpPlan);
+    bgp.ifPresent(b -> b.apply(DesiredAnnouncements.ofBgp(settings.node(), bgpPlan)));
     announcing = true; // ready: the plan is in the announcers; status objects follow
     reportBgpProblems(bgpPlan);
 
@@ -276,8 +278,22 @@ public final class SpeakerLoop implements AutoCloseable {
             .filter(k -> !l2Now.containsKey(k))
             .count();
     publish(l2Now, bgpNow, ips, unannounced(l2Plan, config.get()) + notCarried);
-    metrics.sessions(bgp.sessionsUp());
+    metrics.sessions(sessionsUp());
     return l2Ok;
+  }
+
+  /** Every announcer of this speaker by name: the Layer 2 ones created so far, then BGP's. */
+  private Map<String, Announcer> announcers() {
+    Map<String, Announcer> all = new java.util.LinkedHashMap<>(l2.created());
+    bgp.ifPresent(b -> all.put(BGP, b));
+    return all;
+  }
+
+  /** Session state per BGP peer name (true when established), as the BGP announcer reports it. */
+  private Map<String, Boolean> sessionsUp() {
+    Map<String, Boolean> up = new TreeMap<>();
+    bgp.flatMap(Announcer::status).ifPresent(s -> s.peers().forEach(p -> up.put(p.name(), p.up())));
+    return up;
   }
 
   /**
@@ -621,6 +637,6 @@ public final class SpeakerLoop implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     l2.close();
-    bgp.close();
+    bgp.ifPresent(Announcer::close);
   }
 }

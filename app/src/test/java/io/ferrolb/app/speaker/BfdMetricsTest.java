@@ -2,15 +2,14 @@ package io.ferrolb.app.speaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferrolb.adapters.bgp.bfd.BfdState;
-import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.app.observability.MetallbExposition;
+import io.ferrolb.ports.out.AnnouncerStatus.Liveness;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BfdMetricsTest {
-  private static String exposition(Map<String, BfdStatistics> sessions) {
+  private static String exposition(List<Liveness> sessions) {
     PrometheusRegistry registry = new PrometheusRegistry();
     BfdMetrics.register(registry, () -> sessions);
     return MetallbExposition.text(registry.scrape());
@@ -18,7 +17,7 @@ class BfdMetricsTest {
 
   @Test
   void anUpSessionIsWrittenUnderMetallbsNamesHelpAndLabels() {
-    String text = exposition(Map.of("203.0.113.1", new BfdStatistics(BfdState.UP, 12, 14, 1, 0)));
+    String text = exposition(List.of(new Liveness("203.0.113.1", true, 12, 14, 1, 0)));
 
     assertThat(text)
         .contains("# HELP metallb_bfd_session_up BFD session state (1 is up, 0 is down)\n")
@@ -39,8 +38,7 @@ class BfdMetricsTest {
 
   @Test
   void aSessionNotUpIsZeroAndItsDownEventsCount() {
-    String text =
-        exposition(Map.of("2001:db8:77::1", new BfdStatistics(BfdState.INIT, 3, 5, 2, 2)));
+    String text = exposition(List.of(new Liveness("2001:db8:77::1", false, 3, 5, 2, 2)));
 
     assertThat(text)
         .contains("metallb_bfd_session_up{peer=\"2001:db8:77::1\",vrf=\"default\"} 0.0\n")
@@ -49,7 +47,7 @@ class BfdMetricsTest {
 
   @Test
   void everyCounterHasItsHelpAndType() {
-    String text = exposition(Map.of("203.0.113.1", new BfdStatistics(BfdState.DOWN, 0, 0, 0, 0)));
+    String text = exposition(List.of(new Liveness("203.0.113.1", false, 0, 0, 0, 0)));
 
     for (String c : BfdMetrics.COUNTERS) {
       assertThat(text)

@@ -70,7 +70,7 @@ class SpeakerLoopAnnouncerRoutingTest {
         Optional.empty(),
         7946,
         announcers,
-        BgpAnnouncements.disabled(),
+        Optional.empty(),
         status,
         events,
         new InMemoryConfigStatusWriter(),

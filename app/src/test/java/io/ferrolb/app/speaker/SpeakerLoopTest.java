@@ -154,7 +154,7 @@ class SpeakerLoopTest {
         membership,
         7946,
         l2,
-        BgpAnnouncements.disabled(),
+        Optional.empty(),
         status,
         events,
         countingConfigStatus,

@@ -1,5 +1,8 @@
 package io.ferrolb.it.arch;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The hexagon as a test (the second enforcement, beside the enforcer rules in each module's pom):
  * the domain depends on nothing but the JDK, ports add no framework, adapters never see each other,
- * and only the app sees Dagger.
+ * only the app sees Dagger, and the app reaches announcers through the port only.
  */
 class ArchitectureTest {
   private static JavaClasses production;
@@ -113,6 +116,34 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.pcap4j..")
+        .check(production);
+  }
+
+  /**
+   * The app is a shell: announcers (the built-in {@code bgp} and {@code layer2} ones as much as a
+   * plugin) are found by {@code ServiceLoader} and seen through {@code io.ferrolb.ports} only, so
+   * no app class names a BGP class (codec, FSM, netty sessions, BFD, RIB, even the provider), netty
+   * itself, or a Layer 2 implementation class (ARP/NDP codecs, responder, interfaces).
+   */
+  @Test
+  void theAppSeesNoAdapterInternals() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.ferrolb.app..")
+        .should()
+        .dependOnClassesThat(
+            resideInAnyPackage(
+                    "io.ferrolb.adapters.bgp..", "io.netty..", "io.ferrolb.adapters.l2..")
+                .and(
+                    not(
+                        belongToAnyOf(
+                            // Exception, until the speaker's wiring moves to Dagger (issue 16
+                            // item 7): gossip membership is not an announcer, and Speaker.start
+                            // builds it from the memberlist Secret itself. It should come through
+                            // the ports' Membership with a provider like the announcers'.
+                            io.ferrolb.adapters.l2.membership.JGroupsMembership.class,
+                            io.ferrolb.adapters.l2.membership.MembershipSettings.class,
+                            io.ferrolb.adapters.l2.membership.MemberlistKey.class))))
         .check(production);
   }
 }

@@ -1,6 +1,7 @@
 package io.ferrolb.it.bgp;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
+import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
@@ -12,6 +13,7 @@ import io.ferrolb.app.observability.HealthServer;
 import io.ferrolb.app.speaker.BfdMetrics;
 import io.ferrolb.domain.pool.Cidr;
 import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.ports.out.AnnouncerStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +98,18 @@ public final class SpeakerMain {
             for (BgpSession s : sessions) {
               s.bfdStatistics().ifPresent(b -> out.put(s.config().peerAddress().toString(), b));
             }
-            return out;
+            List<AnnouncerStatus.Liveness> liveness = new ArrayList<>();
+            out.forEach(
+                (peer, b) ->
+                    liveness.add(
+                        new AnnouncerStatus.Liveness(
+                            peer,
+                            b.state() == BfdState.UP,
+                            b.controlPacketsReceived(),
+                            b.controlPacketsSent(),
+                            b.upEvents(),
+                            b.downEvents())));
+            return liveness;
           });
       metrics = HealthServer.start(metricsPort, registry, () -> "");
     }

@@ -1,9 +1,12 @@
 package io.ferrolb.ports.out;
 
+import io.ferrolb.domain.announce.BgpPlan;
 import io.ferrolb.domain.pool.IpAddress;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -12,18 +15,43 @@ import java.util.TreeMap;
  * behind each address, the interfaces it may be announced on and protocol attributes (for example
  * {@code bgp.communities}). Computed by the domain; announcers only converge to it.
  *
+ * @param bgp for an announcer that speaks BGP (the {@code bgp} provider): the domain's BGP plan of
+ *     this node, with the sessions to keep and the routes of each; empty for Layer 2 claims. An
+ *     announcer given none keeps no session. (since 0.2)
  * @since 0.1
  */
-public record DesiredAnnouncements(String nodeName, Set<Entry> entries) {
+public record DesiredAnnouncements(String nodeName, Set<Entry> entries, Optional<BgpPlan> bgp) {
 
   public DesiredAnnouncements {
     Objects.requireNonNull(nodeName, "nodeName");
     entries = Set.copyOf(entries);
+    Objects.requireNonNull(bgp, "bgp");
+  }
+
+  /** Addresses only, no BGP plan. */
+  public DesiredAnnouncements(String nodeName, Set<Entry> entries) {
+    this(nodeName, entries, Optional.empty());
   }
 
   public static DesiredAnnouncements none(String nodeName) {
     return new DesiredAnnouncements(nodeName, Set.of());
   }
+
+  /**
+   * The BGP plan of {@code nodeName}, for a BGP announcer.
+   *
+   * @since 0.2
+   */
+  public static DesiredAnnouncements ofBgp(String nodeName, BgpPlan plan) {
+    return new DesiredAnnouncements(nodeName, Set.of(), Optional.of(plan));
+  }
+
+  /** The BGP plan, or an empty one (no session) when none was given. */
+  public BgpPlan bgpOrEmpty() {
+    return bgp.orElse(EMPTY_BGP);
+  }
+
+  private static final BgpPlan EMPTY_BGP = new BgpPlan(List.of(), List.of(), Map.of(), Map.of());
 
   /**
    * One announced address.

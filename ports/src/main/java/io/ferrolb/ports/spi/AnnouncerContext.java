@@ -1,6 +1,8 @@
 package io.ferrolb.ports.spi;
 
+import io.ferrolb.domain.pool.IpAddress;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -18,4 +20,14 @@ public interface AnnouncerContext {
   Clock clock();
 
   ScheduledExecutorService scheduler();
+
+  /**
+   * This node's address ({@code --host-ip}, else the Node's InternalIP), when known: for example
+   * the BGP router ID when a peer names none. The default knows none.
+   *
+   * @since 0.2
+   */
+  default Optional<IpAddress> nodeAddress() {
+    return Optional.empty();
+  }
 }

@@ -4,6 +4,8 @@ import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
 import io.ferrolb.domain.pool.Cidr;
 import io.ferrolb.domain.pool.IpAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,5 +64,53 @@ public record Advertisement(
 
   public Advertisement withNextHop(IpAddress nh) {
     return new Advertisement(prefix, communities, largeCommunities, localPref, Optional.of(nh));
+  }
+
+  /**
+   * Advertisements of one prefix merged: communities united; local preferences and next hops must
+   * agree.
+   *
+   * @throws IllegalArgumentException for conflicting local preferences or next hops of one prefix
+   */
+  static Map<Cidr, Advertisement> merge(Set<Advertisement> advertisements) {
+    Map<Cidr, Advertisement> out = new HashMap<>();
+    for (Advertisement a : advertisements) {
+      Advertisement prev = out.get(a.prefix());
+      if (prev == null) {
+        out.put(a.prefix(), a);
+        continue;
+      }
+      if (prev.localPref().isPresent()
+          && a.localPref().isPresent()
+          && !prev.localPref().equals(a.localPref())) {
+        throw new IllegalArgumentException(
+            "advertisements of "
+                + a.prefix()
+                + ": local preferences "
+                + prev.localPref().get()
+                + " and "
+                + a.localPref().get()
+                + " conflict (expected: one value per prefix)");
+      }
+      if (prev.nextHop().isPresent()
+          && a.nextHop().isPresent()
+          && !prev.nextHop().equals(a.nextHop())) {
+        throw new IllegalArgumentException(
+            "advertisements of " + a.prefix() + ": next hops conflict (expected: one)");
+      }
+      Set<Community> cs = new java.util.HashSet<>(prev.communities());
+      cs.addAll(a.communities());
+      Set<LargeCommunity> ls = new java.util.HashSet<>(prev.largeCommunities());
+      ls.addAll(a.largeCommunities());
+      out.put(
+          a.prefix(),
+          new Advertisement(
+              a.prefix(),
+              cs,
+              ls,
+              prev.localPref().or(a::localPref),
+              prev.nextHop().or(a::nextHop)));
+    }
+    return out;
   }
 }

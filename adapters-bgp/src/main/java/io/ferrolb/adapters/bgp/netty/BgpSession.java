@@ -5,16 +5,8 @@ import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.AddressFamily;
 import io.ferrolb.adapters.bgp.codec.BgpMessage;
-import io.ferrolb.adapters.bgp.codec.BgpProtocolException;
-import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.Keepalive;
-import io.ferrolb.adapters.bgp.codec.LargeCommunity;
-import io.ferrolb.adapters.bgp.codec.Notification;
-import io.ferrolb.adapters.bgp.codec.Open;
-import io.ferrolb.adapters.bgp.codec.PathAttribute;
-import io.ferrolb.adapters.bgp.codec.RouteRefresh;
 import io.ferrolb.adapters.bgp.codec.Update;
-import io.ferrolb.adapters.bgp.codec.UpdatePacker;
 import io.ferrolb.adapters.bgp.fsm.Action;
 import io.ferrolb.adapters.bgp.fsm.BgpFsm;
 import io.ferrolb.adapters.bgp.fsm.Event;
@@ -24,36 +16,19 @@ import io.ferrolb.adapters.bgp.fsm.Negotiated;
 import io.ferrolb.adapters.bgp.fsm.SessionState;
 import io.ferrolb.adapters.bgp.fsm.TimerKind;
 import io.ferrolb.adapters.bgp.fsm.Transition;
+import io.ferrolb.adapters.bgp.rib.Route;
+import io.ferrolb.adapters.bgp.rib.RouteDiff;
 import io.ferrolb.domain.pool.Cidr;
 import io.ferrolb.domain.pool.IpAddress;
-import io.ferrolb.domain.pool.IpFamily;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.handler.codec.DecoderException;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,16 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class BgpSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BgpSession.class);
-  private static final int IPPROTO_IP = 0; // linux/in.h
-  private static final int IP_TTL = 2; // linux/in.h
-  private static final int IPPROTO_IPV6 = 41; // linux/in6.h
-  private static final int IPV6_UNICAST_HOPS = 16; // linux/in6.h
-  private static final long DEFAULT_IBGP_LOCAL_PREF = 100; // RFC 4271 §5.1.5 common default
 
   private final BgpSessionConfig config;
   private final EventLoop loop;
   private final BgpSessionListener listener;
   private final BgpFsm fsm;
+  private final NextHops nextHops;
   private final Map<TimerKind, ScheduledFuture<?>> timers = new EnumMap<>(TimerKind.class);
 
   // all fields below are confined to the event loop
@@ -99,24 +70,14 @@ public final class BgpSession implements AutoCloseable {
   private boolean closed;
   private SessionState previous = SessionState.IDLE;
   private volatile BfdSession bfdSession;
-  private IpAddress nextHopLookupFor;
-  private Map<IpFamily, IpAddress> nextHopByFamily = Map.of();
   private volatile SessionStatus status =
       new SessionStatus(SessionState.IDLE, Optional.empty(), 0, 0, 0, Optional.empty());
-
-  /** The attributes one prefix was (or is to be) sent with; equal attributes share an UPDATE. */
-  private record Route(
-      IpFamily family,
-      List<Community> communities,
-      List<LargeCommunity> largeCommunities,
-      Optional<Long> localPref,
-      IpAddress nextHop,
-      Optional<IpAddress> linkLocal) {}
 
   BgpSession(BgpSessionConfig config, EventLoop loop, BgpSessionListener listener) {
     this.config = Objects.requireNonNull(config, "config");
     this.loop = Objects.requireNonNull(loop, "loop");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.nextHops = new NextHops(config);
     this.fsm =
         new BgpFsm(
             new FsmConfig(
@@ -160,7 +121,7 @@ public final class BgpSession implements AutoCloseable {
    * @throws IllegalArgumentException for conflicting local preferences of one prefix
    */
   public void setAdvertisements(Set<Advertisement> advertisements) {
-    Map<Cidr, Advertisement> merged = merge(advertisements);
+    Map<Cidr, Advertisement> merged = Advertisement.merge(advertisements);
     desiredPrefixes = merged.size();
     loop.execute(
         () -> {
@@ -170,48 +131,6 @@ public final class BgpSession implements AutoCloseable {
             publish();
           }
         });
-  }
-
-  static Map<Cidr, Advertisement> merge(Set<Advertisement> advertisements) {
-    Map<Cidr, Advertisement> out = new HashMap<>();
-    for (Advertisement a : advertisements) {
-      Advertisement prev = out.get(a.prefix());
-      if (prev == null) {
-        out.put(a.prefix(), a);
-        continue;
-      }
-      if (prev.localPref().isPresent()
-          && a.localPref().isPresent()
-          && !prev.localPref().equals(a.localPref())) {
-        throw new IllegalArgumentException(
-            "advertisements of "
-                + a.prefix()
-                + ": local preferences "
-                + prev.localPref().get()
-                + " and "
-                + a.localPref().get()
-                + " conflict (expected: one value per prefix)");
-      }
-      if (prev.nextHop().isPresent()
-          && a.nextHop().isPresent()
-          && !prev.nextHop().equals(a.nextHop())) {
-        throw new IllegalArgumentException(
-            "advertisements of " + a.prefix() + ": next hops conflict (expected: one)");
-      }
-      Set<Community> cs = new java.util.HashSet<>(prev.communities());
-      cs.addAll(a.communities());
-      Set<LargeCommunity> ls = new java.util.HashSet<>(prev.largeCommunities());
-      ls.addAll(a.largeCommunities());
-      out.put(
-          a.prefix(),
-          new Advertisement(
-              a.prefix(),
-              cs,
-              ls,
-              prev.localPref().or(a::localPref),
-              prev.nextHop().or(a::nextHop)));
-    }
-    return out;
   }
 
   void attachBfd(BfdSession session) {
@@ -434,42 +353,7 @@ public final class BgpSession implements AutoCloseable {
 
   private void connect() {
     closeChannel();
-    Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(EpollSocketChannel.class)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
-    InetAddress peer = inet(config.peerAddress());
-    config
-        .password()
-        .ifPresent(
-            p ->
-                b.option(
-                    EpollChannelOption.TCP_MD5SIG,
-                    Map.of(peer, p.getBytes(StandardCharsets.US_ASCII))));
-    if (config.peerAddress().isV4()) {
-      b.option(new IntegerUnixChannelOption("IP_TTL", IPPROTO_IP, IP_TTL), config.ttl());
-    } else {
-      b.option(
-          new IntegerUnixChannelOption("IPV6_UNICAST_HOPS", IPPROTO_IPV6, IPV6_UNICAST_HOPS),
-          config.ttl());
-    }
-    config.sourceAddress().ifPresent(s -> b.localAddress(new InetSocketAddress(inet(s), 0)));
-    b.handler(
-        new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline()
-                .addLast("frame", new BgpFrameDecoder())
-                .addLast("decoder", new BgpMessageDecoder())
-                .addLast("encoder", BgpMessageEncoder.INSTANCE)
-                .addLast("session", new Inbound());
-          }
-        });
-    ChannelFuture f = b.connect(new InetSocketAddress(peer, config.peerPort()));
+    ChannelFuture f = BgpChannels.connect(config, loop, new SessionInbound(this));
     Channel ch = f.channel();
     channel = ch;
     f.addListener(
@@ -517,205 +401,48 @@ public final class BgpSession implements AutoCloseable {
     }
   }
 
-  private static InetAddress inet(IpAddress a) {
-    try {
-      return InetAddress.getByAddress(a.toBytes()); // no DNS: literal bytes
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("address bytes of " + a, e);
+  /** The connection now in use, if any (event loop only). */
+  Channel currentChannel() {
+    return channel;
+  }
+
+  /** From {@link SessionInbound}: an event of {@code ch}, ignored if it is no longer current. */
+  void onInbound(Channel ch, Event e) {
+    if (ch == channel) {
+      fire(e);
     }
   }
 
-  /** Netty side of one connection; ignores events from a channel that is no longer current. */
-  private final class Inbound extends SimpleChannelInboundHandler<BgpMessage> {
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, BgpMessage msg) {
-      if (ctx.channel() != channel) {
-        return;
-      }
-      if (msg instanceof Open o) {
-        fire(new Event.OpenReceived(o));
-      } else if (msg instanceof Keepalive) {
-        fire(new Event.KeepaliveReceived());
-      } else if (msg instanceof Update u) {
-        fire(new Event.UpdateReceived(u));
-      } else if (msg instanceof Notification n) {
-        LOG.info("peer {}: received {}", config.peerAddress(), n);
-        fire(new Event.NotificationReceived(n));
-      } else if (msg instanceof RouteRefresh r) {
-        fire(new Event.RouteRefreshReceived(r));
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      if (ctx.channel() == channel) {
-        channel = null;
-        fire(new Event.TcpFailed("connection closed by peer"));
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (ctx.channel() != channel) {
-        return;
-      }
-      Throwable c =
-          cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-      if (c instanceof BgpProtocolException p) {
-        LOG.warn("peer {}: malformed message: {}", config.peerAddress(), p.getMessage());
-        fire(new Event.DecodeFailed(p.error(), p.data(), p.getMessage()));
-      } else {
-        fire(new Event.TcpFailed(String.valueOf(c.getMessage())));
-      }
+  /** From {@link SessionInbound}: {@code ch} closed or failed; ignored if no longer current. */
+  void onConnectionLost(Channel ch, String why) {
+    if (ch == channel) {
+      channel = null;
+      fire(new Event.TcpFailed(why));
     }
   }
 
   // ------------------------------------------------------------------ Adj-RIB-Out
 
-  /** Sends the difference between what was sent and what is desired; withdrawals first. */
+  /** Sends the difference between what was sent and what is desired ({@link RouteDiff}). */
   private void sync() {
     Negotiated n = state.negotiated().orElseThrow();
-    Map<Cidr, Route> want = resolve(n);
-    Map<AddressFamily, List<Cidr>> withdraw = new LinkedHashMap<>();
-    for (Cidr c : sent.keySet()) {
-      if (!want.containsKey(c)) {
-        withdraw.computeIfAbsent(AddressFamily.unicast(c.family()), k -> new ArrayList<>()).add(c);
-      }
+    Map<Cidr, Route> want = nextHops.resolve(desired.values(), n.families(), localAddress());
+    for (Update u : RouteDiff.diff(sent, want, export(n))) {
+      write(u, false);
     }
-    Map<Route, List<Cidr>> announce = new LinkedHashMap<>();
-    for (Map.Entry<Cidr, Route> e : want.entrySet()) {
-      if (!e.getValue().equals(sent.get(e.getKey()))) {
-        announce.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
-      }
-    }
-    for (Map.Entry<AddressFamily, List<Cidr>> e : withdraw.entrySet()) {
-      for (Update u : UpdatePacker.withdraw(e.getKey(), e.getValue())) {
-        write(u, false);
-      }
-    }
-    announce(announce, n);
     sent = new HashMap<>(want);
     flush();
   }
 
   private void resend(AddressFamily family) {
-    Negotiated n = state.negotiated().orElseThrow();
-    Map<Route, List<Cidr>> groups = new LinkedHashMap<>();
-    for (Map.Entry<Cidr, Route> e : sent.entrySet()) {
-      if (AddressFamily.unicast(e.getKey().family()).equals(family)) {
-        groups.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).add(e.getKey());
-      }
+    for (Update u : RouteDiff.resend(sent, family, export(state.negotiated().orElseThrow()))) {
+      write(u, false);
     }
-    announce(groups, n);
     flush();
   }
 
-  private void announce(Map<Route, List<Cidr>> groups, Negotiated n) {
-    for (Map.Entry<Route, List<Cidr>> e : groups.entrySet()) {
-      Route r = e.getKey();
-      List<PathAttribute> common = new ArrayList<>();
-      common.add(PathAttribute.Origin.IGP);
-      common.add(
-          config.ibgp()
-              ? PathAttribute.AsPath.EMPTY
-              : PathAttribute.AsPath.sequence(config.myAsn()));
-      if (config.ibgp()) {
-        common.add(new PathAttribute.LocalPref(r.localPref().orElse(DEFAULT_IBGP_LOCAL_PREF)));
-      }
-      if (!r.communities().isEmpty()) {
-        common.add(new PathAttribute.Communities(r.communities()));
-      }
-      if (!r.largeCommunities().isEmpty()) {
-        common.add(new PathAttribute.LargeCommunities(r.largeCommunities()));
-      }
-      List<Cidr> prefixes = e.getValue();
-      prefixes.sort(null);
-      for (Update u :
-          UpdatePacker.announce(
-              common,
-              AddressFamily.unicast(r.family()),
-              r.nextHop(),
-              r.linkLocal(),
-              prefixes,
-              n.fourOctetAs())) {
-        write(u, false);
-      }
-    }
-  }
-
-  /** Desired routes with next hops resolved; prefixes of families not negotiated are skipped. */
-  private Map<Cidr, Route> resolve(Negotiated n) {
-    Map<Cidr, Route> out = new HashMap<>();
-    Optional<IpAddress> local = localAddress();
-    for (Advertisement a : desired.values()) {
-      IpFamily f = a.prefix().family();
-      if (!n.families().contains(AddressFamily.unicast(f))) {
-        continue;
-      }
-      Optional<IpAddress> nh = a.nextHop();
-      Optional<IpAddress> ll = Optional.empty();
-      if (f == IpFamily.IPV4) {
-        nh =
-            nh.or(config::ipv4NextHop)
-                .or(() -> local.filter(IpAddress::isV4))
-                .or(() -> sameInterface(local, IpFamily.IPV4));
-      } else {
-        Optional<IpAddress> localV6 = local.filter(IpAddress::isV6);
-        nh =
-            nh.or(config::ipv6NextHop)
-                .or(() -> localV6.filter(l -> !isLinkLocal(l)))
-                .or(() -> sameInterface(local, IpFamily.IPV6));
-        ll = config.ipv6LinkLocalNextHop().or(() -> localV6.filter(BgpSession::isLinkLocal));
-      }
-      if (nh.isEmpty()) {
-        LOG.warn(
-            "peer {}: no {} next hop for {} (set the session's next hop for that family); skipped",
-            config.peerAddress(),
-            f,
-            a.prefix());
-        continue;
-      }
-      out.put(
-          a.prefix(),
-          new Route(
-              f,
-              a.communities().stream().sorted().toList(),
-              a.largeCommunities().stream().sorted().toList(),
-              config.ibgp() ? a.localPref() : Optional.empty(),
-              nh.get(),
-              ll));
-    }
-    return out;
-  }
-
-  /**
-   * A prefix of the other family than the session's (MetalLB {@code dualStackAddressFamily}): the
-   * next hop is this node's global address of that family on the interface the session leaves by
-   * (what FRR does), looked up once per local address.
-   */
-  private Optional<IpAddress> sameInterface(Optional<IpAddress> local, IpFamily family) {
-    if (local.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!local.get().equals(nextHopLookupFor)) {
-      nextHopLookupFor = local.get();
-      nextHopByFamily = new HashMap<>();
-      try {
-        NetworkInterface nic =
-            NetworkInterface.getByInetAddress(InetAddress.getByAddress(local.get().toBytes()));
-        if (nic != null) {
-          for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-            IpAddress ip = IpAddress.fromBytes(a.getAddress());
-            if (!a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
-              nextHopByFamily.putIfAbsent(ip.family(), ip);
-            }
-          }
-        }
-      } catch (IOException e) {
-        LOG.debug("peer {}: interface of {} not found", config.peerAddress(), local.get(), e);
-      }
-    }
-    return Optional.ofNullable(nextHopByFamily.get(family));
+  private RouteDiff.Export export(Negotiated n) {
+    return new RouteDiff.Export(config.myAsn(), config.ibgp(), n.fourOctetAs());
   }
 
   private Optional<IpAddress> localAddress() {
@@ -723,9 +450,5 @@ public final class BgpSession implements AutoCloseable {
       return Optional.of(IpAddress.fromBytes(isa.getAddress().getAddress()));
     }
     return Optional.empty();
-  }
-
-  private static boolean isLinkLocal(IpAddress a) {
-    return a.isV6() && (a.hi() >>> 54) == (0xFE80L >>> 6); // fe80::/10, RFC 4291 §2.5.6
   }
 }

@@ -1,4 +1,4 @@
-package io.ferrolb.app.speaker;
+package io.ferrolb.adapters.bgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,17 +25,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** How a BGPPeer becomes the native speaker's session configuration. */
-class NettyBgpAnnouncementsTest {
+class BgpAnnouncerTest {
   private static final NodeState NODE = new NodeState("n1", Map.of(), false);
   private static BgpSpeaker speaker;
-  private static NettyBgpAnnouncements announcements;
+  private static BgpAnnouncer announcements;
 
   @BeforeAll
   static void start() {
     speaker = new BgpSpeaker(1);
-    announcements =
-        new NettyBgpAnnouncements(
-            speaker, Optional.of(IpAddress.parse("203.0.113.11")), s -> Optional.empty());
+    announcements = new BgpAnnouncer(speaker, Optional.of(IpAddress.parse("203.0.113.11")));
   }
 
   @AfterAll
@@ -49,7 +47,7 @@ class NettyBgpAnnouncementsTest {
 
   private static Optional<BgpSessionConfig> config(BgpPeer p, BfdProfile... profiles) {
     return announcements.sessionConfig(
-        NODE, p, new BgpPlan(List.of(p), List.of(profiles), Map.of(), Map.of()));
+        NODE.name(), p, new BgpPlan(List.of(p), List.of(profiles), Map.of(), Map.of()));
   }
 
   @Test
@@ -117,15 +115,15 @@ class NettyBgpAnnouncementsTest {
   void aSessionCarriesItsPeersFamilyUnlessDualStack() {
     BgpRoute v4 = new BgpRoute(Cidr.parse("198.51.100.1/32"), Set.of(), OptionalLong.empty());
     BgpRoute v6 = new BgpRoute(Cidr.parse("2001:db8::1/128"), Set.of(), OptionalLong.empty());
-    assertThat(NettyBgpAnnouncements.families(peer().peerAsn(64501).build(), Set.of(v4, v6)))
+    assertThat(BgpAnnouncer.families(peer().peerAsn(64501).build(), Set.of(v4, v6)))
         .containsExactly(v4);
     assertThat(
-            NettyBgpAnnouncements.families(
+            BgpAnnouncer.families(
                 peer().peerAsn(64501).peerAddress(IpAddress.parse("2001:db8::99")).build(),
                 Set.of(v4, v6)))
         .containsExactly(v6);
     assertThat(
-            NettyBgpAnnouncements.families(
+            BgpAnnouncer.families(
                 peer().peerAsn(64501).dualStackAddressFamily(true).build(), Set.of(v4, v6)))
         .containsExactlyInAnyOrder(v4, v6);
   }

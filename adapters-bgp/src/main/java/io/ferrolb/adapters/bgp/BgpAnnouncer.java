@@ -1,27 +1,30 @@
-package io.ferrolb.app.speaker;
+package io.ferrolb.adapters.bgp;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
+import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
-import io.ferrolb.adapters.bgp.fsm.SessionState;
 import io.ferrolb.adapters.bgp.netty.Advertisement;
 import io.ferrolb.adapters.bgp.netty.BgpSession;
 import io.ferrolb.adapters.bgp.netty.BgpSessionConfig;
 import io.ferrolb.adapters.bgp.netty.BgpSpeaker;
+import io.ferrolb.adapters.bgp.netty.SessionStatus;
 import io.ferrolb.domain.announce.BgpPlan;
 import io.ferrolb.domain.announce.BgpRoute;
-import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.config.BfdProfile;
 import io.ferrolb.domain.config.BgpCommunity;
 import io.ferrolb.domain.config.BgpPeer;
 import io.ferrolb.domain.config.DynamicAsn;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
+import io.ferrolb.ports.out.Announcer;
+import io.ferrolb.ports.out.AnnouncerStatus;
+import io.ferrolb.ports.out.ApplyReport;
+import io.ferrolb.ports.out.DesiredAnnouncements;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -29,18 +32,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The BGP side of the speaker on the native netty speaker: one session per planned peer, kept
- * across plans while its session configuration is unchanged (a config reload that does not touch a
- * peer never flaps its session), reopened when it changes, closed when the peer leaves the plan.
+ * The {@code bgp} announcer on the native netty speaker: converges to the BGP plan of {@link
+ * DesiredAnnouncements#bgp()} with one session per planned peer, kept across plans while its
+ * session configuration is unchanged (a config reload that does not touch a peer never flaps its
+ * session), reopened when it changes, closed when the peer leaves the plan.
  */
-public final class NettyBgpAnnouncements implements BgpAnnouncements {
-  private static final Logger LOG = LoggerFactory.getLogger(NettyBgpAnnouncements.class);
+final class BgpAnnouncer implements Announcer {
+  private static final Logger LOG = LoggerFactory.getLogger(BgpAnnouncer.class);
 
   /** FRR's default graceful-restart time (MetalLB design/gracefulrestart-bgp.md). */
   static final Duration GRACEFUL_RESTART_TIME = Duration.ofSeconds(120);
@@ -50,29 +53,25 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
 
   private final BgpSpeaker speaker;
   private final Optional<IpAddress> nodeIp;
-  private final Function<String, Optional<String>> secretPassword;
   private final Map<String, Open> sessions = new TreeMap<>();
 
   private record Open(BgpSessionConfig config, BgpSession session) {}
 
   /**
+   * @param speaker the event loops; owned, closed with this announcer
    * @param nodeIp this node's address, for the router ID when a peer names none
-   * @param secretPassword resolves a BGPPeer's passwordSecret name to the password
    */
-  public NettyBgpAnnouncements(
-      BgpSpeaker speaker,
-      Optional<IpAddress> nodeIp,
-      Function<String, Optional<String>> secretPassword) {
+  BgpAnnouncer(BgpSpeaker speaker, Optional<IpAddress> nodeIp) {
     this.speaker = speaker;
     this.nodeIp = nodeIp;
-    this.secretPassword = secretPassword;
   }
 
   @Override
-  public synchronized void apply(NodeState self, BgpPlan plan) {
+  public synchronized ApplyReport apply(DesiredAnnouncements desired) {
+    BgpPlan plan = desired.bgpOrEmpty();
     Set<String> planned = new HashSet<>();
     for (BgpPeer peer : plan.peers()) {
-      Optional<BgpSessionConfig> cfg = sessionConfig(self, peer, plan);
+      Optional<BgpSessionConfig> cfg = sessionConfig(desired.nodeName(), peer, plan);
       if (cfg.isEmpty()) {
         continue;
       }
@@ -98,6 +97,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
         it.remove();
       }
     }
+    return ApplyReport.applied(sessions.size());
   }
 
   /**
@@ -118,7 +118,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     return out;
   }
 
-  Optional<BgpSessionConfig> sessionConfig(NodeState self, BgpPeer peer, BgpPlan plan) {
+  Optional<BgpSessionConfig> sessionConfig(String node, BgpPeer peer, BgpPlan plan) {
     if (peer.peerAddress().isEmpty()) {
       // the config parser warned already (ConfigParser: BGPPeer spec.interface)
       LOG.warn(
@@ -128,7 +128,7 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
       return Optional.empty();
     }
     // spec.vrf: not supported; the session opens in the default VRF (ConfigParser warns)
-    IpAddress routerId = peer.routerId().orElseGet(() -> routerId(self, peer));
+    IpAddress routerId = peer.routerId().orElseGet(() -> routerId(node, peer));
     boolean anyExternal =
         peer.peerAsn().isEmpty() && peer.dynamicAsn().orElseThrow() == DynamicAsn.EXTERNAL;
     // dynamicASN internal: the peer's ASN is ours; external: any other (checked on its OPEN)
@@ -153,8 +153,9 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     if (peer.sourceAddress().isPresent()) {
       cfg = cfg.withSourceAddress(peer.sourceAddress().get());
     }
-    Optional<String> password =
-        peer.password().or(() -> peer.passwordSecret().flatMap(secretPassword));
+    // a passwordSecret is resolved by the config parser (ConfigParser.passwordSecret): in a valid
+    // configuration the password is set
+    Optional<String> password = peer.password();
     if (password.isPresent()) {
       cfg = cfg.withPassword(password.get());
     }
@@ -190,14 +191,14 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
    * MetalLB's choice without a configured router ID: an IPv4 source address, else the node's IPv4
    * address, else a CRC32 of the node name (speaker/bgp_controller.go getRouterID).
    */
-  private IpAddress routerId(NodeState self, BgpPeer peer) {
+  private IpAddress routerId(String node, BgpPeer peer) {
     Optional<IpAddress> v4 =
         peer.sourceAddress().filter(IpAddress::isV4).or(() -> nodeIp.filter(IpAddress::isV4));
     if (v4.isPresent()) {
       return v4.get();
     }
     CRC32 crc = new CRC32();
-    crc.update(self.name().getBytes(StandardCharsets.UTF_8));
+    crc.update(node.getBytes(StandardCharsets.UTF_8));
     return IpAddress.v4(crc.getValue());
   }
 
@@ -223,47 +224,45 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
     return out;
   }
 
+  /**
+   * Per session: MetalLB's {@code peer} label (address:port, as its native mode), state, UPDATE
+   * counters, announced and pending prefixes ({@code metallb_bgp_pending_prefixes_total}, whether
+   * or not the session is up). Per BFD peer, under the label MetalLB's FRR mode gives its {@code
+   * metallb_bfd_*} families (bfdd's peer: the address alone, sorted): the BFD session's state and
+   * counters; one BFD session serves every BGP session to an address.
+   */
   @Override
-  public synchronized Map<String, Boolean> sessionsUp() {
-    Map<String, Boolean> up = new TreeMap<>();
+  public synchronized Optional<AnnouncerStatus> status() {
+    List<AnnouncerStatus.Peer> peers = new ArrayList<>();
+    Map<String, BfdStatistics> bfd = new TreeMap<>();
     sessions.forEach(
-        (name, open) -> up.put(name, open.session().status().state() == SessionState.ESTABLISHED));
-    return up;
-  }
-
-  /**
-   * Per peer, under MetalLB's {@code peer} label (address:port, as its native mode): the session's
-   * status, for metrics.
-   */
-  public synchronized Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> statuses() {
-    Map<String, io.ferrolb.adapters.bgp.netty.SessionStatus> out = new HashMap<>();
-    sessions.forEach((name, open) -> out.put(peerLabel(open), open.session().status()));
-    return out;
-  }
-
-  /**
-   * Per peer, under MetalLB's {@code peer} label: how many prefixes should be announced to it
-   * ({@code metallb_bgp_pending_prefixes_total}), whether or not the session is up.
-   */
-  public synchronized Map<String, Integer> pendingPrefixes() {
-    Map<String, Integer> out = new HashMap<>();
-    sessions.forEach((name, open) -> out.put(peerLabel(open), open.session().desiredPrefixes()));
-    return out;
-  }
-
-  /**
-   * Per BFD peer, under the {@code peer} label MetalLB's FRR mode gives its {@code metallb_bfd_*}
-   * families (bfdd's peer: the address alone): the BFD session's state and counters. One BFD
-   * session serves every BGP session to an address.
-   */
-  public synchronized Map<String, BfdStatistics> bfdStatistics() {
-    Map<String, BfdStatistics> out = new TreeMap<>();
-    sessions.forEach(
-        (name, open) ->
-            open.session()
-                .bfdStatistics()
-                .ifPresent(b -> out.putIfAbsent(open.config().peerAddress().toString(), b)));
-    return out;
+        (name, open) -> {
+          SessionStatus st = open.session().status();
+          peers.add(
+              new AnnouncerStatus.Peer(
+                  name,
+                  peerLabel(open),
+                  st.up(),
+                  st.updatesSent(),
+                  st.updatesReceived(),
+                  st.announcedPrefixes(),
+                  open.session().desiredPrefixes()));
+          open.session()
+              .bfdStatistics()
+              .ifPresent(b -> bfd.putIfAbsent(open.config().peerAddress().toString(), b));
+        });
+    List<AnnouncerStatus.Liveness> liveness = new ArrayList<>();
+    bfd.forEach(
+        (peer, b) ->
+            liveness.add(
+                new AnnouncerStatus.Liveness(
+                    peer,
+                    b.state() == BfdState.UP,
+                    b.controlPacketsReceived(),
+                    b.controlPacketsSent(),
+                    b.upEvents(),
+                    b.downEvents())));
+    return Optional.of(new AnnouncerStatus(List.of(), peers, liveness));
   }
 
   private static String peerLabel(Open open) {
@@ -292,5 +291,6 @@ public final class NettyBgpAnnouncements implements BgpAnnouncements {
           keptForRestart);
     }
     sessions.clear();
+    speaker.close();
   }
 }

@@ -1,0 +1,72 @@
+package io.ferrolb.adapters.bgp.netty;
+
+import io.ferrolb.adapters.bgp.codec.BgpMessage;
+import io.ferrolb.adapters.bgp.codec.BgpProtocolException;
+import io.ferrolb.adapters.bgp.codec.Keepalive;
+import io.ferrolb.adapters.bgp.codec.Notification;
+import io.ferrolb.adapters.bgp.codec.Open;
+import io.ferrolb.adapters.bgp.codec.RouteRefresh;
+import io.ferrolb.adapters.bgp.codec.Update;
+import io.ferrolb.adapters.bgp.fsm.Event;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The netty side of one connection of a {@link BgpSession}: turns received messages, decode errors
+ * and the connection's end into FSM events. One per channel; the session ignores events from a
+ * channel that is no longer its current one.
+ */
+final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionInbound.class);
+
+  private final BgpSession session;
+
+  SessionInbound(BgpSession session) {
+    this.session = session;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, BgpMessage msg) {
+    Event e;
+    if (msg instanceof Open o) {
+      e = new Event.OpenReceived(o);
+    } else if (msg instanceof Keepalive) {
+      e = new Event.KeepaliveReceived();
+    } else if (msg instanceof Update u) {
+      e = new Event.UpdateReceived(u);
+    } else if (msg instanceof Notification n) {
+      if (ctx.channel() == session.currentChannel()) {
+        LOG.info("peer {}: received {}", session.config().peerAddress(), n);
+      }
+      e = new Event.NotificationReceived(n);
+    } else if (msg instanceof RouteRefresh r) {
+      e = new Event.RouteRefreshReceived(r);
+    } else {
+      return;
+    }
+    session.onInbound(ctx.channel(), e);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    session.onConnectionLost(ctx.channel(), "connection closed by peer");
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (ctx.channel() != session.currentChannel()) {
+      return;
+    }
+    Throwable c =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (c instanceof BgpProtocolException p) {
+      LOG.warn("peer {}: malformed message: {}", session.config().peerAddress(), p.getMessage());
+      session.onInbound(ctx.channel(), new Event.DecodeFailed(p.error(), p.data(), p.getMessage()));
+    } else {
+      session.onInbound(ctx.channel(), new Event.TcpFailed(String.valueOf(c.getMessage())));
+    }
+  }
+}

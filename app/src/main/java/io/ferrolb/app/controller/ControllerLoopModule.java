@@ -19,7 +19,10 @@ import java.time.Duration;
 final class ControllerLoopModule {
   // concurrent API writes: enough to hide round trips, few enough not to flood the API server
   private static final int WRITERS = 16;
-  // a failed status write is tried again after this, doubling while the same write keeps failing
+  // a failed status write comes back as a Retry of its Service after this; the retry's own pass
+  // ends Done (it only resubmits the write), which resets the loop's doubling, so a write that
+  // keeps
+  // failing is tried every 500 ms
   static final Duration WRITE_RETRY = Duration.ofMillis(500);
 
   private ControllerLoopModule() {}

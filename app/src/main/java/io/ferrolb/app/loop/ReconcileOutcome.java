@@ -6,8 +6,7 @@ import java.util.Objects;
 
 /**
  * What one pass over a work item achieved. A use case returns it; only {@link WorkLoop} maps it to
- * requeueing and backoff (compare MetalLB's {@code SyncState} in {@code
- * internal/k8s/controllers/values.go}).
+ * requeueing and backoff, so a use case never schedules anything itself.
  *
  * @param <W> the loop's work-item type, for the follow-up work an outcome may carry
  */

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A de-duplicating FIFO of work items (the idea of Strimzi's ControllerQueue): an item already
- * waiting is not added twice, so a burst of watch events for one object costs one pass. Items are
- * compared with {@code equals}, so they should be records. Thread-safe; one consumer.
+ * A de-duplicating FIFO of work items for {@link WorkLoop}: an item already waiting is not added
+ * twice, so a burst of watch events for one object costs one pass. Items are compared with {@code
+ * equals}, so they should be records. Thread-safe; one consumer.
  */
 final class WorkQueue<W> {
   private final Deque<W> order = new ArrayDeque<>();

@@ -1,20 +1,15 @@
 package io.ferrolb.app.controller;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.ferrolb.adapters.k8s.Fabric8AnnouncementReports;
 import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
-import io.ferrolb.adapters.k8s.Fabric8ConfigStatusWriter;
-import io.ferrolb.adapters.k8s.Fabric8ServiceConditionWriter;
-import io.ferrolb.adapters.k8s.Fabric8ServiceStatusWriter;
-import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
-import io.ferrolb.adapters.k8s.MemberlistSecret;
-import io.ferrolb.adapters.k8s.PodOwner;
+import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.ports.out.Leadership;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.security.SecureRandom;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,8 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One controller replica wired to a cluster: watches, the loop, events, status writers and the
- * Lease election. {@link #close()} releases the Lease so a standby takes over at once.
+ * Lease election, built by {@link ControllerComponent} and started by {@link #start(
+ * KubernetesClient, Options, PrometheusRegistry)}. {@link #close()} releases the Lease so a standby
+ * takes over at once.
  */
+@Singleton
 public final class Controller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
@@ -72,70 +70,58 @@ public final class Controller implements AutoCloseable {
     }
   }
 
+  private final Options options;
   private final Fabric8ClusterView view;
   private final Fabric8ClusterEvents events;
   private final LeaseLeadership leadership;
   private final ControllerLoop loop;
   private final ControllerMetrics metrics;
   private final Optional<AnnouncedConditions> conditions;
+  private final EnsureMemberlistSecret memberlistSecret;
 
-  private Controller(KubernetesClient client, Options o, PrometheusRegistry registry) {
-    view = new Fabric8ClusterView(client, o.namespace());
-    events = new Fabric8ClusterEvents(client, "controller");
-    metrics = new ControllerMetrics(registry);
-    loop =
-        new ControllerLoop(
-            view,
-            view,
-            new Fabric8ServiceStatusWriter(client),
-            events,
-            new Fabric8ConfigStatusWriter(
-                client, view, PodOwner.lookup(client, o.namespace(), o.podName())),
-            metrics,
-            o.lbClass());
-    conditions =
-        o.announcedCondition()
-            ? Optional.of(
-                new AnnouncedConditions(
-                    Fabric8SpeakerView.forController(
-                        client, o.namespace(), o.lbClass(), Fabric8SpeakerView.SPEAKER_PODS),
-                    new Fabric8AnnouncementReports(client, o.namespace()),
-                    new Fabric8ServiceConditionWriter(client),
-                    o.namespace()))
-            : Optional.empty();
-    leadership = new LeaseLeadership(client, o.namespace(), LEASE_NAME, o.identity(), o.timing());
-    if (o.createMemberlistSecret()) {
-      try {
-        if (MemberlistSecret.ensure(client, o.namespace(), new SecureRandom())) {
-          LOG.info(
-              "event=secretCreated secret={}/{} key={}",
-              o.namespace(),
-              MemberlistSecret.NAME,
-              MemberlistSecret.KEY);
-        }
-      } catch (KubernetesClientException e) {
-        LOG.warn(
-            "event=secretCreateFailed secret={}/{}: {}",
-            o.namespace(),
-            MemberlistSecret.NAME,
-            e.getMessage());
-      }
-    }
+  @Inject
+  Controller(
+      Options options,
+      Fabric8ClusterView view,
+      Fabric8ClusterEvents events,
+      LeaseLeadership leadership,
+      ControllerLoop loop,
+      ControllerMetrics metrics,
+      Optional<AnnouncedConditions> conditions,
+      EnsureMemberlistSecret memberlistSecret) {
+    this.options = options;
+    this.view = view;
+    this.events = events;
+    this.leadership = leadership;
+    this.loop = loop;
+    this.metrics = metrics;
+    this.conditions = conditions;
+    this.memberlistSecret = memberlistSecret;
   }
 
-  /** Starts watches, the loop and the election; returns at once. */
+  /**
+   * Builds a replica's graph ({@link ControllerComponent}) and starts it: the memberlist Secret,
+   * the loop, the watches, the Announced conditions and the election; returns at once.
+   */
   public static Controller start(KubernetesClient client, Options o, PrometheusRegistry registry) {
-    Controller c = new Controller(client, o, registry);
-    c.loop.start();
-    c.view.start(c.loop);
-    c.conditions.ifPresent(AnnouncedConditions::start);
-    c.leadership.start(c.listeners());
+    Controller c = DaggerControllerComponent.factory().create(client, o, registry).controller();
+    c.start();
+    return c;
+  }
+
+  private void start() {
+    if (options.createMemberlistSecret()) {
+      memberlistSecret.run();
+    }
+    loop.start();
+    view.start(loop);
+    conditions.ifPresent(AnnouncedConditions::start);
+    leadership.start(listeners());
     LOG.info(
         "event=controllerStarted namespace={} identity={} lbClass=\"{}\"",
-        o.namespace(),
-        o.identity(),
-        o.lbClass());
-    return c;
+        options.namespace(),
+        options.identity(),
+        options.lbClass());
   }
 
   /** The loop, and the Announced conditions when on, hear about leadership. */
@@ -161,7 +147,7 @@ public final class Controller implements AutoCloseable {
   }
 
   /** The configuration objects in the controller's cache (the webhook judges changes to them). */
-  public java.util.List<io.ferrolb.domain.config.RawObject> configObjects() {
+  public List<RawObject> configObjects() {
     return view.configObjects();
   }
 

@@ -1,19 +1,23 @@
 package io.ferrolb.app.controller;
 
+import io.ferrolb.app.loop.WorkLoop;
 import io.ferrolb.app.observability.ConfigGauges;
 import io.ferrolb.ports.out.PoolUsage;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.math.BigInteger;
 import java.util.List;
 
 /**
- * The controller's metrics under MetalLB's names (reference §6), plus ferrolb's own. Gauges hold
- * doubles; exact IPv6 figures are also exposed as a label of {@code
- * ferrolb_allocator_pool_capacity_info}.
+ * The controller's metrics under MetalLB's names, plus ferrolb's own (both listed in {@code
+ * docs/migrating-from-metallb.md}). Gauges hold doubles; exact IPv6 figures are also exposed as a
+ * label of {@code ferrolb_allocator_pool_capacity_info}.
  */
-public final class ControllerMetrics {
+@Singleton
+public final class ControllerMetrics implements WorkLoop.Metrics {
   private final Gauge addressesTotal;
   private final Gauge v4Total;
   private final Gauge v6Total;
@@ -31,6 +35,7 @@ public final class ControllerMetrics {
   private final Counter retries;
   private final Gauge queueDepth;
 
+  @Inject
   public ControllerMetrics(PrometheusRegistry registry) {
     addressesTotal = gauge(registry, "metallb_allocator_addresses_total", "Addresses in the pool");
     v4Total = gauge(registry, "metallb_allocator_ipv4_addresses_total", "IPv4 addresses in pool");
@@ -135,7 +140,8 @@ public final class ControllerMetrics {
     leader.set(isLeader ? 1 : 0);
   }
 
-  void reconciled(String outcome) {
+  @Override
+  public void reconciled(String outcome) {
     reconciles.labelValues(outcome).inc();
   }
 
@@ -143,11 +149,13 @@ public final class ControllerMetrics {
     statusWrites.inc();
   }
 
-  void retried() {
+  @Override
+  public void retried() {
     retries.inc();
   }
 
-  void queueDepth(int depth) {
+  @Override
+  public void queueDepth(int depth) {
     queueDepth.set(depth);
   }
 

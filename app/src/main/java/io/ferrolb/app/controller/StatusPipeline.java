@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,34 +21,53 @@ import org.slf4j.LoggerFactory;
  * Carries the loop's decisions to the API server on a few threads, so one slow round trip does not
  * hold up every other Service. Writes of one Service stay in order (each is chained after the
  * previous one of that key); a desired state already on its way is not sent twice, even when the
- * cache has not caught up yet. A failed write hands the key back to the loop.
+ * cache has not caught up yet. A failed write hands the key back to the loop, which retries it with
+ * its own backoff.
  */
 final class StatusPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPipeline.class);
 
+  /** Where a failed write goes: the loop, as a retry of the Service. */
+  interface Failures {
+    void failed(String key, String reason);
+  }
+
   private record Desired(List<IpAddress> ips, Optional<String> pool) {}
 
   private final ServiceStatusWriter writer;
-  private final ExecutorService pool;
-  private final Consumer<String> onFailure;
+  private final Executor pool;
+  private final Failures onFailure;
   private final Runnable onWritten;
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private final Map<String, Desired> sent = new ConcurrentHashMap<>();
 
+  /**
+   * Writes on {@code executor} ({@code Runnable::run} writes on the caller's thread, as tests do);
+   * {@link #close} shuts it down when it is an {@link ExecutorService}.
+   */
   StatusPipeline(
-      ServiceStatusWriter writer, int threads, Consumer<String> onFailure, Runnable onWritten) {
+      ServiceStatusWriter writer, Executor executor, Failures onFailure, Runnable onWritten) {
     this.writer = writer;
+    this.pool = executor;
     this.onFailure = onFailure;
     this.onWritten = onWritten;
+  }
+
+  /** Writes on {@code threads} daemon threads of its own. */
+  static StatusPipeline onThreads(
+      ServiceStatusWriter writer, int threads, Failures onFailure, Runnable onWritten) {
     AtomicInteger n = new AtomicInteger();
-    this.pool =
+    return new StatusPipeline(
+        writer,
         Executors.newFixedThreadPool(
             threads,
             r -> {
               Thread t = new Thread(r, "ferrolb-status-" + n.incrementAndGet());
               t.setDaemon(true);
               return t;
-            });
+            }),
+        onFailure,
+        onWritten);
   }
 
   /** Makes {@code current} show {@code ips} and {@code poolName}; called by the loop thread. */
@@ -63,15 +82,14 @@ final class StatusPipeline implements AutoCloseable {
       return; // already on its way (or written, and the cache is behind)
     }
     sent.put(key, d);
-    tails.compute(
-        key,
-        (k, prev) -> {
-          CompletableFuture<Void> before =
-              prev == null ? CompletableFuture.completedFuture(null) : prev;
-          CompletableFuture<Void> next = before.thenRunAsync(() -> write(current, d), pool);
-          next.whenComplete((v, t) -> tails.remove(k, next));
-          return next;
-        });
+    CompletableFuture<Void> next =
+        tails.compute(
+            key,
+            (k, prev) ->
+                (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
+                    .thenRunAsync(() -> write(current, d), pool));
+    // outside compute: with a same-thread executor the write is already done here
+    next.whenComplete((v, t) -> tails.remove(key, next));
   }
 
   /** Forgets what was sent for {@code key} (the Service is gone). */
@@ -87,19 +105,22 @@ final class StatusPipeline implements AutoCloseable {
     } catch (ClusterWriteException e) {
       sent.remove(current.key(), d);
       LOG.debug("event=statusWriteFailed service={}: {}", current.key(), e.getMessage());
-      onFailure.accept(current.key());
+      onFailure.failed(current.key(), "status write failed: " + e.getMessage());
     } catch (RuntimeException e) {
       sent.remove(current.key(), d);
       LOG.error("event=statusWriteBug service={}", current.key(), e);
-      onFailure.accept(current.key());
+      onFailure.failed(current.key(), "status write failed: " + e);
     }
   }
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    if (!(pool instanceof ExecutorService threads)) {
+      return;
+    }
+    threads.shutdownNow();
     try {
-      pool.awaitTermination(2, TimeUnit.SECONDS);
+      threads.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -28,10 +28,12 @@ class ControllerLoopTest {
   private final InMemoryServiceStatusWriter status = new InMemoryServiceStatusWriter();
   private final RecordingClusterEvents events = new RecordingClusterEvents();
   private final InMemoryConfigStatusWriter configStatus = new InMemoryConfigStatusWriter();
-  private final ControllerMetrics metrics = new ControllerMetrics(new PrometheusRegistry());
+  private final InMemoryControllerComponent graph =
+      DaggerInMemoryControllerComponent.factory()
+          .create(cluster, cluster, status, events, configStatus, new PrometheusRegistry(), "");
+  private final ControllerMetrics metrics = graph.metrics();
   private final FakeLeadership leadership = new FakeLeadership("me");
-  private final ControllerLoop loop =
-      new ControllerLoop(cluster, cluster, status, events, configStatus, metrics, "");
+  private final ControllerLoop loop = graph.loop();
 
   private void startAsLeader() {
     loop.start();

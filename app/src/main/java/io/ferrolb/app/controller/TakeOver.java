@@ -1,0 +1,89 @@
+package io.ferrolb.app.controller;
+
+import io.ferrolb.app.loop.ReconcileOutcome;
+import io.ferrolb.ports.out.ClusterView;
+import io.ferrolb.ports.out.ServiceSnapshot;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Use case: this replica became leader. It starts from a new allocation state, reads the
+ * configuration, then re-admits every Service from the cache, holders of an ingress address first,
+ * so that no address moves to another Service across a change of leader.
+ */
+@Singleton
+final class TakeOver {
+  private static final Logger LOG = LoggerFactory.getLogger(TakeOver.class);
+
+  // the informers list everything within a second or two; look again soon
+  static final Duration NOT_SYNCED_RETRY = Duration.ofMillis(100);
+
+  private final ClusterView view;
+  private final Allocations allocations;
+  private final ApplyConfig applyConfig;
+  private final ReconcileService services;
+
+  // read by health checks and the loop's admission of work
+  private volatile boolean rebuilt;
+
+  @Inject
+  TakeOver(
+      ClusterView view,
+      Allocations allocations,
+      ApplyConfig applyConfig,
+      ReconcileService services) {
+    this.view = Objects.requireNonNull(view, "view");
+    this.allocations = Objects.requireNonNull(allocations, "allocations");
+    this.applyConfig = Objects.requireNonNull(applyConfig, "applyConfig");
+    this.services = Objects.requireNonNull(services, "services");
+  }
+
+  /** True once this term's rebuild re-admitted every Service. */
+  boolean rebuilt() {
+    return rebuilt;
+  }
+
+  /** The term ended (leadership lost): the next one rebuilds again. */
+  void forget() {
+    rebuilt = false;
+  }
+
+  ReconcileOutcome<ControllerWork> rebuild() {
+    if (!view.synced()) {
+      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet");
+    }
+    allocations.renew();
+    applyConfig.forget();
+    ReconcileOutcome<ControllerWork> cfg = applyConfig.apply();
+    if (cfg instanceof ReconcileOutcome.Retry) {
+      return cfg;
+    }
+    // the ReprocessAll of new pools is covered: every Service is admitted below
+    List<ServiceSnapshot> order = allocations.engine().recoveryOrder(view.services());
+    LOG.info(
+        "event=rebuild services={} holders={} pools={}",
+        order.size(),
+        order.stream().filter(s -> !s.ingress().isEmpty()).count(),
+        applyConfig.pools().size());
+    rebuilt = true;
+    Set<ControllerWork> then = new LinkedHashSet<>();
+    for (ServiceSnapshot s : order) {
+      ReconcileOutcome<ControllerWork> o = services.admit(s);
+      if (o instanceof ReconcileOutcome.Done<ControllerWork> d) {
+        then.addAll(d.then());
+      } else {
+        then.add(new ControllerWork.ServiceChanged(s.key())); // look again in its own pass
+      }
+    }
+    allocations.engine().takeFreed();
+    allocations.usageChanged();
+    return ReconcileOutcome.then(List.copyOf(then));
+  }
+}

@@ -1,0 +1,56 @@
+package io.ferrolb.app.controller;
+
+import static io.ferrolb.app.controller.ControllerLoopTest.lb;
+import static io.ferrolb.app.controller.ControllerLoopTest.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ferrolb.app.loop.ReconcileOutcome;
+import io.ferrolb.domain.pool.IpAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Taking over as leader, called directly: no loop, no threads, no waiting. */
+class TakeOverTest {
+
+  @Test
+  void beforeTheCachesHaveSyncedTheRebuildIsARetry() {
+    UseCases u = new UseCases(); // never synced
+    assertThat(u.takeOver.rebuild())
+        .isEqualTo(
+            new ReconcileOutcome.Retry<>(TakeOver.NOT_SYNCED_RETRY, "caches not synced yet"));
+    assertThat(u.takeOver.rebuilt()).isFalse();
+  }
+
+  @Test
+  void aHolderKeepsItsAddressEvenWhenAPendingServiceSortsFirst() {
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));
+    u.cluster.put(lb("a-pending", 1, List.of()));
+    u.cluster.put(lb("z-holder", 2, List.of(IpAddress.parse("198.51.100.9"))));
+
+    assertThat(u.takeOver.rebuild()).isEqualTo(ReconcileOutcome.done());
+
+    assertThat(u.takeOver.rebuilt()).isTrue();
+    assertThat(u.events.reasonsFor("a-pending")).contains("AllocationFailed");
+    assertThat(u.status.ingress("default/a-pending")).isEmpty();
+    assertThat(u.status.writes()).isEqualTo(1); // only the holder's pool annotation
+    assertThat(u.status.pool("default/z-holder")).contains("one");
+    assertThat(u.usage.due()).isTrue();
+  }
+
+  @Test
+  void aNewTermStartsFromTheServicesStatusNotFromTheLastTerm() {
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));
+    u.cluster.put(lb("web", 1, List.of()));
+    u.takeOver.rebuild();
+    assertThat(u.status.ingress("default/web")).containsExactly(IpAddress.parse("198.51.100.9"));
+
+    u.takeOver.forget();
+    assertThat(u.takeOver.rebuilt()).isFalse();
+    u.cluster.remove("default/web");
+    u.cluster.put(lb("api", 2, List.of()));
+    u.takeOver.rebuild();
+    assertThat(u.status.ingress("default/api")).containsExactly(IpAddress.parse("198.51.100.9"));
+  }
+}

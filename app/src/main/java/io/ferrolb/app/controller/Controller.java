@@ -161,7 +161,7 @@ public final class Controller implements AutoCloseable {
   }
 
   /** The configuration objects in the controller's cache (the webhook judges changes to them). */
-  public java.util.List<io.ferrolb.domain.config.RawObject> configObjects() {
+  public java.util.List<io.ferrolb.domain.config.DecodedObject> configObjects() {
     return view.configObjects();
   }
 

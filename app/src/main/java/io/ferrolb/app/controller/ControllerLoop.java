@@ -1,5 +1,9 @@
 package io.ferrolb.app.controller;
 
+import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ConfigError;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.Pool;
 import io.ferrolb.ports.out.ClusterEvents;
@@ -12,7 +16,6 @@ import io.ferrolb.ports.out.ObjectRef;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import io.ferrolb.ports.out.ServiceStatusWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -75,8 +79,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   // loop-thread state
   private AllocationEngine engine;
   private List<Pool> pools = List.of();
-  private String lastConfigReport = "";
-  private List<String> lastWarnings = List.of();
+  private final ControllerConfig configLoader = new ControllerConfig();
   private boolean statsDirty;
 
   // read by health checks
@@ -293,7 +296,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     }
     engine = new AllocationEngine(lbClass);
     pools = List.of();
-    lastConfigReport = "";
+    configLoader.forget();
     ReconcileOutcome cfg = applyConfig();
     if (cfg instanceof ReconcileOutcome.Retry) {
       return cfg;
@@ -317,47 +320,44 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   }
 
   private ReconcileOutcome applyConfig() {
-    List<RawObject> objects = config.configObjects();
-    ConfigEngine.Result result = ConfigEngine.parseForController(objects, config.namespace());
-    if (result instanceof ConfigEngine.Invalid invalid) {
-      return rejectConfig(invalid);
+    ConfigLoader.Outcome loaded = configLoader.load(config.configObjects(), config.namespace());
+    if (loaded instanceof ConfigLoader.KeptLastGood kept) {
+      return rejectConfig(kept);
     }
-    ConfigEngine.Valid valid = (ConfigEngine.Valid) result;
+    boolean empty = loaded.config().isEmpty();
     configKnown = true;
-    configLoaded = !valid.empty();
+    configLoaded = !empty;
     configStale = false;
     metrics.configLoaded(configLoaded);
     metrics.configStale(false);
     metrics.update();
-    List<String> warningLines = valid.warningLines();
-    report(true, "", warningLines);
-    if (!warningLines.equals(lastWarnings)) {
+    report(true, "", loaded.warnings().stream().map(ConfigError::withOrigin).toList());
+    if (loaded.reportDue()) {
       // once per change, not on every resync: what MetalLB accepts silently is still said
-      lastWarnings = warningLines;
-      for (ConfigEngine.Problem w : valid.warnings()) {
-        LOG.warn(
-            "event=configWarning {}",
-            w.origin().isEmpty() ? w.message() : w.origin() + ": " + w.message());
-        w.object()
+      for (ConfigError w : loaded.warnings()) {
+        LOG.warn("event=configWarning {}", w.withOrigin());
+        configLoader
+            .objectOf(w)
             .ifPresent(
                 o ->
                     events.emit(
-                        refOf(o), ClusterEvents.Type.WARNING, "ConfigurationWarning", w.message()));
+                        refOf(o),
+                        ClusterEvents.Type.WARNING,
+                        "ConfigurationWarning",
+                        w.toString()));
+      }
+      if (empty) {
+        LOG.warn(
+            "event=noConfig namespace={}: no IPAddressPool and no ConfigMap \"config\";"
+                + " LoadBalancer Services stay pending",
+            config.namespace());
       }
     }
-    if (valid.empty() && !"empty".equals(lastConfigReport)) {
-      LOG.warn(
-          "event=noConfig namespace={}: no IPAddressPool and no ConfigMap \"config\"; LoadBalancer"
-              + " Services stay pending",
-          config.namespace());
-      lastConfigReport = "empty";
-    } else if (!valid.empty()) {
-      lastConfigReport = "valid";
-    }
-    if (valid.pools().equals(pools)) {
+    List<Pool> next = loaded.config().map(Config::pools).orElse(List.of());
+    if (next.equals(pools)) {
       return ReconcileOutcome.DONE;
     }
-    pools = valid.pools();
+    pools = next;
     Set<String> lost = engine.setPools(pools);
     engine.takeFreed();
     LOG.info("event=configLoaded pools={} servicesLosingAddresses={}", pools.size(), lost.size());
@@ -365,33 +365,32 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     return new ReconcileOutcome.ReprocessAll();
   }
 
-  private ReconcileOutcome rejectConfig(ConfigEngine.Invalid invalid) {
+  private ReconcileOutcome rejectConfig(ConfigLoader.KeptLastGood kept) {
     configKnown = true;
     configStale = true;
     metrics.configStale(true);
     metrics.updateError();
-    List<String> lines = new ArrayList<>();
-    for (ConfigEngine.Problem p : invalid.problems()) {
-      lines.add(p.origin().isEmpty() ? p.message() : p.origin() + ": " + p.message());
-      p.object()
-          .ifPresent(
-              o ->
-                  events.emit(
-                      refOf(o),
-                      ClusterEvents.Type.WARNING,
-                      "InvalidConfiguration",
-                      p.message()
-                          + " (the last valid configuration stays in force until this is fixed)"));
-    }
-    String summary = String.join("; ", lines);
-    if (!summary.equals(lastConfigReport)) {
+    String summary =
+        kept.errors().stream().map(ConfigError::withOrigin).collect(Collectors.joining("; "));
+    if (kept.reportDue()) {
+      for (ConfigError e : kept.errors()) {
+        configLoader
+            .objectOf(e)
+            .ifPresent(
+                o ->
+                    events.emit(
+                        refOf(o),
+                        ClusterEvents.Type.WARNING,
+                        "InvalidConfiguration",
+                        e
+                            + " (the last valid configuration stays in force until this is"
+                            + " fixed)"));
+      }
       LOG.warn(
           "event=configInvalid failed to parse the configuration, keeping the last valid one: {}",
           summary);
-      lastConfigReport = summary;
     }
     report(false, summary, List.of());
-    lastWarnings = List.of();
     return ReconcileOutcome.DONE;
   }
 
@@ -403,7 +402,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
     }
   }
 
-  private static ObjectRef refOf(RawObject o) {
+  private static ObjectRef refOf(DecodedObject o) {
     if (RawObject.LEGACY_CONFIG_KIND.equals(o.kind())) {
       return new ObjectRef("v1", "ConfigMap", o.namespace(), o.name(), "");
     }

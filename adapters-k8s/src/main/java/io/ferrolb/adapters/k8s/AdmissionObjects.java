@@ -3,7 +3,7 @@ package io.ferrolb.adapters.k8s;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ public final class AdmissionObjects {
    * The configuration object {@code object} is, or empty when it is none (another kind, or a
    * ConfigMap other than MetalLB's {@code config}).
    */
-  public static Optional<RawObject> of(Map<String, Object> object) {
+  public static Optional<DecodedObject> of(Map<String, Object> object) {
     if (object == null || !(object.get("kind") instanceof String kind)) {
       return Optional.empty();
     }
@@ -33,7 +33,8 @@ public final class AdmissionObjects {
     for (MetallbKind k : MetallbKind.values()) {
       if (k.isConfig() && k.kind().equals(kind)) {
         return Optional.of(
-            Conversions.raw(k, JSON.convertValue(object, GenericKubernetesResource.class)));
+            DecodedObject.of(
+                Conversions.raw(k, JSON.convertValue(object, GenericKubernetesResource.class))));
       }
     }
     return Optional.empty();

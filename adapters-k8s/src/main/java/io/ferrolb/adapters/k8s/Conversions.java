@@ -11,6 +11,12 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.adapters.k8s.yaml.YamlConfigDecoder;
 import io.ferrolb.adapters.k8s.yaml.YamlDecodeException;
+import io.ferrolb.domain.allocation.IpFamilyPolicy;
+import io.ferrolb.domain.allocation.Protocol;
+import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.allocation.ServiceRequest;
+import io.ferrolb.domain.allocation.TrafficPolicy;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
@@ -18,6 +24,7 @@ import io.ferrolb.ports.out.ServiceSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,19 +35,35 @@ final class Conversions {
 
   static final String LEGACY_KEY = "config";
 
-  /** The spec key for objects whose text cannot be decoded (see ConfigSource). */
-  static final String DECODE_ERROR = "__error";
-
   private Conversions() {}
 
+  /**
+   * The controller's view of a Service: the allocator's request, built here and nowhere else, plus
+   * what only the status writer needs.
+   */
   static ServiceSnapshot service(Service s) {
     ObjectMeta m = s.getMetadata();
+    return new ServiceSnapshot(
+        request(s), orEmpty(m.getUid()), s.getStatus() != null, orEmpty(m.getCreationTimestamp()));
+  }
+
+  /**
+   * The one translation of a fabric8 Service into the domain's terms: the allocator reads it as is,
+   * and the speaker's {@link io.ferrolb.domain.announce.ServiceState} is made from it. Annotations
+   * stay as written: the domain parses them and says why one is bad.
+   */
+  static ServiceRequest request(Service s) {
+    ObjectMeta m = s.getMetadata();
     ServiceSpec spec = s.getSpec() == null ? new ServiceSpec() : s.getSpec();
-    List<String> ports = new ArrayList<>();
+    List<io.ferrolb.domain.allocation.ServicePort> ports = new ArrayList<>();
     if (spec.getPorts() != null) {
       for (ServicePort p : spec.getPorts()) {
-        String proto = p.getProtocol() == null ? "TCP" : p.getProtocol().toUpperCase();
-        ports.add(proto + "/" + (p.getPort() == null ? 0 : p.getPort()));
+        protocol(p.getProtocol())
+            .ifPresent(
+                proto ->
+                    ports.add(
+                        new io.ferrolb.domain.allocation.ServicePort(
+                            proto, p.getPort() == null ? 0 : p.getPort())));
       }
     }
     List<IpFamily> families = new ArrayList<>();
@@ -60,12 +83,57 @@ final class Conversions {
     }
     if (cips != null) {
       for (String c : cips) {
-        IpAddress.tryParse(c).ifPresent(clusterIps::add);
+        IpAddress.tryParse(c).ifPresent(clusterIps::add); // "None" and "" are no address
       }
     }
+    return new ServiceRequest(
+        new ServiceKey(m.getNamespace(), m.getName()),
+        spec.getType() == null ? "ClusterIP" : spec.getType(),
+        Optional.ofNullable(spec.getLoadBalancerClass()).filter(c -> !c.isEmpty()),
+        orEmpty(m.getLabels()),
+        orEmpty(m.getAnnotations()),
+        Optional.ofNullable(spec.getLoadBalancerIP()).filter(ip -> !ip.isEmpty()),
+        "Local".equals(spec.getExternalTrafficPolicy())
+            ? TrafficPolicy.LOCAL
+            : TrafficPolicy.CLUSTER,
+        orEmpty(spec.getSelector()),
+        ports,
+        ipFamilyPolicy(spec.getIpFamilyPolicy()),
+        families,
+        clusterIps,
+        ingress(s));
+  }
+
+  /**
+   * A port's protocol (absent means TCP); empty for one Kubernetes added later, with which no
+   * sharing conflict can involve ours.
+   */
+  private static Optional<Protocol> protocol(String text) {
+    if (text == null) {
+      return Optional.of(Protocol.TCP);
+    }
+    try {
+      return Optional.of(Protocol.valueOf(text.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** {@code spec.ipFamilyPolicy}; absent (or unknown) is Kubernetes' default, SingleStack. */
+  private static IpFamilyPolicy ipFamilyPolicy(String text) {
+    if ("PreferDualStack".equals(text)) {
+      return IpFamilyPolicy.PREFER_DUAL_STACK;
+    }
+    if ("RequireDualStack".equals(text)) {
+      return IpFamilyPolicy.REQUIRE_DUAL_STACK;
+    }
+    return IpFamilyPolicy.SINGLE_STACK;
+  }
+
+  /** {@code status.loadBalancer.ingress[].ip} in order; hostnames are no address. */
+  private static List<IpAddress> ingress(Service s) {
     List<IpAddress> ingress = new ArrayList<>();
-    boolean hasStatus = s.getStatus() != null;
-    if (hasStatus
+    if (s.getStatus() != null
         && s.getStatus().getLoadBalancer() != null
         && s.getStatus().getLoadBalancer().getIngress() != null) {
       for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
@@ -74,24 +142,7 @@ final class Conversions {
         }
       }
     }
-    return new ServiceSnapshot(
-        m.getNamespace(),
-        m.getName(),
-        orEmpty(m.getUid()),
-        spec.getType() == null ? "ClusterIP" : spec.getType(),
-        Optional.ofNullable(spec.getLoadBalancerClass()).filter(c -> !c.isEmpty()),
-        orEmpty(m.getLabels()),
-        orEmpty(m.getAnnotations()),
-        Optional.ofNullable(spec.getLoadBalancerIP()).filter(ip -> !ip.isEmpty()),
-        orEmpty(spec.getExternalTrafficPolicy()),
-        orEmpty(spec.getSelector()),
-        ports,
-        orEmpty(spec.getIpFamilyPolicy()),
-        families,
-        clusterIps,
-        ingress,
-        hasStatus,
-        orEmpty(m.getCreationTimestamp()));
+    return ingress;
   }
 
   static RawObject raw(MetallbKind kind, GenericKubernetesResource r) {
@@ -109,51 +160,53 @@ final class Conversions {
   }
 
   /**
-   * The legacy ConfigMap's {@code config} key, parsed. Text that is not a YAML mapping yields a
-   * spec holding only {@code __error} with the reason, so the parser reports it against the object.
+   * The legacy ConfigMap's {@code config} key, parsed; text that is not MetalLB's YAML (or no such
+   * key) is {@link DecodedObject.Undecodable}, so the loader reports it against the ConfigMap.
    */
-  static RawObject legacy(ConfigMap cm) {
+  static DecodedObject legacy(ConfigMap cm) {
     ObjectMeta m = cm.getMetadata();
     String origin = "ConfigMap " + m.getNamespace() + "/" + m.getName();
     String text = cm.getData() == null ? null : cm.getData().get(LEGACY_KEY);
-    Map<String, Object> spec;
     if (text == null) {
-      spec =
-          Map.of(DECODE_ERROR, "no key \"" + LEGACY_KEY + "\" in data (expected: the YAML config)");
-    } else {
-      spec = parseYaml(origin, text);
+      return undecodable(
+          cm, origin, "data", "no key \"" + LEGACY_KEY + "\" (expected: the YAML config)");
     }
-    return new RawObject(
-        "v1",
-        RawObject.LEGACY_CONFIG_KIND,
-        orEmpty(m.getNamespace()),
-        m.getName(),
-        orEmpty(m.getLabels()),
-        spec,
-        origin);
-  }
-
-  /**
-   * The {@code config} text through the shared decoder ({@link YamlConfigDecoder}), which reads it
-   * as MetalLB's legacy format; a decoding failure becomes {@code __error}.
-   */
-  static Map<String, Object> parseYaml(String origin, String text) {
     try {
       List<RawObject> docs = YamlConfigDecoder.decode(origin, text);
-      for (RawObject o : docs) {
-        if (RawObject.LEGACY_CONFIG_KIND.equals(o.kind())) {
-          return o.spec();
-        }
+      Optional<RawObject> config =
+          docs.stream().filter(o -> RawObject.LEGACY_CONFIG_KIND.equals(o.kind())).findFirst();
+      if (config.isEmpty() && !docs.isEmpty()) {
+        return undecodable(
+            cm,
+            origin,
+            "data.config",
+            "a " + docs.get(0).kind() + " (expected: MetalLB's legacy configuration)");
       }
-      if (docs.isEmpty()) {
-        return Map.of();
-      }
-      return Map.of(
-          DECODE_ERROR,
-          "data.config: a " + docs.get(0).kind() + " (expected: MetalLB's legacy configuration)");
+      Map<String, Object> spec = config.map(RawObject::spec).orElse(Map.of());
+      return DecodedObject.of(
+          new RawObject(
+              "v1",
+              RawObject.LEGACY_CONFIG_KIND,
+              orEmpty(m.getNamespace()),
+              m.getName(),
+              orEmpty(m.getLabels()),
+              spec,
+              origin));
     } catch (YamlDecodeException e) {
-      return Map.of(DECODE_ERROR, "data.config: " + e.getMessage());
+      return undecodable(cm, origin, "data.config", e.getMessage());
     }
+  }
+
+  private static DecodedObject undecodable(
+      ConfigMap cm, String origin, String field, String reason) {
+    return new DecodedObject.Undecodable(
+        "v1",
+        RawObject.LEGACY_CONFIG_KIND,
+        orEmpty(cm.getMetadata().getNamespace()),
+        cm.getMetadata().getName(),
+        origin,
+        field,
+        reason);
   }
 
   /** Configuration objects ordered by creation time, then name, per kind. */
@@ -166,15 +219,15 @@ final class Conversions {
    * The configuration as the parser wants it, from the informer caches: each kind's CRs in creation
    * order, then the legacy ConfigMap.
    */
-  static List<RawObject> configObjects(
+  static List<DecodedObject> configObjects(
       Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs,
       SharedIndexInformer<ConfigMap> legacy) {
-    List<RawObject> out = new ArrayList<>();
+    List<DecodedObject> out = new ArrayList<>();
     for (var e : crs.entrySet()) {
       var items = new ArrayList<>(e.getValue().getStore().list());
       items.sort(CREATION_THEN_NAME);
       for (var r : items) {
-        out.add(raw(e.getKey(), r));
+        out.add(DecodedObject.of(raw(e.getKey(), r)));
       }
     }
     for (ConfigMap cm : legacy.getStore().list()) {

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.ports.out.ClusterView;
 import io.ferrolb.ports.out.ConfigSource;
 import io.ferrolb.ports.out.ServiceSnapshot;
@@ -187,7 +187,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   }
 
   @Override
-  public List<RawObject> configObjects() {
+  public List<DecodedObject> configObjects() {
     return Conversions.configObjects(crs, legacy);
   }
 

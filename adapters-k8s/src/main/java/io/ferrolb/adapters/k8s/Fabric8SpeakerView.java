@@ -3,7 +3,6 @@ package io.ferrolb.adapters.k8s;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -16,11 +15,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.domain.allocation.ServiceKey;
-import io.ferrolb.domain.allocation.TrafficPolicy;
 import io.ferrolb.domain.announce.Endpoint;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.SecretData;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.ObjectRef;
@@ -223,17 +221,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
     return out;
   }
 
+  /** The Service as the controller reads it ({@link Conversions#request}), with its endpoints. */
   static ServiceState state(Service s, List<EndpointSlice> slices) {
-    List<IpAddress> ingress = new ArrayList<>();
-    if (s.getStatus() != null
-        && s.getStatus().getLoadBalancer() != null
-        && s.getStatus().getLoadBalancer().getIngress() != null) {
-      for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
-        if (i.getIp() != null) {
-          IpAddress.tryParse(i.getIp()).ifPresent(ingress::add);
-        }
-      }
-    }
     List<Endpoint> endpoints = new ArrayList<>();
     for (EndpointSlice slice : slices) {
       if (slice.getEndpoints() == null) {
@@ -248,17 +237,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
                 Optional.ofNullable(c == null ? null : c.getServing())));
       }
     }
-    TrafficPolicy etp =
-        "Local".equals(s.getSpec().getExternalTrafficPolicy())
-            ? TrafficPolicy.LOCAL
-            : TrafficPolicy.CLUSTER;
-    return new ServiceState(
-        new ServiceKey(s.getMetadata().getNamespace(), s.getMetadata().getName()),
-        ingress,
-        Conversions.orEmpty(s.getMetadata().getLabels()),
-        Conversions.orEmpty(s.getMetadata().getAnnotations()),
-        etp,
-        endpoints);
+    return ServiceState.of(Conversions.request(s), endpoints);
   }
 
   @Override
@@ -338,7 +317,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   }
 
   @Override
-  public List<RawObject> configObjects() {
+  public List<DecodedObject> configObjects() {
     return Conversions.configObjects(crs, legacy);
   }
 

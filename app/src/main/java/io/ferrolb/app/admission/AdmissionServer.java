@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ferrolb.adapters.k8s.AdmissionObjects;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -43,7 +43,7 @@ public final class AdmissionServer implements AutoCloseable {
 
   private final HttpsServer server;
   private final SwappingKeyManager keys = new SwappingKeyManager();
-  private final Supplier<List<RawObject>> live;
+  private final Supplier<List<DecodedObject>> live;
   private final String namespace;
 
   /**
@@ -53,7 +53,7 @@ public final class AdmissionServer implements AutoCloseable {
   public AdmissionServer(
       InetSocketAddress bind,
       WebhookCertificates.Pair serving,
-      Supplier<List<RawObject>> live,
+      Supplier<List<DecodedObject>> live,
       String namespace)
       throws IOException {
     this.live = live;
@@ -123,11 +123,11 @@ public final class AdmissionServer implements AutoCloseable {
     Map<String, Object> subject = object != null ? object : old;
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("uid", uid);
-    Optional<RawObject> parsed = AdmissionObjects.of(subject);
+    Optional<DecodedObject> parsed = AdmissionObjects.of(subject);
     if (parsed.isEmpty()) {
       response.put("allowed", true); // not configuration: nothing to judge
     } else {
-      RawObject o = parsed.get();
+      DecodedObject o = parsed.get();
       ConfigAdmission.AdmissionVerdict v =
           ConfigAdmission.judge(
               live.get(),

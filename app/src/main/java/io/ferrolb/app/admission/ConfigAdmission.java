@@ -1,10 +1,10 @@
 package io.ferrolb.app.admission;
 
 import io.ferrolb.domain.config.ConfigError;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.ParseContext;
 import io.ferrolb.domain.config.ParseResult;
-import io.ferrolb.domain.config.RawObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,8 +39,8 @@ public final class ConfigAdmission {
    * @param ferrolbNamespace where ferrolb reads its configuration
    */
   public static AdmissionVerdict judge(
-      List<RawObject> live,
-      Optional<RawObject> change,
+      List<DecodedObject> live,
+      Optional<DecodedObject> change,
       String kind,
       String name,
       String namespace,
@@ -62,16 +62,16 @@ public final class ConfigAdmission {
               + ")",
           List.of());
     }
-    List<RawObject> after = new ArrayList<>();
-    for (RawObject o : live) {
+    List<DecodedObject> after = new ArrayList<>();
+    for (DecodedObject o : live) {
       if (!(o.kind().equals(kind) && o.name().equals(name))) {
         after.add(o);
       }
     }
     change.ifPresent(after::add);
     ParseContext ctx = new ParseContext(ferrolbNamespace, Map.of());
-    ParseResult was = ConfigParser.parse(live, ctx);
-    ParseResult will = ConfigParser.parse(after, ctx);
+    ParseResult was = ConfigLoader.parse(live, ctx);
+    ParseResult will = ConfigLoader.parse(after, ctx);
     Set<String> before = messages(was instanceof ParseResult.Invalid i ? i.errors() : List.of());
     List<String> warnings = new ArrayList<>(messages(will.warnings()));
     warnings.removeAll(messages(was.warnings()));

@@ -2,7 +2,7 @@ package io.ferrolb.app.admission;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ferrolb.adapters.k8s.Fabric8WebhookCertStore;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -67,7 +67,7 @@ public final class Webhook implements AutoCloseable {
   }
 
   public static Webhook start(
-      KubernetesClient client, String namespace, Options o, Supplier<List<RawObject>> live)
+      KubernetesClient client, String namespace, Options o, Supplier<List<DecodedObject>> live)
       throws IOException {
     WebhookCertRotation rotation =
         new WebhookCertRotation(

@@ -4,7 +4,8 @@ import io.ferrolb.adapters.k8s.yaml.YamlConfigDecoder;
 import io.ferrolb.adapters.k8s.yaml.YamlDecodeException;
 import io.ferrolb.app.controller.ConfigDiff;
 import io.ferrolb.domain.config.ConfigError;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.ParseContext;
 import io.ferrolb.domain.config.ParseResult;
 import io.ferrolb.domain.config.RawObject;
@@ -69,8 +70,8 @@ public final class DiffCommand implements Callable<Integer> {
       }
     }
     try (LiveCluster c = LiveCluster.open(cluster)) {
-      List<RawObject> next = merge(c.speakerView.configObjects(), fromFiles, replace);
-      ParseResult parsed = ConfigParser.parse(next, new ParseContext(c.namespace, Map.of()));
+      List<DecodedObject> next = merge(c.speakerView.configObjects(), fromFiles, replace);
+      ParseResult parsed = ConfigLoader.parse(next, ParseContext.of(c.namespace));
       if (parsed instanceof ParseResult.Invalid invalid) {
         for (ConfigError e : invalid.errors()) {
           out.println((e.origin().isEmpty() ? "" : e.origin() + ": ") + e);
@@ -110,15 +111,16 @@ public final class DiffCommand implements Callable<Integer> {
   }
 
   /** The cluster's objects with the files applied over them (kind and name identify an object). */
-  static List<RawObject> merge(List<RawObject> live, List<RawObject> files, boolean replace) {
-    Map<String, RawObject> out = new LinkedHashMap<>();
+  static List<DecodedObject> merge(
+      List<DecodedObject> live, List<RawObject> files, boolean replace) {
+    Map<String, DecodedObject> out = new LinkedHashMap<>();
     if (!replace) {
-      for (RawObject o : live) {
+      for (DecodedObject o : live) {
         out.put(o.kind() + "/" + o.name(), o);
       }
     }
     for (RawObject o : files) {
-      out.put(o.kind() + "/" + o.name(), o);
+      out.put(o.kind() + "/" + o.name(), DecodedObject.of(o));
     }
     return new ArrayList<>(out.values());
   }

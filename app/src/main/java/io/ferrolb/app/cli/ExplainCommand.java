@@ -95,8 +95,11 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println("Service " + key);
     out.println(
         "  Type:          "
-            + s.type()
-            + s.loadBalancerClass().map(l -> " (loadBalancerClass " + l + ")").orElse(""));
+            + s.request().type()
+            + s.request()
+                .loadBalancerClass()
+                .map(l -> " (loadBalancerClass " + l + ")")
+                .orElse(""));
     if (!s.isLoadBalancer()) {
       out.println("  not a LoadBalancer: ferrolb gives it no address");
       return 1;
@@ -112,7 +115,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 asked.put(k, v);
               }
             });
-    s.loadBalancerIp().ifPresent(ip -> asked.put("spec.loadBalancerIP", ip));
+    s.request().specLoadBalancerIp().ifPresent(ip -> asked.put("spec.loadBalancerIP", ip));
     out.println(
         "  Asks for:      "
             + (asked.isEmpty()
@@ -120,7 +123,8 @@ public final class ExplainCommand implements Callable<Integer> {
                 : asked.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(", "))));
-    out.println("  Traffic:       externalTrafficPolicy " + s.externalTrafficPolicy());
+    out.println(
+        "  Traffic:       externalTrafficPolicy " + s.request().externalTrafficPolicy().spelling());
     Optional<Config> config = c.currentConfig();
     if (s.ingress().isEmpty()) {
       out.println("  EXTERNAL-IP:   <pending>");

@@ -6,14 +6,12 @@ import io.ferrolb.adapters.k8s.Fabric8AnnouncementReports;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.domain.config.Config;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
 import io.ferrolb.domain.config.ParseContext;
-import io.ferrolb.domain.config.ParseResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -114,16 +112,14 @@ final class LiveCluster implements AutoCloseable {
     }
   }
 
-  /** The configuration in force, as the speakers read it; empty when none or invalid. */
+  /**
+   * The configuration in force, as the speakers read it; empty when none or invalid (a one-shot
+   * read has no last good one to keep).
+   */
   Optional<Config> currentConfig() {
-    var objects = speakerView.configObjects();
-    if (objects.isEmpty()) {
-      return Optional.empty();
-    }
-    return ConfigParser.parse(objects, new ParseContext(namespace, Map.of()))
-            instanceof ParseResult.Valid v
-        ? Optional.of(v.config())
-        : Optional.empty();
+    return new ConfigLoader()
+        .load(speakerView.configObjects(), ParseContext.of(namespace))
+        .config();
   }
 
   @Override

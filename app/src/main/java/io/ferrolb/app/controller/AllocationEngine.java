@@ -4,13 +4,10 @@ import io.ferrolb.domain.allocation.AllocationResult;
 import io.ferrolb.domain.allocation.Allocator;
 import io.ferrolb.domain.allocation.Assignment;
 import io.ferrolb.domain.allocation.EventType;
-import io.ferrolb.domain.allocation.IpFamilyPolicy;
 import io.ferrolb.domain.allocation.PoolStats;
-import io.ferrolb.domain.allocation.Protocol;
+import io.ferrolb.domain.allocation.RejectionReason;
 import io.ferrolb.domain.allocation.ServiceKey;
-import io.ferrolb.domain.allocation.ServicePort;
 import io.ferrolb.domain.allocation.ServiceRequest;
-import io.ferrolb.domain.allocation.TrafficPolicy;
 import io.ferrolb.domain.allocation.UserEvent;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.Pool;
@@ -24,13 +21,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The one seam between the controller and the domain's {@link Allocator}: the loop talks only to
- * this class, which owns the allocation state and is touched by the loop thread alone. It turns the
- * adapter's {@link ServiceSnapshot} into the allocator's {@link ServiceRequest} and the allocator's
- * {@link AllocationResult} into what the loop writes.
+ * this class, which owns the allocation state and is touched by the loop thread alone. It hands the
+ * allocator the {@link ServiceRequest} the adapter built ({@link ServiceSnapshot#request()}) and
+ * turns the allocator's {@link AllocationResult} into what the loop writes.
  */
 final class AllocationEngine {
 
@@ -50,9 +48,15 @@ final class AllocationEngine {
     }
   }
 
-  /** Desired ingress empty (not LoadBalancer, no pools, no ClusterIP, rejected). */
-  record Clear(String why, boolean rejected, List<Note> notes) implements IngressAction {
+  /**
+   * Desired ingress empty: not LoadBalancer, no pools, no ClusterIP ({@code rejection} empty), or
+   * rejected by the allocator, for {@code rejection}; {@code why} is the allocator's text.
+   */
+  record Clear(String why, Optional<RejectionReason> rejection, List<Note> notes)
+      implements IngressAction {
     Clear {
+      Objects.requireNonNull(why, "why");
+      Objects.requireNonNull(rejection, "rejection");
       notes = List.copyOf(notes);
     }
   }
@@ -89,16 +93,16 @@ final class AllocationEngine {
   }
 
   IngressAction reconcile(ServiceSnapshot svc, Map<String, String> namespaceLabels) {
-    AllocationResult d = allocator.reconcile(request(svc), lbClass, namespaceLabels);
+    AllocationResult d = allocator.reconcile(svc.request(), lbClass, namespaceLabels);
     List<Note> notes = notes(d.events());
     if (d instanceof AllocationResult.Allocated a) {
       return new Assign(a.ips(), a.pool(), a.changed(), notes);
     }
     if (d instanceof AllocationResult.Rejected r) {
-      return new Clear(r.detail(), true, notes);
+      return new Clear(r.detail(), Optional.of(r.reason()), notes);
     }
     if (d instanceof AllocationResult.Cleared c) {
-      return new Clear(c.why(), false, notes);
+      return new Clear(c.why(), Optional.empty(), notes);
     }
     return new Ignore(((AllocationResult.Ignored) d).why());
   }
@@ -147,7 +151,7 @@ final class AllocationEngine {
     Map<ServiceKey, ServiceSnapshot> byKey = new HashMap<>();
     List<ServiceRequest> requests = new ArrayList<>(services.size());
     for (ServiceSnapshot s : services) {
-      ServiceRequest r = request(s);
+      ServiceRequest r = s.request();
       byKey.put(r.key(), s);
       requests.add(r);
     }
@@ -156,38 +160,6 @@ final class AllocationEngine {
       out.add(byKey.get(r.key()));
     }
     return out;
-  }
-
-  static ServiceRequest request(ServiceSnapshot s) {
-    List<ServicePort> ports = new ArrayList<>(s.ports().size());
-    for (String p : s.ports()) {
-      int slash = p.indexOf('/');
-      Protocol protocol;
-      try {
-        protocol = Protocol.valueOf(p.substring(0, slash));
-      } catch (IllegalArgumentException e) {
-        continue; // a protocol Kubernetes added later: no sharing conflict can involve it
-      }
-      ports.add(new ServicePort(protocol, Integer.parseInt(p.substring(slash + 1))));
-    }
-    return new ServiceRequest(
-        new ServiceKey(s.namespace(), s.name()),
-        s.type(),
-        s.loadBalancerClass(),
-        s.labels(),
-        s.annotations(),
-        s.loadBalancerIp(),
-        "Local".equals(s.externalTrafficPolicy()) ? TrafficPolicy.LOCAL : TrafficPolicy.CLUSTER,
-        s.selector(),
-        ports,
-        switch (s.ipFamilyPolicy()) {
-          case "PreferDualStack" -> IpFamilyPolicy.PREFER_DUAL_STACK;
-          case "RequireDualStack" -> IpFamilyPolicy.REQUIRE_DUAL_STACK;
-          default -> IpFamilyPolicy.SINGLE_STACK;
-        },
-        s.ipFamilies(),
-        s.clusterIps(),
-        s.ingress());
   }
 
   private static List<Note> notes(List<UserEvent> events) {

@@ -4,9 +4,8 @@ import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.announce.AnnouncedCondition;
 import io.ferrolb.domain.announce.ServiceState;
 import io.ferrolb.domain.config.Config;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
 import io.ferrolb.domain.config.ParseContext;
-import io.ferrolb.domain.config.ParseResult;
 import io.ferrolb.ports.out.AnnouncementReports;
 import io.ferrolb.ports.out.ClusterWriteException;
 import io.ferrolb.ports.out.Leadership;
@@ -48,7 +47,7 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean leader;
   private volatile boolean forget;
-  private Optional<Config> lastGood = Optional.empty();
+  private final ConfigLoader configLoader = new ConfigLoader();
   private ScheduledExecutorService thread;
 
   public AnnouncedConditions(
@@ -116,18 +115,9 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
     return new Outcome(wrote, failed);
   }
 
-  /** The configuration as the controller's view reads it; an invalid one keeps the last good. */
+  /** The configuration as the speakers' view reads it; an invalid one keeps the last good. */
   private Optional<Config> config() {
-    var objects = view.configObjects();
-    if (objects.isEmpty()) {
-      lastGood = Optional.empty();
-      return lastGood;
-    }
-    if (ConfigParser.parse(objects, new ParseContext(namespace, Map.of()))
-        instanceof ParseResult.Valid valid) {
-      lastGood = Optional.of(valid.config());
-    }
-    return lastGood;
+    return configLoader.load(view.configObjects(), ParseContext.of(namespace)).config();
   }
 
   /** Starts the watches and the thread that runs {@link #pass()} after changes. */

@@ -2,6 +2,10 @@ package io.ferrolb.app.controller;
 
 import io.ferrolb.app.controller.ControllerWork.ServiceChanged;
 import io.ferrolb.app.loop.ReconcileOutcome;
+import io.ferrolb.domain.config.Config;
+import io.ferrolb.domain.config.ConfigError;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.Pool;
 import io.ferrolb.ports.out.ClusterEvents;
@@ -17,14 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Use case: read the configuration from the cache, judge it ({@link ConfigEngine}), and install its
- * pools. An invalid configuration keeps the last valid one in force and is reported once per change
- * (log, Events on the objects at fault, the ConfigurationState); new pools return {@link
- * ReconcileOutcome.ReprocessAll} with every Service, since any of them may gain or lose an address.
+ * Use case: read the configuration from the cache, judge it ({@link ControllerConfig}, the shared
+ * ConfigLoader), and install its pools. An invalid configuration keeps the last valid one in force
+ * and is reported once per change (log, Events on the objects at fault, the ConfigurationState);
+ * new pools return {@link ReconcileOutcome.ReprocessAll} with every Service, since any of them may
+ * gain or lose an address.
  */
 @Singleton
 final class ApplyConfig {
@@ -42,8 +48,7 @@ final class ApplyConfig {
 
   // loop-thread state
   private List<Pool> pools = List.of();
-  private String lastConfigReport = "";
-  private List<String> lastWarnings = List.of();
+  private final ControllerConfig configLoader = new ControllerConfig();
 
   // read by health checks
   private volatile boolean configKnown;
@@ -87,51 +92,48 @@ final class ApplyConfig {
   /** A new term: no pools installed yet, and the next verdict is reported again. */
   void forget() {
     pools = List.of();
-    lastConfigReport = "";
+    configLoader.forget();
   }
 
   ReconcileOutcome<ControllerWork> apply() {
-    List<RawObject> objects = config.configObjects();
-    ConfigEngine.Result result = ConfigEngine.parseForController(objects, config.namespace());
-    if (result instanceof ConfigEngine.Invalid invalid) {
-      return reject(invalid);
+    ConfigLoader.Outcome loaded = configLoader.load(config.configObjects(), config.namespace());
+    if (loaded instanceof ConfigLoader.KeptLastGood kept) {
+      return reject(kept);
     }
-    ConfigEngine.Valid valid = (ConfigEngine.Valid) result;
+    boolean empty = loaded.config().isEmpty();
     configKnown = true;
-    configLoaded = !valid.empty();
+    configLoaded = !empty;
     configStale = false;
     metrics.configLoaded(configLoaded);
     metrics.configStale(false);
     metrics.update();
-    List<String> warningLines = valid.warningLines();
-    report(true, "", warningLines);
-    if (!warningLines.equals(lastWarnings)) {
+    report(true, "", loaded.warnings().stream().map(ConfigError::withOrigin).toList());
+    if (loaded.reportDue()) {
       // once per change, not on every resync: what MetalLB accepts silently is still said
-      lastWarnings = warningLines;
-      for (ConfigEngine.Problem w : valid.warnings()) {
-        LOG.warn(
-            "event=configWarning {}",
-            w.origin().isEmpty() ? w.message() : w.origin() + ": " + w.message());
-        w.object()
+      for (ConfigError w : loaded.warnings()) {
+        LOG.warn("event=configWarning {}", w.withOrigin());
+        configLoader
+            .objectOf(w)
             .ifPresent(
                 o ->
                     events.emit(
-                        refOf(o), ClusterEvents.Type.WARNING, "ConfigurationWarning", w.message()));
+                        refOf(o),
+                        ClusterEvents.Type.WARNING,
+                        "ConfigurationWarning",
+                        w.toString()));
+      }
+      if (empty) {
+        LOG.warn(
+            "event=noConfig namespace={}: no IPAddressPool and no ConfigMap \"config\";"
+                + " LoadBalancer Services stay pending",
+            config.namespace());
       }
     }
-    if (valid.empty() && !"empty".equals(lastConfigReport)) {
-      LOG.warn(
-          "event=noConfig namespace={}: no IPAddressPool and no ConfigMap \"config\"; LoadBalancer"
-              + " Services stay pending",
-          config.namespace());
-      lastConfigReport = "empty";
-    } else if (!valid.empty()) {
-      lastConfigReport = "valid";
-    }
-    if (valid.pools().equals(pools)) {
+    List<Pool> next = loaded.config().map(Config::pools).orElse(List.of());
+    if (next.equals(pools)) {
       return ReconcileOutcome.done();
     }
-    pools = valid.pools();
+    pools = next;
     AllocationEngine engine = allocations.engine();
     Set<String> lost = engine.setPools(pools);
     engine.takeFreed();
@@ -144,33 +146,30 @@ final class ApplyConfig {
     return new ReconcileOutcome.ReprocessAll<>(every);
   }
 
-  private ReconcileOutcome<ControllerWork> reject(ConfigEngine.Invalid invalid) {
+  private ReconcileOutcome<ControllerWork> reject(ConfigLoader.KeptLastGood kept) {
     configKnown = true;
     configStale = true;
     metrics.configStale(true);
     metrics.updateError();
-    List<String> lines = new ArrayList<>();
-    for (ConfigEngine.Problem p : invalid.problems()) {
-      lines.add(p.origin().isEmpty() ? p.message() : p.origin() + ": " + p.message());
-      p.object()
-          .ifPresent(
-              o ->
-                  events.emit(
-                      refOf(o),
-                      ClusterEvents.Type.WARNING,
-                      "InvalidConfiguration",
-                      p.message()
-                          + " (the last valid configuration stays in force until this is fixed)"));
-    }
-    String summary = String.join("; ", lines);
-    if (!summary.equals(lastConfigReport)) {
+    String summary =
+        kept.errors().stream().map(ConfigError::withOrigin).collect(Collectors.joining("; "));
+    if (kept.reportDue()) {
+      for (ConfigError e : kept.errors()) {
+        configLoader
+            .objectOf(e)
+            .ifPresent(
+                o ->
+                    events.emit(
+                        refOf(o),
+                        ClusterEvents.Type.WARNING,
+                        "InvalidConfiguration",
+                        e + " (the last valid configuration stays in force until this is fixed)"));
+      }
       LOG.warn(
           "event=configInvalid failed to parse the configuration, keeping the last valid one: {}",
           summary);
-      lastConfigReport = summary;
     }
     report(false, summary, List.of());
-    lastWarnings = List.of();
     return ReconcileOutcome.done();
   }
 
@@ -182,7 +181,7 @@ final class ApplyConfig {
     }
   }
 
-  private static ObjectRef refOf(RawObject o) {
+  private static ObjectRef refOf(DecodedObject o) {
     if (RawObject.LEGACY_CONFIG_KIND.equals(o.kind())) {
       return new ObjectRef("v1", "ConfigMap", o.namespace(), o.name(), "");
     }

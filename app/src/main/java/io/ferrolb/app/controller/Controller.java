@@ -4,12 +4,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ferrolb.adapters.k8s.Fabric8ClusterEvents;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
-import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.ports.out.Leadership;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -147,7 +145,7 @@ public final class Controller implements AutoCloseable {
   }
 
   /** The configuration objects in the controller's cache (the webhook judges changes to them). */
-  public List<RawObject> configObjects() {
+  public java.util.List<io.ferrolb.domain.config.DecodedObject> configObjects() {
     return view.configObjects();
   }
 

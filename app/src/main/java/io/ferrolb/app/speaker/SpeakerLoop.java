@@ -9,9 +9,9 @@ import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
 import io.ferrolb.domain.config.Config;
 import io.ferrolb.domain.config.ConfigError;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.ParseContext;
-import io.ferrolb.domain.config.ParseResult;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.AnnouncementStatusWriter;
@@ -63,8 +63,7 @@ public final class SpeakerLoop implements AutoCloseable {
   private final ScheduledExecutorService loop;
   private final AtomicBoolean pending = new AtomicBoolean();
 
-  private Optional<Config> lastGood = Optional.empty();
-  private Optional<String> lastConfigError = Optional.empty();
+  private final ConfigLoader configLoader = new ConfigLoader();
   private final Map<String, String> lastL2Failure = new HashMap<>();
   private final Map<String, Set<ServiceKey>> reportedUnavailable = new HashMap<>();
   private Map<ServiceKey, Set<String>> announcedL2 = Map.of();
@@ -542,52 +541,43 @@ public final class SpeakerLoop implements AutoCloseable {
             .count();
   }
 
-  /** Parses the configuration; an invalid one keeps the last good one and is reported. */
-  private List<String> lastWarnings = List.of();
-
+  /**
+   * Loads the configuration ({@link ConfigLoader}): an invalid one keeps the last good one; the
+   * verdict is logged and written when it changes, and written again on a status resync.
+   */
   private Optional<Config> loadConfig() {
-    List<io.ferrolb.domain.config.RawObject> objects = view.configObjects();
-    ParseResult result =
-        ConfigParser.parse(
+    List<DecodedObject> objects = view.configObjects();
+    ConfigLoader.Outcome loaded =
+        configLoader.load(
             objects, new ParseContext(settings.namespace(), passwordSecrets(objects)));
     String component = "speaker-" + settings.node();
-    if (result instanceof ParseResult.Valid valid) {
-      boolean empty = view.configObjects().isEmpty();
-      List<String> warnings = valid.warnings().stream().map(ConfigError::withOrigin).toList();
-      if (lastConfigError.isPresent()
-          || lastGood.isEmpty()
-          || !warnings.equals(lastWarnings)
-          || statusResyncDue) {
-        configStatus.configurationState(component, true, "", warnings);
-        lastWarnings = warnings;
+    if (loaded instanceof ConfigLoader.KeptLastGood kept) {
+      String summary =
+          kept.errors().stream().map(ConfigError::toString).collect(Collectors.joining("; "));
+      if (kept.reportDue()) {
+        LOG.warn(
+            "event=configInvalid failed to parse the configuration; keeping the last good one: {}",
+            summary);
       }
-      lastConfigError = Optional.empty();
-      lastGood = empty ? Optional.empty() : Optional.of(valid.config());
-      metrics.config(!empty, false);
-      return lastGood;
+      if (kept.reportDue() || statusResyncDue) {
+        configStatus.configurationState(component, false, summary);
+      }
+    } else if (loaded.reportDue() || statusResyncDue) {
+      List<String> warnings = loaded.warnings().stream().map(ConfigError::withOrigin).toList();
+      configStatus.configurationState(component, true, "", warnings);
     }
-    ParseResult.Invalid invalid = (ParseResult.Invalid) result;
-    String summary =
-        invalid.errors().stream().map(ConfigError::toString).collect(Collectors.joining("; "));
-    if (!lastConfigError.equals(Optional.of(summary))) {
-      LOG.warn(
-          "event=configInvalid failed to parse the configuration; keeping the last good one: {}",
-          summary);
-      configStatus.configurationState(component, false, summary);
-      lastConfigError = Optional.of(summary);
-    } else if (statusResyncDue) {
-      configStatus.configurationState(component, false, summary);
-    }
-    metrics.config(lastGood.isPresent(), true);
-    return lastGood;
+    metrics.config(loaded.config().isPresent(), loaded instanceof ConfigLoader.KeptLastGood);
+    return loaded.config();
   }
 
   /** The Secrets BGPPeers name in {@code passwordSecret}, read one by one (RBAC by name). */
   private Map<String, io.ferrolb.domain.config.SecretData> passwordSecrets(
-      List<io.ferrolb.domain.config.RawObject> objects) {
+      List<DecodedObject> objects) {
     Map<String, io.ferrolb.domain.config.SecretData> out = new HashMap<>();
-    for (var o : objects) {
-      if (o.kind().equals("BGPPeer") && o.spec().get("passwordSecret") instanceof Map<?, ?> ref) {
+    for (var d : objects) {
+      if (d instanceof DecodedObject.Decoded decoded
+          && decoded.object().kind().equals("BGPPeer")
+          && decoded.object().spec().get("passwordSecret") instanceof Map<?, ?> ref) {
         if (ref.get("name") instanceof String name && !out.containsKey(name)) {
           view.secret(name).ifPresent(s -> out.put(name, s));
         }

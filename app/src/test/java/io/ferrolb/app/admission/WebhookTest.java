@@ -10,10 +10,10 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ferrolb.adapters.k8s.Fabric8ClusterView;
 import io.ferrolb.adapters.k8s.Fabric8WebhookCertStore;
-import io.ferrolb.domain.config.ConfigParser;
+import io.ferrolb.domain.config.ConfigLoader;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.ParseContext;
 import io.ferrolb.domain.config.ParseResult;
-import io.ferrolb.domain.config.RawObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -199,9 +199,9 @@ class WebhookTest {
     assertThat(refused).containsEntry("allowed", false);
     String message = (String) ((Map<?, ?>) refused.get("status")).get("message");
     // one code path: the message is what ferrolb validate says about the same objects
-    List<RawObject> all = new ArrayList<>(view.configObjects());
+    List<DecodedObject> all = new ArrayList<>(view.configObjects());
     all.add(io.ferrolb.adapters.k8s.AdmissionObjects.of(overlap).orElseThrow());
-    var invalid = (ParseResult.Invalid) ConfigParser.parse(all, new ParseContext(NS, Map.of()));
+    var invalid = (ParseResult.Invalid) ConfigLoader.parse(all, new ParseContext(NS, Map.of()));
     assertThat(invalid.errors()).isNotEmpty();
     invalid.errors().forEach(e -> assertThat(message).contains(e.withOrigin()));
     assertThat(message).contains("203.0.113.8/29", "lan");

@@ -15,6 +15,7 @@ import io.ferrolb.domain.announce.AnnouncedCondition;
 import io.ferrolb.domain.announce.Endpoint;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.AnnouncementReports;
@@ -35,9 +36,10 @@ class AnnouncedConditionsTest {
   ServiceConditionWriter writer = mock(ServiceConditionWriter.class);
   AnnouncedConditions conditions = new AnnouncedConditions(view, reports, writer, "ferrolb-system");
 
-  static RawObject crd(String kind, String name, Map<String, Object> spec) {
-    return new RawObject(
-        "metallb.io/v1beta1", kind, "ferrolb-system", name, Map.of(), spec, kind + " " + name);
+  static DecodedObject crd(String kind, String name, Map<String, Object> spec) {
+    return DecodedObject.of(
+        new RawObject(
+            "metallb.io/v1beta1", kind, "ferrolb-system", name, Map.of(), spec, kind + " " + name));
   }
 
   @BeforeEach

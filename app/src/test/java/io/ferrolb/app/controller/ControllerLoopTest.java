@@ -3,6 +3,8 @@ package io.ferrolb.app.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ferrolb.domain.allocation.Protocol;
+import io.ferrolb.domain.allocation.ServiceRequest;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.domain.pool.IpFamily;
@@ -16,7 +18,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,24 +61,15 @@ class ControllerLoopTest {
   }
 
   static ServiceSnapshot lb(String name, int n, List<IpAddress> ingress) {
-    return new ServiceSnapshot(
-        "default",
-        name,
-        "uid-" + name,
-        "LoadBalancer",
-        Optional.empty(),
-        Map.of(),
-        Map.of(),
-        Optional.empty(),
-        "Cluster",
-        Map.of("app", name),
-        List.of("TCP/80"),
-        "SingleStack",
-        List.of(IpFamily.IPV4),
-        List.of(IpAddress.parse("10.96.0." + n)),
-        ingress,
-        !ingress.isEmpty(),
-        "");
+    ServiceRequest request =
+        ServiceRequest.builder("default", name)
+            .selector("app", name)
+            .port(Protocol.TCP, 80)
+            .ipFamilies(IpFamily.IPV4)
+            .clusterIps(IpAddress.parse("10.96.0." + n))
+            .currentIngress(ingress)
+            .build();
+    return new ServiceSnapshot(request, "uid-" + name, !ingress.isEmpty(), "");
   }
 
   @Test

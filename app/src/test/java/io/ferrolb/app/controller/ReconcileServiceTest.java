@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ferrolb.app.controller.ControllerWork.ServiceChanged;
 import io.ferrolb.app.loop.ReconcileOutcome;
+import io.ferrolb.domain.allocation.Protocol;
+import io.ferrolb.domain.allocation.ServiceRequest;
 import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Reconciling one Service, called directly: no loop, no threads, no waiting. */
@@ -114,21 +114,8 @@ class ReconcileServiceTest {
     u.cluster.put(lb("web", 1, List.of()));
     u.cluster.put(
         new ServiceSnapshot(
-            "other",
-            "api",
+            ServiceRequest.builder("other", "api").port(Protocol.TCP, 80).build(),
             "uid-api",
-            "LoadBalancer",
-            Optional.empty(),
-            Map.of(),
-            Map.of(),
-            Optional.empty(),
-            "Cluster",
-            Map.of(),
-            List.of("TCP/80"),
-            "SingleStack",
-            List.of(),
-            List.of(),
-            List.of(),
             false,
             ""));
     assertThat(u.services.inNamespace("other")).containsExactly(new ServiceChanged("other/api"));
@@ -136,21 +123,8 @@ class ReconcileServiceTest {
 
   private static ServiceSnapshot withClass(ServiceSnapshot s, String lbClass) {
     return new ServiceSnapshot(
-        s.namespace(),
-        s.name(),
+        s.request().toBuilder().loadBalancerClass(lbClass).build(),
         s.uid(),
-        s.type(),
-        Optional.of(lbClass),
-        s.labels(),
-        s.annotations(),
-        s.loadBalancerIp(),
-        s.externalTrafficPolicy(),
-        s.selector(),
-        s.ports(),
-        s.ipFamilyPolicy(),
-        s.ipFamilies(),
-        s.clusterIps(),
-        s.ingress(),
         s.hasStatus(),
         s.creationTimestamp());
   }

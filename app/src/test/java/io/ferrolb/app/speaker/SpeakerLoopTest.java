@@ -7,6 +7,7 @@ import io.ferrolb.domain.allocation.TrafficPolicy;
 import io.ferrolb.domain.announce.Endpoint;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.ferrolb.domain.pool.IpAddress;
@@ -74,8 +75,8 @@ class SpeakerLoopTest {
     }
 
     @Override
-    public List<RawObject> configObjects() {
-      return config;
+    public List<DecodedObject> configObjects() {
+      return config.stream().map(DecodedObject::of).toList();
     }
 
     Map<String, io.ferrolb.domain.config.SecretData> secrets = new java.util.HashMap<>();

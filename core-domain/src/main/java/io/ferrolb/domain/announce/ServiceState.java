@@ -1,6 +1,7 @@
 package io.ferrolb.domain.announce;
 
 import io.ferrolb.domain.allocation.ServiceKey;
+import io.ferrolb.domain.allocation.ServiceRequest;
 import io.ferrolb.domain.allocation.TrafficPolicy;
 import io.ferrolb.domain.pool.IpAddress;
 import java.util.List;
@@ -29,6 +30,20 @@ public record ServiceState(
     annotations = Map.copyOf(annotations);
     Objects.requireNonNull(externalTrafficPolicy, "externalTrafficPolicy");
     endpoints = List.copyOf(endpoints);
+  }
+
+  /**
+   * What the speaker knows of the Service the controller reads as {@code request}: the same
+   * translation of the Kubernetes object, plus its endpoints.
+   */
+  public static ServiceState of(ServiceRequest request, List<Endpoint> endpoints) {
+    return new ServiceState(
+        request.key(),
+        request.currentIngress(),
+        request.labels(),
+        request.annotations(),
+        request.externalTrafficPolicy(),
+        endpoints);
   }
 
   public boolean hasServingEndpoint() {

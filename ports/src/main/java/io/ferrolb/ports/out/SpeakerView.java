@@ -3,7 +3,7 @@ package io.ferrolb.ports.out;
 import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.announce.NodeState;
 import io.ferrolb.domain.announce.ServiceState;
-import io.ferrolb.domain.config.RawObject;
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.SecretData;
 import java.util.Collection;
 import java.util.List;
@@ -43,7 +43,7 @@ public interface SpeakerView extends AutoCloseable {
   Set<String> expectedSpeakers();
 
   /** The configuration objects (legacy ConfigMap and metallb.io resources), in a stable order. */
-  List<RawObject> configObjects();
+  List<DecodedObject> configObjects();
 
   /**
    * The Secret {@code name} of ferrolb's namespace (a BGPPeer's {@code passwordSecret}), read on

@@ -1,5 +1,6 @@
 package io.ferrolb.ports.out;
 
+import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.domain.config.RawObject;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -97,8 +98,8 @@ public final class FakeClusterView implements ClusterView, ConfigSource {
   }
 
   @Override
-  public synchronized List<RawObject> configObjects() {
-    return List.copyOf(config);
+  public synchronized List<DecodedObject> configObjects() {
+    return config.stream().map(DecodedObject::of).toList();
   }
 
   @Override

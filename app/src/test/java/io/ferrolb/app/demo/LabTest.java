@@ -41,7 +41,7 @@ class LabTest {
             + "flbdemo-api@if4  UP             02:00:00:00:00:01 <BROADCAST,MULTICAST,UP>\n"
             + "eth0             UP             02:00:00:00:00:02 <BROADCAST,MULTICAST,UP>\n";
 
-    assertThat(Lab.names(netns)).containsExactly("flbdemo-node", "flbdemo-lan");
-    assertThat(Lab.names(links)).containsExactly("flbdemo-api@if4");
+    assertThat(LabTopology.names(netns)).containsExactly("flbdemo-node", "flbdemo-lan");
+    assertThat(LabTopology.names(links)).containsExactly("flbdemo-api@if4");
   }
 }

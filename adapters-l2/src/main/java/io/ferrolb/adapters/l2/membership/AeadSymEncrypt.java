@@ -77,7 +77,7 @@ final class AeadSymEncrypt extends SYM_ENCRYPT {
     LOG.warn(
         "membershipKeyMismatch: dropping packets from {} sealed with another key (check that"
             + " every speaker mounts the same Secret memberlist, key secretkey)",
-        JGroupsMembership.nameOf(sender));
+        JGroupsStack.nameOf(sender));
   }
 
   @Override

@@ -71,6 +71,9 @@ class FrrBfdIT {
     return frr.vtysh("show bgp ipv4 unicast 198.51.100.60/32 json");
   }
 
+  private static final java.util.regex.Pattern UP =
+      java.util.regex.Pattern.compile("BFD 203\\.0\\.113\\.1: \\w+ -> UP");
+
   private SpeakerProcess speakerWithBfd() throws Exception {
     SpeakerProcess s =
         SpeakerProcess.start(
@@ -85,7 +88,10 @@ class FrrBfdIT {
         .until(
             () ->
                 route().contains("\"ip\":\"203.0.113.11\"")
-                    && frr.vtysh("show bfd peers json").contains("\"status\":\"up\""));
+                    && frr.vtysh("show bfd peers json").contains("\"status\":\"up\"")
+                    // and our end too: FRR is Up on our Init, we are Up one packet later; a test
+                    // that freezes bfdd in between would wait for a transition that cannot come
+                    && UP.matcher(s.log()).find());
     return s;
   }
 

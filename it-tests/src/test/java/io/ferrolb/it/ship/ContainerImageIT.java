@@ -148,10 +148,11 @@ class ContainerImageIT {
    * podman system reset}: that also deletes the machine's podman networks).
    */
   private static void reset() throws IOException {
-    Path dir = WORK.resolve("podman");
-    if (Files.isDirectory(dir)) {
+    if (podman.dirs().stream().anyMatch(Files::isDirectory)) {
       podman.run(60, "rm", "--all", "--force", "--time", "0");
       podman.run(60, "rmi", "--all", "--force");
+    }
+    for (Path dir : podman.dirs()) {
       // containers/storage keeps its overlay directory mounted on itself
       sh("findmnt -rn -o TARGET | grep '^" + dir + "' | sort -r | xargs -r -n1 umount -l");
       sh("rm -rf " + dir);

@@ -36,10 +36,22 @@ final class Podman {
   }
 
   private final Path root;
+  private final Path runRoot;
   private String runtime;
 
+  /**
+   * Storage under {@code root}; the run root (sockets, locks) in /tmp, because podman refuses a run
+   * root path longer than 50 characters ("the specified runroot is longer than 50 characters"),
+   * which a checkout's target/ easily is.
+   */
   Podman(Path root) {
     this.root = root;
+    this.runRoot = Path.of("/tmp", "flbimg-run-" + ProcessHandle.current().pid());
+  }
+
+  /** The directories this podman writes: its storage and its run root. */
+  List<Path> dirs() {
+    return List.of(root, runRoot);
   }
 
   /** Whether podman is installed. */
@@ -109,7 +121,7 @@ final class Podman {
             "--root",
             root.resolve("storage").toString(),
             "--runroot",
-            root.resolve("run").toString(),
+            runRoot.toString(),
             "--tmpdir",
             root.resolve("tmp").toString(),
             "--cgroup-manager",

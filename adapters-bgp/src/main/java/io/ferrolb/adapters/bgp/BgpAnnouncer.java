@@ -1,7 +1,6 @@
 package io.ferrolb.adapters.bgp;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
-import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
@@ -252,16 +251,7 @@ final class BgpAnnouncer implements Announcer {
               .ifPresent(b -> bfd.putIfAbsent(open.config().peerAddress().toString(), b));
         });
     List<AnnouncerStatus.Liveness> liveness = new ArrayList<>();
-    bfd.forEach(
-        (peer, b) ->
-            liveness.add(
-                new AnnouncerStatus.Liveness(
-                    peer,
-                    b.state() == BfdState.UP,
-                    b.controlPacketsReceived(),
-                    b.controlPacketsSent(),
-                    b.upEvents(),
-                    b.downEvents())));
+    bfd.forEach((peer, b) -> liveness.add(b.liveness(peer)));
     return Optional.of(new AnnouncerStatus(List.of(), peers, liveness));
   }
 

@@ -1,7 +1,6 @@
 package io.ferrolb.it.bgp;
 
 import io.ferrolb.adapters.bgp.bfd.BfdSettings;
-import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.Community;
 import io.ferrolb.adapters.bgp.codec.LargeCommunity;
@@ -99,16 +98,7 @@ public final class SpeakerMain {
               s.bfdStatistics().ifPresent(b -> out.put(s.config().peerAddress().toString(), b));
             }
             List<AnnouncerStatus.Liveness> liveness = new ArrayList<>();
-            out.forEach(
-                (peer, b) ->
-                    liveness.add(
-                        new AnnouncerStatus.Liveness(
-                            peer,
-                            b.state() == BfdState.UP,
-                            b.controlPacketsReceived(),
-                            b.controlPacketsSent(),
-                            b.upEvents(),
-                            b.downEvents())));
+            out.forEach((peer, b) -> liveness.add(b.liveness(peer)));
             return liveness;
           });
       metrics = HealthServer.start(metricsPort, registry, () -> "");

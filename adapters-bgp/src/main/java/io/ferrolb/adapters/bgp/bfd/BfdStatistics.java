@@ -1,5 +1,6 @@
 package io.ferrolb.adapters.bgp.bfd;
 
+import io.ferrolb.ports.out.AnnouncerStatus;
 import java.util.Objects;
 
 /**
@@ -20,5 +21,16 @@ public record BfdStatistics(
     long downEvents) {
   public BfdStatistics {
     Objects.requireNonNull(state, "state");
+  }
+
+  /** These figures as the announcer port reports them, for the session to {@code peer}. */
+  public AnnouncerStatus.Liveness liveness(String peer) {
+    return new AnnouncerStatus.Liveness(
+        peer,
+        state == BfdState.UP,
+        controlPacketsReceived,
+        controlPacketsSent,
+        upEvents,
+        downEvents);
   }
 }

@@ -12,6 +12,7 @@
 #   2. jre     jlink over the host JDK with the Dockerfile's own `RUN jlink` options and module list
 #   3. jar     /opt/ferrolb/app/ferrolb.jar
 #   4. lib     /opt/ferrolb/app/lib: app/target/lib without the jars of scripts/image-lib-excludes.txt
+#              (scripts/image-lib-jars.sh lists the rest)
 #   5. cds     /opt/ferrolb/app/ferrolb.jsa, trained by scripts/cds-archive.sh inside the assembled file
 #              system (chroot, private network namespace) with the image's JVM flags
 #
@@ -121,7 +122,7 @@ log "jre: jlink $jlink_opts"
   fail "jlink"
 }
 # the Dockerfile's clean-up after jlink ('rm -f' and 'strip --strip-unneeded' of /jre paths), on this tree
-post="$(grep -m1 '^RUN jlink ' <<<"$joined" | sed -n 's/.* --output \/jre && \(.*\)$/\1/p')"
+post="$(sed -n 's/.* --output \/jre && \(.*\)$/\1/p' <<<"$jlink_line")"
 while [[ -n $post ]]; do
   step="${post%% && *}"
   [[ $step == "$post" ]] && post="" || post="${post#* && }"
@@ -153,18 +154,10 @@ done < <(find "$rootfs" -type f \( -name '*.so' -o -name '*.so.*' -o -path '*/bi
 # --- 3./4. the application, without the jars that only the embedded API server (demo) needs
 mkdir -p "$rootfs/opt/ferrolb/app/lib"
 cp "$jar" "$rootfs/opt/ferrolb/app/ferrolb.jar"
-excludes="$root/scripts/image-lib-excludes.txt"
-n_lib=0 n_ex=0
-for j in "$root"/app/target/lib/*.jar; do
-  name="$(basename "$j")"
-  if grep -v '^#' "$excludes" | grep -qxF "${name%-*}"; then
-    n_ex=$((n_ex + 1))
-  else
-    cp "$j" "$rootfs/opt/ferrolb/app/lib/"
-    n_lib=$((n_lib + 1))
-  fi
-done
-log "app: ferrolb.jar and $n_lib jars in lib/ ($n_ex left out: $excludes)"
+mapfile -t jars < <(bash "$root/scripts/image-lib-jars.sh")
+cp "${jars[@]}" "$rootfs/opt/ferrolb/app/lib/"
+all=("$root"/app/target/lib/*.jar)
+log "app: ferrolb.jar and ${#jars[@]} jars in lib/ ($((${#all[@]} - ${#jars[@]})) left out: scripts/image-lib-excludes.txt)"
 
 # --- every file gets the same time before the training: the archive checks the jars' times
 find "$rootfs" -exec touch -h -d "@$epoch" {} +

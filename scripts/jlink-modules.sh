@@ -4,7 +4,7 @@
 # plus the modules only loaded reflectively. Modular jars (netty, pcap4j, jackson, ...) are analysed with their
 # module-info.class removed: jdeps would otherwise try to resolve their `requires` (pcap4j requires com.sun.jna,
 # which jna 5.3.1 does not name) and stop. The jars the image leaves out (scripts/image-lib-excludes.txt) are not
-# analysed, and java.desktop is dropped: jdeps finds it only in code the image never runs (JGroups' Swing demos
+# analysed (scripts/image-lib-jars.sh lists the others), and java.desktop is dropped: jdeps finds it only in code the image never runs (JGroups' Swing demos
 # and DISCARD dialog, JNA's AWT window helpers, Jackson's optional java.beans annotations, which it looks up
 # and does without); leaving it out keeps ~10 MB of AWT out of the image, and ContainerImageIT runs controller
 # and speaker on the result. Usage: scripts/jlink-modules.sh > scripts/jlink-modules.txt
@@ -13,10 +13,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cp "$root/app/target/ferrolb.jar" "$tmp/"
-for j in "$root"/app/target/lib/*.jar; do
-  name="$(basename "$j")"
-  grep -v '^#' "$root/scripts/image-lib-excludes.txt" | grep -qxF "${name%-*}" || cp "$j" "$tmp/"
-done
+mapfile -t jars < <(bash "$root/scripts/image-lib-jars.sh")
+cp "${jars[@]}" "$tmp/"
 for j in "$tmp"/*.jar; do
   zip -q -d "$j" 'module-info.class' 'META-INF/versions/*/module-info.class' >/dev/null 2>&1 || true
 done

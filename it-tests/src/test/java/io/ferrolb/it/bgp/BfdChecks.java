@@ -3,6 +3,7 @@ package io.ferrolb.it.bgp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ferrolb.it.support.Sh;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ferrolb.it.support.MetallbMetrics;
+import io.ferrolb.it.support.Sh;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

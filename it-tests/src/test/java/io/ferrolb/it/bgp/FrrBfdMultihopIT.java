@@ -3,6 +3,7 @@ package io.ferrolb.it.bgp;
 import static io.ferrolb.it.bgp.Lab.N1;
 import static org.awaitility.Awaitility.await;
 
+import io.ferrolb.it.support.Sh;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

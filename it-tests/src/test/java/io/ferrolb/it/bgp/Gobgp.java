@@ -1,5 +1,6 @@
 package io.ferrolb.it.bgp;
 
+import io.ferrolb.it.support.Sh;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package io.ferrolb.it.bgp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ferrolb.it.support.Sh;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.ferrolb.it.bgp;
 
+import io.ferrolb.it.support.Sh;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -21,13 +21,13 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
+import io.ferrolb.it.support.Sh;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -108,7 +107,7 @@ class ContainerImageIT {
     Files.createDirectories(WORK);
     podman = new Podman(WORK.resolve("podman"));
     reset();
-    Podman.Result load = podman.run(300, "load", "-i", ARCHIVE.toString());
+    Sh.Result load = podman.run(300, "load", "-i", ARCHIVE.toString());
     assertThat(load.ok()).as("podman load -i %s: %s", ARCHIVE, load.out()).isTrue();
     assertThat(load.out()).contains("Loaded image: " + tag);
     // crun is podman's default; where it cannot run (crun 1.8 refuses hosts with cgroup v1
@@ -154,8 +153,8 @@ class ContainerImageIT {
     }
     for (Path dir : podman.dirs()) {
       // containers/storage keeps its overlay directory mounted on itself
-      sh("findmnt -rn -o TARGET | grep '^" + dir + "' | sort -r | xargs -r -n1 umount -l");
-      sh("rm -rf " + dir);
+      Sh.sh("findmnt -rn -o TARGET | grep '^" + dir + "' | sort -r | xargs -r -n1 umount -l");
+      Sh.sh("rm -rf " + dir);
     }
   }
 
@@ -166,7 +165,8 @@ class ContainerImageIT {
   @SuppressWarnings("unchecked")
   void theImageIsWhatTheDockerfileDescribes() throws Exception {
     Path layout = WORK.resolve("layout");
-    sh("rm -rf " + layout + " && mkdir -p " + layout + " && tar -C " + layout + " -xf " + ARCHIVE);
+    Sh.sh(
+        "rm -rf " + layout + " && mkdir -p " + layout + " && tar -C " + layout + " -xf " + ARCHIVE);
     Map<String, Object> index =
         Serialization.unmarshal(Files.readString(layout.resolve("index.json")), Map.class);
     var manifests = (List<Map<String, Object>>) index.get("manifests");
@@ -197,7 +197,8 @@ class ContainerImageIT {
 
     // the files, layer by layer; every entry owned by root
     List<Map<String, Object>> layers = (List<Map<String, Object>>) manifest.get("layers");
-    Map<String, String> files = new HashMap<>(); // path -> "size uid/gid"
+    Set<String> files = new TreeSet<>(); // every entry's path
+    Set<String> nonDirectories = new TreeSet<>(); // files and links
     long total = 0;
     for (Map<String, Object> l : layers) {
       Path blob = blob(layout, (String) l.get("digest"));
@@ -205,10 +206,14 @@ class ContainerImageIT {
           .as("layer digest")
           .isEqualTo(((String) l.get("digest")).substring(7));
       total += Files.size(blob);
-      for (String entry : sh("tar -tvf " + blob + " --numeric-owner").lines().toList()) {
+      for (String entry : Sh.sh("tar -tvf " + blob + " --numeric-owner").lines().toList()) {
         String[] f = entry.trim().split("\\s+", 6);
         assertThat(f[1]).as("owner of %s", entry).isEqualTo("0/0");
-        files.put(f[5].replaceFirst(" -> .*", "").replaceFirst("/$", ""), f[2]);
+        String path = f[5].replaceFirst(" -> .*", "").replaceFirst("/$", "");
+        files.add(path);
+        if (!entry.startsWith("d")) {
+          nonDirectories.add(path);
+        }
       }
     }
     System.out.printf("ContainerImageIT: image %d bytes in %d layers%n", total, layers.size());
@@ -216,11 +221,12 @@ class ContainerImageIT {
 
     // the runtime: what the Dockerfile's jlink line makes here, minus what its clean-up removes
     Path jre = WORK.resolve("jre");
-    sh("rm -rf " + jre);
-    List<String> jlink = new ArrayList<>(List.of(jdkBin("jlink")));
+    Sh.sh("rm -rf " + jre);
+    List<String> jlink =
+        new ArrayList<>(List.of(JlinkRuntimeIT.jdkHome().resolve("bin/jlink").toString()));
     jlink.addAll(JlinkRuntimeIT.dockerfileJlinkOptions());
     jlink.addAll(List.of("--output", jre.toString()));
-    assertThat(exec(jlink).code()).isZero();
+    assertThat(Sh.run(jlink, Duration.ofSeconds(120)).exit()).isZero();
     Set<String> wanted;
     try (Stream<Path> s = Files.walk(jre)) {
       wanted =
@@ -233,8 +239,8 @@ class ContainerImageIT {
       wanted.remove("opt/ferrolb" + rm.group(1));
     }
     Set<String> jreFiles =
-        files.keySet().stream()
-            .filter(f -> f.startsWith("opt/ferrolb/jre/") && isFile(layout, layers, f))
+        nonDirectories.stream()
+            .filter(f -> f.startsWith("opt/ferrolb/jre/"))
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(jreFiles).isEqualTo(wanted);
 
@@ -256,14 +262,14 @@ class ContainerImageIT {
               .collect(Collectors.toCollection(TreeSet::new));
     }
     Set<String> app =
-        files.keySet().stream()
+        files.stream()
             .filter(f -> f.startsWith("opt/ferrolb/app/"))
             .filter(f -> !f.equals("opt/ferrolb/app/lib"))
             .collect(Collectors.toCollection(TreeSet::new));
     Set<String> appWanted = new TreeSet<>(libWanted);
     appWanted.addAll(Set.of("opt/ferrolb/app/ferrolb.jar", "opt/ferrolb/app/ferrolb.jsa"));
     assertThat(app).isEqualTo(appWanted);
-    assertThat(files.keySet().stream().filter(f -> f.startsWith("opt/")))
+    assertThat(files.stream().filter(f -> f.startsWith("opt/")))
         .allMatch(f -> f.equals("opt") || f.startsWith("opt/ferrolb"));
 
     // the base: Debian's runtime libraries of the Dockerfile's release, the CA bundle, nobody
@@ -282,7 +288,7 @@ class ContainerImageIT {
                         dockerfile,
                         "RUN apt-get update && apt-get install -y --no-install-recommends (.+) \\\\")
                     .split(" ")));
-    assertThat(files.keySet())
+    assertThat(files)
         .contains(
             "usr/lib/x86_64-linux-gnu/libpcap.so.0.8",
             "etc/ssl/certs/ca-certificates.crt",
@@ -295,7 +301,7 @@ class ContainerImageIT {
   @Order(2)
   void theRuntimeMapsTheClassDataArchiveAndTheEmbeddedApiIsLeftOut() throws Exception {
     // -Xshare:on fails at start unless both archives (the runtime's and ferrolb's) map
-    Podman.Result version =
+    Sh.Result version =
         runOnce(
             "--entrypoint",
             "/opt/ferrolb/jre/bin/java",
@@ -305,17 +311,17 @@ class ContainerImageIT {
             "-jar",
             "/opt/ferrolb/app/ferrolb.jar",
             "--version");
-    assertThat(version.code()).as(version.out()).isZero();
+    assertThat(version.exit()).as(version.out()).isZero();
     assertThat(version.out())
         .contains("Mapped dynamic region", "ferrolb 0.1.0")
         .doesNotContain("[warning][cds]");
-    Podman.Result demo = runOnce(tag, "api-server", "--kubeconfig-out", "/tmp/kubeconfig");
-    assertThat(demo.code()).as(demo.out()).isEqualTo(2);
+    Sh.Result demo = runOnce(tag, "api-server", "--kubeconfig-out", "/tmp/kubeconfig");
+    assertThat(demo.exit()).as(demo.out()).isEqualTo(2);
     assertThat(demo.out())
         .contains("api-server: the embedded Kubernetes API is not in this installation");
   }
 
-  private static Podman.Result runOnce(String... args) {
+  private static Sh.Result runOnce(String... args) {
     List<String> cmd = new ArrayList<>(List.of("run", "--rm", "--network", "none"));
     cmd.addAll(Podman.limits());
     cmd.addAll(List.of(args));
@@ -346,7 +352,11 @@ class ContainerImageIT {
     DaemonSet spkManifest =
         Serialization.unmarshal(
             Files.readString(REPO.resolve("deploy/base/speaker.yaml")), DaemonSet.class);
-    Path kubeconfig = secretVolume("kubeconfig", "kubeconfig", kubeconfig());
+    Path kubeconfig =
+        secretVolume(
+            "kubeconfig",
+            "kubeconfig",
+            JlinkRuntimeIT.kubeconfig("http://" + API + ":" + server.getPort(), "default"));
     startContainer(
         "flbimg-controller",
         ctlManifest.getSpec().getTemplate().getSpec(),
@@ -422,9 +432,10 @@ class ContainerImageIT {
             .pollInterval(Duration.ofSeconds(1))
             .until(
                 () ->
-                    exec(List.of(
-                            "ip", "netns", "exec", P + "cli", "arping", "-c", "2", "-w", "3", "-I",
-                            "eth0", ip))
+                    Sh.run(
+                            List.of(
+                                "ip", "netns", "exec", P + "cli", "arping", "-c", "2", "-w", "3",
+                                "-I", "eth0", ip))
                         .out(),
                 o -> o.contains("reply from " + ip));
     assertThat(arping).containsIgnoringCase("[" + NODE_MAC + "]");
@@ -442,7 +453,7 @@ class ContainerImageIT {
       // podman stop sends SIGTERM, then SIGKILL after the pod's terminationGracePeriodSeconds
       long seconds = grace.get(c);
       long t0 = System.nanoTime();
-      Podman.Result stop = podman.run(30, "stop", "--time", String.valueOf(seconds), c);
+      Sh.Result stop = podman.run(30, "stop", "--time", String.valueOf(seconds), c);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(stop.ok()).as(stop.out()).isTrue();
       String exit = podman.run(10, "inspect", "--format", "{{.State.ExitCode}}", c).out().strip();
@@ -460,7 +471,7 @@ class ContainerImageIT {
     Container container = pod.getContainers().get(0);
     grace.put(name, pod.getTerminationGracePeriodSeconds());
     Path tmp = WORK.resolve(name + "-tmp"); // the emptyDir, a directory of the node as kubelet's
-    sh("rm -rf " + tmp);
+    Sh.sh("rm -rf " + tmp);
     Files.createDirectories(
         tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -478,7 +489,7 @@ class ContainerImageIT {
     cmd.add(container.getImage());
     cmd.addAll(Podman.args(container, fieldRefs));
     Files.writeString(WORK.resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
-    Podman.Result run = podman.run(60, cmd);
+    Sh.Result run = podman.run(60, cmd);
     assertThat(run.ok()).as("podman %s: %s", cmd, run.out()).isTrue();
     containers.add(name);
   }
@@ -516,26 +527,14 @@ class ContainerImageIT {
    */
   private static Path secretVolume(String name, String key, String content) throws IOException {
     Path dir = WORK.resolve("secret-" + name);
-    sh("rm -rf " + dir);
+    Sh.sh("rm -rf " + dir);
     Path data = dir.resolve("..2026_12_06_00_00_00.000000001");
     Files.createDirectories(data);
     Files.writeString(data.resolve(key), content);
     Files.createSymbolicLink(dir.resolve("..data"), data.getFileName());
     Files.createSymbolicLink(dir.resolve(key), Path.of("..data", key));
-    sh("chmod -R a+rX " + dir); // defaultMode 0644 (the controller runs as 65534)
+    Sh.sh("chmod -R a+rX " + dir); // defaultMode 0644 (the controller runs as 65534)
     return dir;
-  }
-
-  private static String kubeconfig() {
-    return String.join(
-        "\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters: [{name: it, cluster: {server: 'http://" + API + ":" + server.getPort() + "'}}]",
-        "contexts: [{name: it, context: {cluster: it, user: it}}]",
-        "current-context: it",
-        "users: [{name: it, user: {token: it}}]",
-        "");
   }
 
   private static void startApiServer() throws IOException {
@@ -629,18 +628,18 @@ class ContainerImageIT {
     networkDown(); // whatever an earlier, killed run left
     networkUp = true;
     for (String ns : List.of("sw", "ctl", "n1", "cli")) {
-      sh("ip netns add " + P + ns);
-      sh("ip -n " + P + ns + " link set lo up");
+      Sh.sh("ip netns add " + P + ns);
+      Sh.sh("ip -n " + P + ns + " link set lo up");
     }
-    sh("ip -n " + P + "sw link add flbimgapibr type bridge");
-    sh("ip -n " + P + "sw link set flbimgapibr up");
+    Sh.sh("ip -n " + P + "sw link add flbimgapibr type bridge");
+    Sh.sh("ip -n " + P + "sw link set flbimgapibr up");
     // the root namespace's end of the API link: the API server listens here
-    sh("ip link add flbimgapi type veth peer name flbimgapip netns " + P + "sw");
-    sh("ip -n " + P + "sw link set flbimgapip master flbimgapibr up");
-    sh("ip addr add " + API + "/24 dev flbimgapi");
-    sh("ip link set flbimgapi up");
+    Sh.sh("ip link add flbimgapi type veth peer name flbimgapip netns " + P + "sw");
+    Sh.sh("ip -n " + P + "sw link set flbimgapip master flbimgapibr up");
+    Sh.sh("ip addr add " + API + "/24 dev flbimgapi");
+    Sh.sh("ip link set flbimgapi up");
     for (String[] h : new String[][] {{"ctl", CTL_API_IP}, {"n1", NODE_API_IP}}) {
-      sh(
+      Sh.sh(
           "ip -n "
               + P
               + "sw link add flbimga"
@@ -648,24 +647,24 @@ class ContainerImageIT {
               + " type veth peer name api0 netns "
               + P
               + h[0]);
-      sh("ip -n " + P + "sw link set flbimga" + h[0] + " master flbimgapibr up");
-      sh("ip -n " + P + h[0] + " addr add " + h[1] + "/24 dev api0");
-      sh("ip -n " + P + h[0] + " link set api0 up");
+      Sh.sh("ip -n " + P + "sw link set flbimga" + h[0] + " master flbimgapibr up");
+      Sh.sh("ip -n " + P + h[0] + " addr add " + h[1] + "/24 dev api0");
+      Sh.sh("ip -n " + P + h[0] + " link set api0 up");
     }
     // the LAN: the node's eth0 and the client's, one veth pair
-    sh("ip -n " + NODE + " link add eth0 type veth peer name eth0 netns " + P + "cli");
-    sh("ip -n " + NODE + " link set eth0 address " + NODE_MAC);
-    sh("ip -n " + NODE + " addr add " + NODE_IP + "/24 dev eth0");
-    sh("ip -n " + NODE + " link set eth0 up");
-    sh("ip -n " + P + "cli addr add 198.51.100.100/24 dev eth0");
-    sh("ip -n " + P + "cli link set eth0 up");
+    Sh.sh("ip -n " + NODE + " link add eth0 type veth peer name eth0 netns " + P + "cli");
+    Sh.sh("ip -n " + NODE + " link set eth0 address " + NODE_MAC);
+    Sh.sh("ip -n " + NODE + " addr add " + NODE_IP + "/24 dev eth0");
+    Sh.sh("ip -n " + NODE + " link set eth0 up");
+    Sh.sh("ip -n " + P + "cli addr add 198.51.100.100/24 dev eth0");
+    Sh.sh("ip -n " + P + "cli link set eth0 up");
   }
 
   private static void networkDown() throws IOException {
     for (String ns : List.of("sw", "ctl", "n1", "cli")) {
-      exec(List.of("ip", "netns", "del", P + ns));
+      Sh.run(List.of("ip", "netns", "del", P + ns));
     }
-    exec(List.of("ip", "link", "del", "flbimgapi"));
+    Sh.run(List.of("ip", "link", "del", "flbimgapi"));
     networkUp = false;
   }
 
@@ -676,33 +675,6 @@ class ContainerImageIT {
 
   private static Path blob(Path layout, String digest) {
     return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
-  }
-
-  /** Whether {@code path} is a file or a link (no directory) in a layer. */
-  @SuppressWarnings("unchecked")
-  private static boolean isFile(Path layout, List<Map<String, Object>> layers, String path) {
-    return regularFiles(layout, layers).contains(path);
-  }
-
-  private static Set<String> regular;
-
-  private static Set<String> regularFiles(Path layout, List<Map<String, Object>> layers) {
-    if (regular == null) {
-      regular = new TreeSet<>();
-      for (Map<String, Object> l : layers) {
-        try {
-          for (String e :
-              sh("tar -tvf " + blob(layout, (String) l.get("digest"))).lines().toList()) {
-            if (e.startsWith("-") || e.startsWith("l")) {
-              regular.add(e.trim().split("\\s+", 6)[5].replaceFirst(" -> .*", ""));
-            }
-          }
-        } catch (IOException ex) {
-          throw new java.io.UncheckedIOException(ex);
-        }
-      }
-    }
-    return regular;
   }
 
   private static String sha256(Path file) throws Exception {
@@ -730,35 +702,5 @@ class ContainerImageIT {
         .map(l -> l.substring(key.length()).trim())
         .findFirst()
         .orElseThrow();
-  }
-
-  private static String jdkBin(String tool) {
-    String home = System.getenv("JAVA_HOME");
-    Path base =
-        home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("java.home"));
-    return base.resolve("bin").resolve(tool).toString();
-  }
-
-  private static String sh(String cmd) throws IOException {
-    Podman.Result r = exec(List.of("sh", "-c", cmd));
-    if (r.code() != 0) {
-      throw new IOException(cmd + " failed (" + r.code() + "): " + r.out());
-    }
-    return r.out();
-  }
-
-  private static Podman.Result exec(List<String> cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    try {
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Podman.Result(-1, "timed out: " + cmd);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    return new Podman.Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

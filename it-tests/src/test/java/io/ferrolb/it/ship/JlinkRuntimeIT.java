@@ -296,7 +296,8 @@ class JlinkRuntimeIT {
             b -> b.contains("\"allowed\""));
   }
 
-  private static Path jdkHome() {
+  /** The JDK that runs the tests ($JAVA_HOME, else java.home): its jlink builds the runtimes. */
+  static Path jdkHome() {
     String env = System.getenv("JAVA_HOME");
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("java.home"));
   }
@@ -382,7 +383,10 @@ class JlinkRuntimeIT {
         .create();
   }
 
-  /** A kubeconfig for the mock API at {@code url}, its context in {@code namespace}. */
+  /**
+   * A kubeconfig for the mock API at {@code url}, its context in {@code namespace} (also the one
+   * ContainerImageIT mounts into its containers; for an http URL the TLS setting does nothing).
+   */
   static String kubeconfig(String url, String namespace) {
     return String.join(
         "\n",

@@ -7,16 +7,16 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.ferrolb.it.support.Sh;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,13 +28,6 @@ import java.util.regex.Pattern;
  * with what deploy/ grants it, not with what a test finds convenient.
  */
 final class Podman {
-  /** One result of a podman command. */
-  record Result(int code, String out) {
-    boolean ok() {
-      return code == 0;
-    }
-  }
-
   private final Path root;
   private final Path runRoot;
   private String runtime;
@@ -76,11 +69,15 @@ final class Podman {
       cmd.addAll(limits());
       cmd.addAll(List.of("--entrypoint", probe[0], image));
       cmd.addAll(List.of(probe).subList(1, probe.length));
-      Result res = run(60, cmd);
-      if (res.ok()) {
-        return errors;
+      try {
+        Sh.Result res = run(60, cmd);
+        if (res.ok()) {
+          return errors;
+        }
+        errors.add(r + ": " + res.out().strip());
+      } catch (IllegalStateException e) { // timed out
+        errors.add(r + ": " + e.getMessage());
       }
-      errors.add(r + ": " + res.out().strip());
     }
     runtime = null;
     return errors;
@@ -97,59 +94,51 @@ final class Podman {
    * files (what a kubelet's containerd passes on) and 4,096 processes.
    */
   static List<String> limits() {
-    return List.of(
-        "--ulimit", "nofile=" + hardNofile() + ":" + hardNofile(), "--ulimit", "nproc=4096:4096");
+    return LIMITS;
   }
 
-  private static long hardNofile() {
+  private static final List<String> LIMITS = limitFlags();
+
+  private static List<String> limitFlags() {
+    String hard = Sh.shQuiet("ulimit -Hn").strip();
+    long nofile;
     try {
-      Process p = new ProcessBuilder("sh", "-c", "ulimit -Hn").start();
-      String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      p.waitFor(5, TimeUnit.SECONDS);
-      return s.equals("unlimited") ? 1048576 : Math.min(1048576, Long.parseLong(s));
-    } catch (IOException | InterruptedException | NumberFormatException e) {
-      return 1024;
+      nofile = hard.equals("unlimited") ? 1048576 : Math.min(1048576, Long.parseLong(hard));
+    } catch (NumberFormatException e) {
+      nofile = 1024;
     }
+    return List.of("--ulimit", "nofile=" + nofile + ":" + nofile, "--ulimit", "nproc=4096:4096");
   }
 
   /** Runs {@code podman --root ... args}, waiting up to {@code seconds}. */
-  Result run(int seconds, List<String> args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.addAll(
-        List.of(
-            "podman",
-            "--root",
-            root.resolve("storage").toString(),
-            "--runroot",
-            runRoot.toString(),
-            "--tmpdir",
-            root.resolve("tmp").toString(),
-            "--cgroup-manager",
-            "cgroupfs",
-            "--events-backend",
-            "file"));
+  Sh.Result run(int seconds, List<String> args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "podman",
+                "--root",
+                root.resolve("storage").toString(),
+                "--runroot",
+                runRoot.toString(),
+                "--tmpdir",
+                root.resolve("tmp").toString(),
+                "--cgroup-manager",
+                "cgroupfs",
+                "--events-backend",
+                "file"));
     if (runtime != null) {
       cmd.addAll(List.of("--runtime", runtime));
     }
     cmd.addAll(args);
     try {
       Files.createDirectories(root.resolve("tmp"));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Result(-1, "timed out after " + seconds + " s: " + cmd);
-      }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
+    return Sh.run(cmd, Duration.ofSeconds(seconds));
   }
 
-  Result run(int seconds, String... args) {
+  Sh.Result run(int seconds, String... args) {
     return run(seconds, List.of(args));
   }
 
@@ -204,31 +193,13 @@ final class Podman {
       }
       flags.addAll(List.of("-v", dir + ":" + m.getMountPath()));
     }
-    Map<String, String> env = new java.util.LinkedHashMap<>();
-    for (EnvVar e : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-      String value =
-          e.getValueFrom() != null
-              ? fieldRefs.get(e.getValueFrom().getFieldRef().getFieldPath())
-              : e.getValue();
-      if (value == null) {
-        throw new IllegalArgumentException("no value for env " + e.getName());
-      }
-      env.put(e.getName(), value);
-    }
-    env.forEach((k, v) -> flags.addAll(List.of("-e", k + "=" + v)));
+    env(container, fieldRefs).forEach((k, v) -> flags.addAll(List.of("-e", k + "=" + v)));
     return flags;
   }
 
   /** The container's args with {@code $(VAR)} replaced by its env, as the kubelet expands them. */
   static List<String> args(Container container, Map<String, String> fieldRefs) {
-    Map<String, String> env = new java.util.HashMap<>();
-    for (EnvVar e : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-      env.put(
-          e.getName(),
-          e.getValueFrom() != null
-              ? fieldRefs.get(e.getValueFrom().getFieldRef().getFieldPath())
-              : e.getValue());
-    }
+    Map<String, String> env = env(container, fieldRefs);
     Pattern ref = Pattern.compile("\\$\\(([A-Z_][A-Z0-9_]*)\\)");
     List<String> out = new ArrayList<>();
     for (String a : container.getArgs()) {
@@ -241,5 +212,24 @@ final class Podman {
       out.add(sb.toString());
     }
     return out;
+  }
+
+  /**
+   * The container's env, in its order: values, and field references resolved from {@code
+   * fieldRefs}.
+   */
+  private static Map<String, String> env(Container container, Map<String, String> fieldRefs) {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    for (EnvVar e : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
+      String value =
+          e.getValueFrom() != null
+              ? fieldRefs.get(e.getValueFrom().getFieldRef().getFieldPath())
+              : e.getValue();
+      if (value == null) {
+        throw new IllegalArgumentException("no value for env " + e.getName());
+      }
+      env.put(e.getName(), value);
+    }
+    return env;
   }
 }

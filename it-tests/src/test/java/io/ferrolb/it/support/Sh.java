@@ -1,21 +1,37 @@
-package io.ferrolb.it.bgp;
+package io.ferrolb.it.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs host commands for the lab; every network command goes through a namespace. */
-final class Sh {
+/**
+ * Runs host commands for the network tests (every network command goes through a namespace) and the
+ * tools they drive (podman, tar, jlink).
+ */
+public final class Sh {
   private Sh() {}
 
-  record Result(int exit, String out) {}
+  public record Result(int exit, String out) {
+    public boolean ok() {
+      return exit == 0;
+    }
+  }
 
-  static Result run(List<String> cmd) {
+  /** Runs {@code cmd}, output and errors together, for at most 60 s. */
+  public static Result run(List<String> cmd) {
+    return run(cmd, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Runs {@code cmd}, output and errors together; throws when it takes longer than {@code limit}.
+   */
+  public static Result run(List<String> cmd, Duration limit) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("timed out: " + cmd);
       }
@@ -29,7 +45,7 @@ final class Sh {
   }
 
   /** bash -c; fails on a non-zero exit. */
-  static String sh(String script) {
+  public static String sh(String script) {
     Result r = run(List.of("bash", "-c", script));
     if (r.exit() != 0) {
       throw new IllegalStateException("exit " + r.exit() + ": " + script + "\n" + r.out());
@@ -38,15 +54,15 @@ final class Sh {
   }
 
   /** bash -c; returns the output whatever the exit. */
-  static String shQuiet(String script) {
+  public static String shQuiet(String script) {
     return run(List.of("bash", "-c", script)).out();
   }
 
-  static boolean isRoot() {
+  public static boolean isRoot() {
     return shQuiet("id -u").trim().equals("0");
   }
 
-  static boolean hasBinary(String path) {
+  public static boolean hasBinary(String path) {
     return new java.io.File(path).canExecute();
   }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,16 +52,17 @@ final class BgpAnnouncer implements Announcer {
   static final int MULTIHOP_TTL = 255;
 
   private final BgpSpeaker speaker;
-  private final Optional<IpAddress> nodeIp;
+  private final Supplier<Optional<IpAddress>> nodeIp;
   private final Map<String, Open> sessions = new TreeMap<>();
 
   private record Open(BgpSessionConfig config, BgpSession session) {}
 
   /**
    * @param speaker the event loops; owned, closed with this announcer
-   * @param nodeIp this node's address, for the router ID when a peer names none
+   * @param nodeIp this node's address, for the router ID when a peer names none; read when a
+   *     session opens, since the speaker may learn it after creating its announcers
    */
-  BgpAnnouncer(BgpSpeaker speaker, Optional<IpAddress> nodeIp) {
+  BgpAnnouncer(BgpSpeaker speaker, Supplier<Optional<IpAddress>> nodeIp) {
     this.speaker = speaker;
     this.nodeIp = nodeIp;
   }
@@ -192,7 +194,7 @@ final class BgpAnnouncer implements Announcer {
    */
   private IpAddress routerId(String node, BgpPeer peer) {
     Optional<IpAddress> v4 =
-        peer.sourceAddress().filter(IpAddress::isV4).or(() -> nodeIp.filter(IpAddress::isV4));
+        peer.sourceAddress().filter(IpAddress::isV4).or(() -> nodeIp.get().filter(IpAddress::isV4));
     if (v4.isPresent()) {
       return v4.get();
     }

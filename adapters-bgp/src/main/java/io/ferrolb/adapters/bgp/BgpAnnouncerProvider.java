@@ -24,6 +24,6 @@ public final class BgpAnnouncerProvider implements AnnouncerProvider {
 
   @Override
   public Announcer create(AnnouncerContext context) {
-    return new BgpAnnouncer(new BgpSpeaker(), context.nodeAddress());
+    return new BgpAnnouncer(new BgpSpeaker(), context::nodeAddress);
   }
 }

@@ -33,7 +33,7 @@ class BgpAnnouncerTest {
   @BeforeAll
   static void start() {
     speaker = new BgpSpeaker(1);
-    announcements = new BgpAnnouncer(speaker, Optional.of(IpAddress.parse("203.0.113.11")));
+    announcements = new BgpAnnouncer(speaker, () -> Optional.of(IpAddress.parse("203.0.113.11")));
   }
 
   @AfterAll

@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,12 +156,23 @@ public final class Fabric8SpeakerView implements SpeakerView {
         informers.add(inf);
       }
     }
+    List<CompletableFuture<Void>> listed = new ArrayList<>();
     for (SharedIndexInformer<?> inf : informers) {
       addHandler(inf, onChange);
       // the controller's view is optional (RBAC may not grant it): one warning is enough
-      Informers.start(
-          inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", !watchMemberlist);
+      listed.add(
+          Informers.start(
+                  inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", !watchMemberlist)
+              .toCompletableFuture());
     }
+    // a kind with no objects sends no event on its first list, so being synced is one more change
+    CompletableFuture.allOf(listed.toArray(CompletableFuture[]::new))
+        .thenRun(onChange)
+        .exceptionally(
+            t -> {
+              LOG.warn("event=watchFailed a first list failed for good: {}", t.toString());
+              return null;
+            });
   }
 
   @SuppressWarnings("unchecked")

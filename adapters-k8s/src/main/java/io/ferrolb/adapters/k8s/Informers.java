@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 
@@ -56,8 +58,9 @@ final class Informers {
    * warning, or only the first one when {@code once} (a watch that RBAC may deny for good).
    *
    * @param after text after "retrying", e.g. what is missing meanwhile ("" for none)
+   * @return completes once the informer has listed its objects (at once for a list-only one)
    */
-  static void start(
+  static CompletionStage<Void> start(
       SharedIndexInformer<?> inf,
       boolean listOnly,
       Logger log,
@@ -73,9 +76,7 @@ final class Informers {
           }
           return true;
         });
-    if (!listOnly) {
-      inf.start();
-    }
+    return listOnly ? CompletableFuture.completedFuture(null) : inf.start();
   }
 
   /** The store of an informer that is never started, holding {@code items}. */

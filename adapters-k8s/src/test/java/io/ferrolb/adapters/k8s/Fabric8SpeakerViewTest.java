@@ -46,6 +46,21 @@ class Fabric8SpeakerViewTest {
   }
 
   @Test
+  void anEmptyClusterStillReportsOneChangeOnceSynced() {
+    // nothing to list: no informer sends an event, yet the speaker's first pass waits for one
+    AtomicInteger changes = new AtomicInteger();
+    view = new Fabric8SpeakerView(client, "ferrolb-system", "");
+    view.start(
+        () -> {
+          assertThat(view.synced()).isTrue();
+          changes.incrementAndGet();
+        });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> changes.get() == 1);
+    assertThat(view.synced()).isTrue();
+  }
+
+  @Test
   void metallbsSpeakerPodLabelsSelectMetallbsPods() {
     // MetalLB's DaemonSet labels its pods app=metallb,component=speaker (its --ml-labels)
     Pod metallb = pod("metallb-system", "speaker-m", "speaker", "node-m", "Running");

@@ -108,6 +108,29 @@ public final class WorkLoop<W> implements AutoCloseable {
     queue.addFirst(Objects.requireNonNull(item, "item"));
   }
 
+  /**
+   * Queues {@code item} every {@code period}, the first time one period from now, until {@link
+   * #close}; call after {@link #start}.
+   */
+  public void every(Duration period, W item) {
+    Objects.requireNonNull(item, "item");
+    long ms = period.toMillis();
+    started().scheduleWithFixedDelay(() -> queue.add(item), ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** Queues {@code item} once, {@code delay} from now; call after {@link #start}. */
+  public void addAfter(Duration delay, W item) {
+    Objects.requireNonNull(item, "item");
+    started().schedule(() -> queue.add(item), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized ScheduledExecutorService started() {
+    if (timers == null) {
+      throw new IllegalStateException("loop " + name + " not started");
+    }
+    return timers;
+  }
+
   /** Drops every waiting item (retries already scheduled still arrive); any thread. */
   public void clear() {
     queue.clear();

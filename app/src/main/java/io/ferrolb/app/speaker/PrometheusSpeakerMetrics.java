@@ -21,6 +21,8 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   private final io.prometheus.metrics.core.metrics.Counter updateErrors;
   private final Gauge announced;
   private final Gauge unannounced;
+  private final io.prometheus.metrics.core.metrics.Counter reconciles;
+  private final io.prometheus.metrics.core.metrics.Counter retries;
   // only without a BGP announcer that reports its sessions (those report themselves, registerBgp)
   private final Optional<Gauge> sessionUp;
   private final Map<String, Set<Announced>> series = new HashMap<>();
@@ -49,6 +51,17 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
         io.prometheus.metrics.core.metrics.Counter.builder()
             .name("metallb_k8s_client_update_errors_total")
             .help("Configuration updates that failed (the last good one stays)")
+            .register(registry);
+    reconciles =
+        io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("ferrolb_speaker_reconciles_total")
+            .help("Loop passes by outcome")
+            .labelNames("outcome")
+            .register(registry);
+    retries =
+        io.prometheus.metrics.core.metrics.Counter.builder()
+            .name("ferrolb_speaker_retries_total")
+            .help("Passes scheduled again after a failure")
             .register(registry);
     announced =
         Gauge.builder()
@@ -203,5 +216,15 @@ public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
     }
     up.forEach((p, u) -> g.labelValues(p).set(u ? 1 : 0));
     peers = Set.copyOf(up.keySet());
+  }
+
+  @Override
+  public void reconciled(String outcome) {
+    reconciles.labelValues(outcome).inc();
+  }
+
+  @Override
+  public void retried() {
+    retries.inc();
   }
 }

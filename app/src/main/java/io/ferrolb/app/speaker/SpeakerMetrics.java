@@ -1,10 +1,23 @@
 package io.ferrolb.app.speaker;
 
+import io.ferrolb.app.loop.WorkLoop;
 import java.util.Map;
 import java.util.Set;
 
 /** What the speaker reports as metrics; the Prometheus implementation uses MetalLB's names. */
-public interface SpeakerMetrics {
+public interface SpeakerMetrics extends WorkLoop.Metrics {
+
+  /** Always 0 or 1: a speaker pass covers every change, so no queue builds up to report. */
+  @Override
+  default void queueDepth(int depth) {}
+
+  /** {@code ferrolb_speaker_reconciles_total{outcome}}. */
+  @Override
+  default void reconciled(String outcome) {}
+
+  /** {@code ferrolb_speaker_retries_total}. */
+  @Override
+  default void retried() {}
 
   /** {@code metallb_k8s_client_config_loaded_bool} and {@code _stale_bool}. */
   void config(boolean loaded, boolean stale);

@@ -1,8 +1,5 @@
 package io.ferrolb.it.arch;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -123,7 +120,8 @@ class ArchitectureTest {
    * The app is a shell: announcers (the built-in {@code bgp} and {@code layer2} ones as much as a
    * plugin) are found by {@code ServiceLoader} and seen through {@code io.ferrolb.ports} only, so
    * no app class names a BGP class (codec, FSM, netty sessions, BFD, RIB, even the provider), netty
-   * itself, or a Layer 2 implementation class (ARP/NDP codecs, responder, interfaces).
+   * itself, or a Layer 2 class (ARP/NDP codecs, responder, interfaces, the gossip membership, which
+   * comes through {@code io.ferrolb.ports.spi.MembershipProvider}).
    */
   @Test
   void theAppSeesNoAdapterInternals() {
@@ -131,19 +129,8 @@ class ArchitectureTest {
         .that()
         .resideInAPackage("io.ferrolb.app..")
         .should()
-        .dependOnClassesThat(
-            resideInAnyPackage(
-                    "io.ferrolb.adapters.bgp..", "io.netty..", "io.ferrolb.adapters.l2..")
-                .and(
-                    not(
-                        belongToAnyOf(
-                            // Exception, until the speaker's wiring moves to Dagger (issue 16
-                            // item 7): gossip membership is not an announcer, and Speaker.start
-                            // builds it from the memberlist Secret itself. It should come through
-                            // the ports' Membership with a provider like the announcers'.
-                            io.ferrolb.adapters.l2.membership.JGroupsMembership.class,
-                            io.ferrolb.adapters.l2.membership.MembershipSettings.class,
-                            io.ferrolb.adapters.l2.membership.MemberlistKey.class))))
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.ferrolb.adapters.bgp..", "io.netty..", "io.ferrolb.adapters.l2..")
         .check(production);
   }
 }

@@ -19,7 +19,11 @@ import java.util.Set;
  */
 public interface SpeakerView extends AutoCloseable {
 
-  /** Starts watching; {@code onChange} runs (on an informer thread) after any relevant change. */
+  /**
+   * Starts watching; {@code onChange} runs (on an informer thread) after any relevant change, and
+   * once when the view becomes {@link #synced()} (a first list with no objects is no change, but
+   * the reader waits for it). Returns at once.
+   */
   void start(Runnable onChange);
 
   /** True once every informer has listed its objects. */

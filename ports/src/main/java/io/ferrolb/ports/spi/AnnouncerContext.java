@@ -23,7 +23,9 @@ public interface AnnouncerContext {
 
   /**
    * This node's address ({@code --host-ip}, else the Node's InternalIP), when known: for example
-   * the BGP router ID when a peer names none. The default knows none.
+   * the BGP router ID when a peer names none. The speaker creates its announcers before its caches
+   * have synced, so this may be empty at first: read it when it is needed, not once at creation.
+   * The default knows none.
    *
    * @since 0.2
    */

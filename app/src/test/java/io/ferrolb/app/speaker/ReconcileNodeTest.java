@@ -29,12 +29,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The speaker's loop with fakes for every port: one pass at a time, no threads, no sockets. */
-class SpeakerLoopTest {
+class ReconcileNodeTest {
   static final ServiceKey WEB = new ServiceKey("default", "web");
   static final String VIP = "203.0.113.200";
 
   /** A view whose content the test sets. */
-  static final class FakeView implements SpeakerView {
+  static class FakeView implements SpeakerView {
     List<RawObject> config = new ArrayList<>();
     List<NodeState> nodes = List.of(new NodeState("n1", Map.of(), false));
     List<ServiceState> services = new ArrayList<>();
@@ -142,8 +142,8 @@ class SpeakerLoopTest {
   final RecordingStatus status = new RecordingStatus();
   final InMemoryConfigStatusWriter configStatus = new InMemoryConfigStatusWriter();
 
-  SpeakerLoop loop(Optional<io.ferrolb.ports.out.Membership> membership) {
-    return new SpeakerLoop(
+  ReconcileNode loop(Optional<io.ferrolb.ports.out.Membership> membership) {
+    return new ReconcileNode(
         new SpeakerSettings(
             "n1",
             "ferrolb-system",
@@ -152,9 +152,11 @@ class SpeakerLoopTest {
             Duration.ofSeconds(1),
             Duration.ofMinutes(1)),
         view,
-        membership,
-        7946,
-        l2,
+        membership
+            .map(m -> SpeakerMembership.of(m, 7946))
+            .orElseGet(() -> SpeakerMembership.off("n1")),
+        new NodeAddress("n1", Optional.empty()),
+        L2Announcers.only(ReconcileNode.LAYER2, l2),
         Optional.empty(),
         status,
         events,
@@ -201,10 +203,10 @@ class SpeakerLoopTest {
   void theOnlyNodeClaimsTheAddressAndSaysSoOnce() {
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
     web();
-    SpeakerLoop loop = loop(Optional.empty());
+    ReconcileNode loop = loop(Optional.empty());
 
-    assertThat(loop.passOnce()).isTrue();
-    assertThat(loop.passOnce()).isTrue();
+    assertThat(loop.reconcile()).isTrue();
+    assertThat(loop.reconcile()).isTrue();
 
     assertThat(l2.current().orElseThrow().entries())
         .extracting(DesiredAnnouncements.Entry::address)
@@ -217,16 +219,16 @@ class SpeakerLoopTest {
   void aResyncWritesTheUnchangedStatusObjectsAgainSoDeletedOnesComeBack() {
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
     web();
-    SpeakerLoop loop = loop(Optional.empty());
-    loop.passOnce();
-    loop.passOnce();
+    ReconcileNode loop = loop(Optional.empty());
+    loop.reconcile();
+    loop.reconcile();
     assertThat(status.layer2).hasSize(1);
     assertThat(status.bgp).containsExactly(Map.of()); // the first pass writes even "none"
     assertThat(configWrites).hasValue(1);
 
     loop.requestStatusResync();
-    loop.passOnce();
-    loop.passOnce(); // once per resync, not on every pass after it
+    loop.reconcile();
+    loop.reconcile(); // once per resync, not on every pass after it
 
     assertThat(status.layer2).containsExactly(Map.of(WEB, Set.of()), Map.of(WEB, Set.of()));
     assertThat(status.bgp).containsExactly(Map.of(), Map.of());
@@ -238,11 +240,11 @@ class SpeakerLoopTest {
   void aFailedApplyRaisesAnnounceFailedOncePerDistinctFailure() {
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of("eth9"))));
     web();
-    SpeakerLoop loop = loop(Optional.empty());
+    ReconcileNode loop = loop(Optional.empty());
     l2.failWith("announceFailed: no selected interface eth9");
 
-    assertThat(loop.passOnce()).isFalse();
-    assertThat(loop.passOnce()).isFalse();
+    assertThat(loop.reconcile()).isFalse();
+    assertThat(loop.reconcile()).isFalse();
 
     assertThat(events.reasonsFor("web")).containsOnlyOnce("announceFailed");
   }
@@ -251,18 +253,18 @@ class SpeakerLoopTest {
   void anInvalidConfigurationKeepsTheLastGoodClaimsAndIsReported() {
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), l2ad(List.of())));
     web();
-    SpeakerLoop loop = loop(Optional.empty());
-    loop.passOnce();
+    ReconcileNode loop = loop(Optional.empty());
+    loop.reconcile();
 
     view.config.set(0, pool("203.0.113.200/33"));
-    loop.passOnce();
+    loop.reconcile();
 
     assertThat(l2.current().orElseThrow().entries()).hasSize(1);
     assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isFalse();
     assertThat(configStatus.state("speaker-n1").orElseThrow().errorSummary()).contains("/33");
 
     view.config.set(0, pool("203.0.113.200-203.0.113.210"));
-    loop.passOnce();
+    loop.reconcile();
     assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isTrue();
   }
 
@@ -277,15 +279,15 @@ class SpeakerLoopTest {
             new NodeState("n3", Map.of(), false));
     FakeMembership membership = new FakeMembership("n1");
     view.expected = Set.of("n1", "n2", "n3");
-    SpeakerLoop quorum = loop(Optional.of(membership));
+    ReconcileNode quorum = loop(Optional.of(membership));
 
     membership.view(); // alone
-    quorum.passOnce();
+    quorum.reconcile();
     assertThat(l2.current().orElseThrow().entries()).isEmpty();
     assertThat(membership.seedHistory()).isNotEmpty();
 
     membership.view("n2", "n3");
-    quorum.passOnce();
+    quorum.reconcile();
     String owner =
         io.ferrolb.domain.ownership.NodeElection.elect(
                 List.of("n1", "n2", "n3"), IpAddress.parse(VIP))
@@ -315,16 +317,16 @@ class SpeakerLoopTest {
                 Map.of("name", "bgp-pw", "namespace", "ferrolb-system")),
             "BGPPeer ferrolb-system/tor");
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), peer));
-    SpeakerLoop loop = loop(Optional.empty());
+    ReconcileNode loop = loop(Optional.empty());
 
-    loop.passOnce();
+    loop.reconcile();
     assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isFalse();
 
     view.secrets.put(
         "bgp-pw",
         new io.ferrolb.domain.config.SecretData(
             "kubernetes.io/basic-auth", Map.of("password", "s3cret")));
-    loop.passOnce();
+    loop.reconcile();
     assertThat(configStatus.state("speaker-n1").orElseThrow().valid()).isTrue();
   }
 
@@ -366,10 +368,10 @@ class SpeakerLoopTest {
   void aBadBgpAnnotationRaisesInvalidAnnotationOncePerDistinctValue() {
     view.config.addAll(List.of(pool("203.0.113.200-203.0.113.210"), bgpPeer(64500), bgpAd()));
     annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "high"));
-    SpeakerLoop loop = loop(Optional.empty());
+    ReconcileNode loop = loop(Optional.empty());
 
-    loop.passOnce();
-    loop.passOnce();
+    loop.reconcile();
+    loop.reconcile();
     assertThat(events.emitted())
         .filteredOn(e -> e.reason().equals("invalidAnnotation"))
         .singleElement()
@@ -384,10 +386,10 @@ class SpeakerLoopTest {
             });
 
     annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "-1"));
-    loop.passOnce();
+    loop.reconcile();
     annotatedService("web", Map.of("ferrolb.io/bgp-local-pref", "200"));
-    loop.passOnce();
-    loop.passOnce();
+    loop.reconcile();
+    loop.reconcile();
     assertThat(events.reasonsFor("web")).containsOnlyOnce("nodeAssigned");
     assertThat(events.reasonsFor("web")).filteredOn("invalidAnnotation"::equals).hasSize(2);
   }
@@ -399,10 +401,10 @@ class SpeakerLoopTest {
         "a", Map.of("metallb.io/allow-shared-ip", "k", "ferrolb.io/bgp-local-pref", "200"));
     annotatedService(
         "b", Map.of("metallb.io/allow-shared-ip", "k", "ferrolb.io/bgp-local-pref", "300"));
-    SpeakerLoop loop = loop(Optional.empty());
+    ReconcileNode loop = loop(Optional.empty());
 
-    loop.passOnce();
-    loop.passOnce();
+    loop.reconcile();
+    loop.reconcile();
 
     assertThat(events.reasonsFor("a")).containsExactly("nodeAssigned");
     assertThat(events.emitted())

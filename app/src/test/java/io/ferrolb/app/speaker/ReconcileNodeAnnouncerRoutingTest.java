@@ -2,8 +2,8 @@ package io.ferrolb.app.speaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ferrolb.app.speaker.SpeakerLoopTest.FakeView;
-import io.ferrolb.app.speaker.SpeakerLoopTest.RecordingStatus;
+import io.ferrolb.app.speaker.ReconcileNodeTest.FakeView;
+import io.ferrolb.app.speaker.ReconcileNodeTest.RecordingStatus;
 import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.allocation.TrafficPolicy;
 import io.ferrolb.domain.announce.Endpoint;
@@ -26,9 +26,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The loop hands each Layer 2 announcer only the claims of the advertisements that name it. */
-class SpeakerLoopAnnouncerRoutingTest {
-  static final ServiceKey WEB = SpeakerLoopTest.WEB;
-  static final IpAddress VIP = IpAddress.parse(SpeakerLoopTest.VIP);
+class ReconcileNodeAnnouncerRoutingTest {
+  static final ServiceKey WEB = ReconcileNodeTest.WEB;
+  static final IpAddress VIP = IpAddress.parse(ReconcileNodeTest.VIP);
 
   final FakeView view = new FakeView();
   final FakeAnnouncer layer2 = new FakeAnnouncer();
@@ -57,8 +57,8 @@ class SpeakerLoopAnnouncerRoutingTest {
             return plugins.computeIfAbsent(name, k -> new FakeAnnouncer());
           });
 
-  SpeakerLoop loop() {
-    return new SpeakerLoop(
+  ReconcileNode loop() {
+    return new ReconcileNode(
         new SpeakerSettings(
             "n1",
             "ferrolb-system",
@@ -67,8 +67,8 @@ class SpeakerLoopAnnouncerRoutingTest {
             Duration.ofSeconds(1),
             Duration.ofMinutes(1)),
         view,
-        Optional.empty(),
-        7946,
+        SpeakerMembership.off("n1"),
+        new NodeAddress("n1", Optional.empty()),
         announcers,
         Optional.empty(),
         status,
@@ -110,7 +110,7 @@ class SpeakerLoopAnnouncerRoutingTest {
 
   void config(RawObject... ads) {
     view.config.clear();
-    view.config.add(SpeakerLoopTest.pool("203.0.113.200-203.0.113.210"));
+    view.config.add(ReconcileNodeTest.pool("203.0.113.200-203.0.113.210"));
     view.config.addAll(List.of(ads));
   }
 
@@ -143,7 +143,7 @@ class SpeakerLoopAnnouncerRoutingTest {
     config(l2ad("edge", Optional.of("webhook")));
     web();
 
-    assertThat(loop().passOnce()).isTrue();
+    assertThat(loop().reconcile()).isTrue();
 
     assertThat(addresses(plugins.get("webhook"))).containsExactly(VIP);
     assertThat(addresses(layer2)).isEmpty();
@@ -157,7 +157,7 @@ class SpeakerLoopAnnouncerRoutingTest {
     config(l2ad("l2", Optional.empty()));
     web();
 
-    loop().passOnce();
+    loop().reconcile();
 
     assertThat(addresses(layer2)).containsExactly(VIP);
     assertThat(created).isEmpty();
@@ -167,11 +167,11 @@ class SpeakerLoopAnnouncerRoutingTest {
   void removingTheLabelMovesTheServiceBackAndThePluginWithdraws() {
     config(l2ad("edge", Optional.of("webhook")));
     web();
-    SpeakerLoop loop = loop();
-    loop.passOnce();
+    ReconcileNode loop = loop();
+    loop.reconcile();
 
     config(l2ad("edge", Optional.empty()));
-    loop.passOnce();
+    loop.reconcile();
 
     assertThat(addresses(plugins.get("webhook"))).isEmpty();
     assertThat(addresses(layer2)).containsExactly(VIP);
@@ -183,7 +183,7 @@ class SpeakerLoopAnnouncerRoutingTest {
     config(l2ad("a", Optional.of("webhook")), l2ad("b", Optional.of("log")));
     web();
 
-    loop().passOnce();
+    loop().reconcile();
 
     assertThat(addresses(plugins.get("webhook"))).containsExactly(VIP);
     assertThat(addresses(plugins.get("log"))).containsExactly(VIP);
@@ -194,10 +194,10 @@ class SpeakerLoopAnnouncerRoutingTest {
   void anUnknownAnnouncerIsReportedOnceAndNobodyAnnouncesTheService() {
     config(l2ad("edge", Optional.of("nosuch")));
     web();
-    SpeakerLoop loop = loop();
+    ReconcileNode loop = loop();
 
-    assertThat(loop.passOnce()).isTrue(); // retrying cannot help: the class path is fixed
-    assertThat(loop.passOnce()).isTrue();
+    assertThat(loop.reconcile()).isTrue(); // retrying cannot help: the class path is fixed
+    assertThat(loop.reconcile()).isTrue();
 
     assertThat(addresses(layer2)).isEmpty();
     assertThat(created).containsExactly("nosuch");
@@ -218,9 +218,9 @@ class SpeakerLoopAnnouncerRoutingTest {
   void aPluginThatRefusesItsSettingsIsReportedAndTheSpeakerKeepsRunning() {
     config(l2ad("edge", Optional.of("broken")), l2ad("ok", Optional.empty()));
     web();
-    SpeakerLoop loop = loop();
+    ReconcileNode loop = loop();
 
-    assertThat(loop.passOnce()).isTrue();
+    assertThat(loop.reconcile()).isTrue();
 
     // "ok" (no label) still selects the owner, so layer2 carries it; "broken" is reported
     assertThat(addresses(layer2)).containsExactly(VIP);
@@ -232,12 +232,12 @@ class SpeakerLoopAnnouncerRoutingTest {
   void aPluginsFailedApplyIsReportedAndRetriedWithoutTouchingLayer2() {
     config(l2ad("edge", Optional.of("webhook")), l2ad("l2", Optional.empty()));
     web();
-    SpeakerLoop loop = loop();
-    loop.passOnce();
+    ReconcileNode loop = loop();
+    loop.reconcile();
     plugins.get("webhook").failWith("HTTP 500 from http://203.0.113.9/claims");
 
-    assertThat(loop.passOnce()).isFalse();
-    assertThat(loop.passOnce()).isFalse();
+    assertThat(loop.reconcile()).isFalse();
+    assertThat(loop.reconcile()).isFalse();
 
     assertThat(warnings())
         .containsExactly(
@@ -249,8 +249,8 @@ class SpeakerLoopAnnouncerRoutingTest {
   void closingTheLoopClosesEveryAnnouncerCreated() {
     config(l2ad("edge", Optional.of("webhook")));
     web();
-    SpeakerLoop loop = loop();
-    loop.passOnce();
+    ReconcileNode loop = loop();
+    loop.reconcile();
 
     loop.close();
 

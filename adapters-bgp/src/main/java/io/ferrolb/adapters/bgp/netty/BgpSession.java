@@ -14,7 +14,6 @@ import io.ferrolb.adapters.bgp.fsm.FsmConfig;
 import io.ferrolb.adapters.bgp.fsm.FsmState;
 import io.ferrolb.adapters.bgp.fsm.Negotiated;
 import io.ferrolb.adapters.bgp.fsm.SessionState;
-import io.ferrolb.adapters.bgp.fsm.TimerKind;
 import io.ferrolb.adapters.bgp.fsm.Transition;
 import io.ferrolb.adapters.bgp.rib.Route;
 import io.ferrolb.adapters.bgp.rib.RouteDiff;
@@ -27,14 +26,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,7 +52,7 @@ public final class BgpSession implements AutoCloseable {
   private final BgpSessionListener listener;
   private final BgpFsm fsm;
   private final NextHops nextHops;
-  private final Map<TimerKind, ScheduledFuture<?>> timers = new EnumMap<>(TimerKind.class);
+  private final SessionTimers timers;
 
   // all fields below are confined to the event loop
   private FsmState state = FsmState.INITIAL;
@@ -78,6 +75,7 @@ public final class BgpSession implements AutoCloseable {
     this.loop = Objects.requireNonNull(loop, "loop");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nextHops = new NextHops(config);
+    this.timers = new SessionTimers(loop, this::fire);
     this.fsm =
         new BgpFsm(
             new FsmConfig(
@@ -209,8 +207,7 @@ public final class BgpSession implements AutoCloseable {
                           && state.negotiated().map(Negotiated::gracefulRestart).orElse(false);
                   if (gracefulRestart) {
                     closed = true;
-                    timers.values().forEach(t -> t.cancel(false));
-                    timers.clear();
+                    timers.stopAll();
                     Channel ch = channel;
                     channel = null;
                     if (ch != null) {
@@ -266,9 +263,9 @@ public final class BgpSession implements AutoCloseable {
       LOG.info("peer {}: sending {}", config.peerAddress(), n.notification());
       write(n.notification(), true);
     } else if (a instanceof Action.StartTimer st) {
-      startTimer(st.timer(), st.after());
+      timers.start(st.timer(), st.after());
     } else if (a instanceof Action.StopTimer st) {
-      stopTimer(st.timer());
+      timers.stop(st.timer());
     } else if (a instanceof Action.Negotiate n) {
       if (channel != null) {
         channel.attr(BgpMessageDecoder.FOUR_OCTET_AS).set(n.negotiated().fourOctetAs());
@@ -317,35 +314,6 @@ public final class BgpSession implements AutoCloseable {
       } catch (RuntimeException ex) {
         LOG.warn("peer {}: status listener failed", config.peerAddress(), ex);
       }
-    }
-  }
-
-  private void startTimer(TimerKind kind, Duration after) {
-    stopTimer(kind);
-    Object[] self = new Object[1];
-    ScheduledFuture<?> f =
-        loop.schedule(
-            () -> {
-              if (timers.get(kind) == self[0]) {
-                timers.remove(kind);
-                fire(
-                    switch (kind) {
-                      case CONNECT_RETRY -> new Event.ConnectRetryExpired();
-                      case HOLD -> new Event.HoldTimerExpired();
-                      case KEEPALIVE -> new Event.KeepaliveTimerExpired();
-                    });
-              }
-            },
-            after.toNanos(),
-            TimeUnit.NANOSECONDS);
-    self[0] = f;
-    timers.put(kind, f);
-  }
-
-  private void stopTimer(TimerKind kind) {
-    ScheduledFuture<?> f = timers.remove(kind);
-    if (f != null) {
-      f.cancel(false);
     }
   }
 

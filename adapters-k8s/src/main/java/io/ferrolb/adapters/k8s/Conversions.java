@@ -191,7 +191,8 @@ final class Conversions {
               m.getName(),
               orEmpty(m.getLabels()),
               spec,
-              origin));
+              origin,
+              config.flatMap(RawObject::notAMapping)));
     } catch (YamlDecodeException e) {
       return undecodable(cm, origin, "data.config", e.getMessage());
     }

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * client-go's recorder). A repeat of the same (object, type, reason, message) bumps {@code count}
  * on the existing Event instead of creating a new one. When the queue is full, events are dropped
  * and counted.
+ *
+ * <p>Construction has no side effects: the writer thread starts with the first {@link #emit}, and
+ * never after {@link #close}.
  */
 public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterEvents.class);
@@ -66,21 +69,24 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
       };
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final Thread writer;
+  private final Object lifecycle = new Object();
+  // set once each, under lifecycle; volatile so emit's check after the first start takes no lock
+  private volatile boolean started;
+  private volatile boolean closed;
   private double tokens = BURST;
   private long refilledAt = System.nanoTime();
 
   public Fabric8ClusterEvents(KubernetesClient client, String component) {
     this.client = Objects.requireNonNull(client, "client");
     this.component = component;
-    this.thread = new Thread(this::run, "ferrolb-events");
-    thread.setDaemon(true);
-    thread.start();
+    this.writer = new Thread(this::run, "ferrolb-events");
+    writer.setDaemon(true);
   }
 
   @Override
   public void emit(ObjectRef target, Type type, String reason, String message) {
+    startWriter();
     if (!queue.offer(new Pending(target, type, reason, message))) {
       dropped.incrementAndGet();
     }
@@ -94,8 +100,21 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
     return failed.get();
   }
 
+  /** Starts the writer thread unless it runs already or this was closed. */
+  private void startWriter() {
+    if (started) {
+      return;
+    }
+    synchronized (lifecycle) {
+      if (!started && !closed) {
+        writer.start();
+        started = true;
+      }
+    }
+  }
+
   private void run() {
-    while (running) {
+    while (!closed) {
       Pending p;
       try {
         p = queue.take();
@@ -191,9 +210,14 @@ public final class Fabric8ClusterEvents implements ClusterEvents, AutoCloseable 
     seen.put(p, new Seen(name, 1));
   }
 
+  /** Stops the writer thread, if it was started; pending events are dropped. */
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    synchronized (lifecycle) {
+      closed = true;
+      if (started) {
+        writer.interrupt();
+      }
+    }
   }
 }

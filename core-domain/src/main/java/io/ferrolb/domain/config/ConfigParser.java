@@ -185,7 +185,7 @@ public final class ConfigParser {
       case "BGPPeer" -> peerRules.readPeerCrd(r, o);
       case "BFDProfile" -> bfdRules.readBfdCrd(r, o);
       case "Community" -> communityRules.readCommunityCrd(r, o);
-      default -> new LegacyReader(state, r).read(o.spec());
+      default -> new LegacyReader(state, r).read(o);
     }
   }
 

@@ -36,18 +36,19 @@ final class LegacyReader {
     this.r = r;
   }
 
-  void read(Map<String, Object> config) {
-    if (config.get(RawObject.NOT_A_MAPPING) instanceof String what) {
-      int space = what.indexOf(' ');
+  void read(RawObject legacy) {
+    Optional<RawObject.NotAMapping> notAMapping = legacy.notAMapping();
+    if (notAMapping.isPresent()) {
       r.error(
           "data.config",
-          what.substring(space + 1),
+          notAMapping.get().value(),
           "is a "
-              + what.substring(0, space)
+              + notAMapping.get().type()
               + ", not a mapping (expected: MetalLB's configuration with address-pools, peers,"
               + " bgp-communities, bfd-profiles)");
       return;
     }
+    Map<String, Object> config = legacy.spec();
     r.onlyKnown(config, "", "peers", "bgp-communities", "address-pools", "bfd-profiles");
     r.map(config, "bgp-communities", "")
         .ifPresent(

@@ -136,4 +136,31 @@ class ConfigParserTest {
     assertThat(c.bgpAdvertisements().get(0).communities())
         .containsExactly(new BgpCommunity.Large(1, 2, 3), new BgpCommunity.Standard(1, 2));
   }
+
+  @Test
+  void aLegacyConfigThatIsNotAMappingIsOneErrorNamingDataConfigAndTheValue() {
+    RawObject legacy =
+        new RawObject(
+            "v1",
+            RawObject.LEGACY_CONFIG_KIND,
+            "metallb-system",
+            "config",
+            Map.of(),
+            Map.of(),
+            "cm.yaml:1",
+            Optional.of(new RawObject.NotAMapping("string", "just a string")));
+
+    ParseResult r = ConfigParser.parse(List.of(legacy), CTX);
+
+    assertThat(r).isInstanceOf(ParseResult.Invalid.class);
+    assertThat(((ParseResult.Invalid) r).errors())
+        .containsExactly(
+            new ConfigError(
+                "cm.yaml:1",
+                "ConfigMap \"config\"",
+                "data.config",
+                "just a string",
+                "is a string, not a mapping (expected: MetalLB's configuration with address-pools,"
+                    + " peers, bgp-communities, bfd-profiles)"));
+  }
 }

@@ -4,7 +4,6 @@ import io.ferrolb.adapters.bgp.bfd.BfdSession;
 import io.ferrolb.adapters.bgp.bfd.BfdState;
 import io.ferrolb.adapters.bgp.bfd.BfdStatistics;
 import io.ferrolb.adapters.bgp.codec.AddressFamily;
-import io.ferrolb.adapters.bgp.codec.BgpMessage;
 import io.ferrolb.adapters.bgp.codec.Keepalive;
 import io.ferrolb.adapters.bgp.codec.Update;
 import io.ferrolb.adapters.bgp.fsm.Action;
@@ -14,27 +13,18 @@ import io.ferrolb.adapters.bgp.fsm.FsmConfig;
 import io.ferrolb.adapters.bgp.fsm.FsmState;
 import io.ferrolb.adapters.bgp.fsm.Negotiated;
 import io.ferrolb.adapters.bgp.fsm.SessionState;
-import io.ferrolb.adapters.bgp.fsm.TimerKind;
 import io.ferrolb.adapters.bgp.fsm.Transition;
 import io.ferrolb.adapters.bgp.rib.Route;
 import io.ferrolb.adapters.bgp.rib.RouteDiff;
 import io.ferrolb.domain.pool.Cidr;
-import io.ferrolb.domain.pool.IpAddress;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One BGP session: a thin shell that feeds events into the pure {@link BgpFsm} and carries out its
- * actions on one netty event loop. The route API is declarative, like MetalLB's {@code
- * Session.Set}: {@link #setAdvertisements} always gets the whole desired set, and the session sends
- * only the difference, packing prefixes with equal attributes into as few UPDATEs as fit. Received
- * UPDATEs are counted and dropped.
+ * actions on one netty event loop, on the {@link SessionConnection} and the {@link SessionTimers},
+ * which feed their events back. The route API is declarative, like MetalLB's {@code Session.Set}:
+ * {@link #setAdvertisements} always gets the whole desired set, and the session sends only the
+ * difference, packing prefixes with equal attributes into as few UPDATEs as fit. Received UPDATEs
+ * are counted and dropped.
  */
 public final class BgpSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BgpSession.class);
@@ -55,17 +46,16 @@ public final class BgpSession implements AutoCloseable {
   private final BgpSessionListener listener;
   private final BgpFsm fsm;
   private final NextHops nextHops;
-  private final Map<TimerKind, ScheduledFuture<?>> timers = new EnumMap<>(TimerKind.class);
+  private final SessionTimers timers;
+  private final SessionConnection connection;
 
   // all fields below are confined to the event loop
   private FsmState state = FsmState.INITIAL;
-  private Channel channel;
   private Map<Cidr, Advertisement> desired = Map.of();
   // desired.size(), readable from any thread (desired itself belongs to the event loop)
   private volatile int desiredPrefixes;
   private Map<Cidr, Route> sent = new HashMap<>();
   private long updatesReceived;
-  private long updatesSent;
   private Optional<String> lastDownReason = Optional.empty();
   private boolean closed;
   private SessionState previous = SessionState.IDLE;
@@ -78,6 +68,8 @@ public final class BgpSession implements AutoCloseable {
     this.loop = Objects.requireNonNull(loop, "loop");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.nextHops = new NextHops(config);
+    this.timers = new SessionTimers(loop, this::fire);
+    this.connection = new SessionConnection(config, loop, this::fire);
     this.fsm =
         new BgpFsm(
             new FsmConfig(
@@ -209,13 +201,8 @@ public final class BgpSession implements AutoCloseable {
                           && state.negotiated().map(Negotiated::gracefulRestart).orElse(false);
                   if (gracefulRestart) {
                     closed = true;
-                    timers.values().forEach(t -> t.cancel(false));
-                    timers.clear();
-                    Channel ch = channel;
-                    channel = null;
-                    if (ch != null) {
-                      ch.close();
-                    }
+                    timers.stopAll();
+                    connection.closeNow();
                   }
                   return gracefulRestart;
                 })
@@ -255,24 +242,22 @@ public final class BgpSession implements AutoCloseable {
 
   private void execute(Action a) {
     if (a instanceof Action.Connect) {
-      connect();
+      connection.connect();
     } else if (a instanceof Action.CloseConnection) {
-      closeChannel();
+      connection.close();
     } else if (a instanceof Action.SendOpen o) {
-      write(o.open(), true);
+      connection.write(o.open(), true);
     } else if (a instanceof Action.SendKeepalive) {
-      write(Keepalive.INSTANCE, true);
+      connection.write(Keepalive.INSTANCE, true);
     } else if (a instanceof Action.SendNotification n) {
       LOG.info("peer {}: sending {}", config.peerAddress(), n.notification());
-      write(n.notification(), true);
+      connection.write(n.notification(), true);
     } else if (a instanceof Action.StartTimer st) {
-      startTimer(st.timer(), st.after());
+      timers.start(st.timer(), st.after());
     } else if (a instanceof Action.StopTimer st) {
-      stopTimer(st.timer());
+      timers.stop(st.timer());
     } else if (a instanceof Action.Negotiate n) {
-      if (channel != null) {
-        channel.attr(BgpMessageDecoder.FOUR_OCTET_AS).set(n.negotiated().fourOctetAs());
-      }
+      connection.fourOctetAs(n.negotiated().fourOctetAs());
     } else if (a instanceof Action.SessionUp up) {
       LOG.info(
           "peer {}: up (AS {}, hold {}s, families {})",
@@ -283,9 +268,9 @@ public final class BgpSession implements AutoCloseable {
       sent = new HashMap<>();
       sync();
       for (AddressFamily f : up.negotiated().families()) {
-        write(Update.endOfRib(f), false); // RFC 4724 §2, after the initial table
+        connection.write(Update.endOfRib(f), false); // RFC 4724 §2, after the initial table
       }
-      flush();
+      connection.flush();
     } else if (a instanceof Action.SessionDown down) {
       lastDownReason = Optional.of(down.reason() + ": " + down.detail());
       sent = new HashMap<>();
@@ -307,7 +292,7 @@ public final class BgpSession implements AutoCloseable {
             state.state(),
             state.negotiated(),
             updatesReceived,
-            updatesSent,
+            connection.updatesSent(),
             sent.size(),
             lastDownReason);
     if (!s.equals(status)) {
@@ -320,135 +305,28 @@ public final class BgpSession implements AutoCloseable {
     }
   }
 
-  private void startTimer(TimerKind kind, Duration after) {
-    stopTimer(kind);
-    Object[] self = new Object[1];
-    ScheduledFuture<?> f =
-        loop.schedule(
-            () -> {
-              if (timers.get(kind) == self[0]) {
-                timers.remove(kind);
-                fire(
-                    switch (kind) {
-                      case CONNECT_RETRY -> new Event.ConnectRetryExpired();
-                      case HOLD -> new Event.HoldTimerExpired();
-                      case KEEPALIVE -> new Event.KeepaliveTimerExpired();
-                    });
-              }
-            },
-            after.toNanos(),
-            TimeUnit.NANOSECONDS);
-    self[0] = f;
-    timers.put(kind, f);
-  }
-
-  private void stopTimer(TimerKind kind) {
-    ScheduledFuture<?> f = timers.remove(kind);
-    if (f != null) {
-      f.cancel(false);
-    }
-  }
-
-  // ------------------------------------------------------------------ connection
-
-  private void connect() {
-    closeChannel();
-    ChannelFuture f = BgpChannels.connect(config, loop, new SessionInbound(this));
-    Channel ch = f.channel();
-    channel = ch;
-    f.addListener(
-        (ChannelFutureListener)
-            future -> {
-              if (channel != ch) {
-                return;
-              }
-              if (future.isSuccess()) {
-                fire(new Event.TcpConnected());
-              } else {
-                channel = null;
-                fire(new Event.TcpFailed("connect: " + future.cause().getMessage()));
-              }
-            });
-  }
-
-  private void closeChannel() {
-    Channel ch = channel;
-    channel = null;
-    if (ch != null) {
-      // writes are ordered, so a NOTIFICATION written just before still goes out
-      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private void write(BgpMessage m, boolean flush) {
-    Channel ch = channel;
-    if (ch == null) {
-      return;
-    }
-    if (m instanceof Update) {
-      updatesSent++;
-    }
-    if (flush) {
-      ch.writeAndFlush(m, ch.voidPromise());
-    } else {
-      ch.write(m, ch.voidPromise());
-    }
-  }
-
-  private void flush() {
-    if (channel != null) {
-      channel.flush();
-    }
-  }
-
-  /** The connection now in use, if any (event loop only). */
-  Channel currentChannel() {
-    return channel;
-  }
-
-  /** From {@link SessionInbound}: an event of {@code ch}, ignored if it is no longer current. */
-  void onInbound(Channel ch, Event e) {
-    if (ch == channel) {
-      fire(e);
-    }
-  }
-
-  /** From {@link SessionInbound}: {@code ch} closed or failed; ignored if no longer current. */
-  void onConnectionLost(Channel ch, String why) {
-    if (ch == channel) {
-      channel = null;
-      fire(new Event.TcpFailed(why));
-    }
-  }
-
   // ------------------------------------------------------------------ Adj-RIB-Out
 
   /** Sends the difference between what was sent and what is desired ({@link RouteDiff}). */
   private void sync() {
     Negotiated n = state.negotiated().orElseThrow();
-    Map<Cidr, Route> want = nextHops.resolve(desired.values(), n.families(), localAddress());
+    Map<Cidr, Route> want =
+        nextHops.resolve(desired.values(), n.families(), connection.localAddress());
     for (Update u : RouteDiff.diff(sent, want, export(n))) {
-      write(u, false);
+      connection.write(u, false);
     }
     sent = new HashMap<>(want);
-    flush();
+    connection.flush();
   }
 
   private void resend(AddressFamily family) {
     for (Update u : RouteDiff.resend(sent, family, export(state.negotiated().orElseThrow()))) {
-      write(u, false);
+      connection.write(u, false);
     }
-    flush();
+    connection.flush();
   }
 
   private RouteDiff.Export export(Negotiated n) {
     return new RouteDiff.Export(config.myAsn(), config.ibgp(), n.fourOctetAs());
-  }
-
-  private Optional<IpAddress> localAddress() {
-    if (channel != null && channel.localAddress() instanceof InetSocketAddress isa) {
-      return Optional.of(IpAddress.fromBytes(isa.getAddress().getAddress()));
-    }
-    return Optional.empty();
   }
 }

@@ -16,16 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The netty side of one connection of a {@link BgpSession}: turns received messages, decode errors
- * and the connection's end into FSM events. One per channel; the session ignores events from a
- * channel that is no longer its current one.
+ * and the connection's end into FSM events. One per channel; the {@link SessionConnection} ignores
+ * events from a channel that is no longer its current one.
  */
 final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(SessionInbound.class);
 
-  private final BgpSession session;
+  private final SessionConnection connection;
 
-  SessionInbound(BgpSession session) {
-    this.session = session;
+  SessionInbound(SessionConnection connection) {
+    this.connection = connection;
   }
 
   @Override
@@ -38,8 +38,8 @@ final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
     } else if (msg instanceof Update u) {
       e = new Event.UpdateReceived(u);
     } else if (msg instanceof Notification n) {
-      if (ctx.channel() == session.currentChannel()) {
-        LOG.info("peer {}: received {}", session.config().peerAddress(), n);
+      if (ctx.channel() == connection.currentChannel()) {
+        LOG.info("peer {}: received {}", connection.config().peerAddress(), n);
       }
       e = new Event.NotificationReceived(n);
     } else if (msg instanceof RouteRefresh r) {
@@ -47,26 +47,27 @@ final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
     } else {
       return;
     }
-    session.onInbound(ctx.channel(), e);
+    connection.onInbound(ctx.channel(), e);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    session.onConnectionLost(ctx.channel(), "connection closed by peer");
+    connection.onConnectionLost(ctx.channel(), "connection closed by peer");
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (ctx.channel() != session.currentChannel()) {
+    if (ctx.channel() != connection.currentChannel()) {
       return;
     }
     Throwable c =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (c instanceof BgpProtocolException p) {
-      LOG.warn("peer {}: malformed message: {}", session.config().peerAddress(), p.getMessage());
-      session.onInbound(ctx.channel(), new Event.DecodeFailed(p.error(), p.data(), p.getMessage()));
+      LOG.warn("peer {}: malformed message: {}", connection.config().peerAddress(), p.getMessage());
+      connection.onInbound(
+          ctx.channel(), new Event.DecodeFailed(p.error(), p.data(), p.getMessage()));
     } else {
-      session.onInbound(ctx.channel(), new Event.TcpFailed(String.valueOf(c.getMessage())));
+      connection.onInbound(ctx.channel(), new Event.TcpFailed(String.valueOf(c.getMessage())));
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -135,8 +136,9 @@ public final class YamlConfigDecoder {
             namespace,
             objName.isEmpty() ? "config" : objName,
             labels,
-            Map.of(RawObject.NOT_A_MAPPING, typeName(spec) + " " + scalar(spec)),
-            origin);
+            Map.of(),
+            origin,
+            Optional.of(new RawObject.NotAMapping(typeName(spec), scalar(spec))));
       }
       return new RawObject(
           "v1",

@@ -494,7 +494,25 @@ class ConfigRulesTest {
             LEGACY + "    bgp-communities: {bad: '1:2:3'}\n",
             "ConfigMap \"config\": bgp-communities.bad \"1:2:3\": invalid community: not A:B or"
                 + " large:A:B:C (expected: A:B with A, B in 0..65535, or large:A:B:C with each in"
-                + " 0..4294967295)"));
+                + " 0..4294967295)"),
+        row(
+            "legacy: config is valid YAML but a string",
+            LEGACY + "    just a string\n",
+            "ConfigMap \"config\": data.config \"just a string\": is a string, not a mapping"
+                + " (expected: MetalLB's configuration with address-pools, peers, bgp-communities,"
+                + " bfd-profiles)"),
+        row(
+            "legacy: config is valid YAML but a list",
+            LEGACY + "    - name: pool1\n",
+            "ConfigMap \"config\": data.config \"[{name=pool1}]\": is a list, not a mapping"
+                + " (expected: MetalLB's configuration with address-pools, peers, bgp-communities,"
+                + " bfd-profiles)"),
+        row(
+            "legacy: config is valid YAML but a number",
+            LEGACY + "    42\n",
+            "ConfigMap \"config\": data.config \"42\": is a long, not a mapping (expected:"
+                + " MetalLB's configuration with address-pools, peers, bgp-communities,"
+                + " bfd-profiles)"));
   }
 
   private static Arguments row(String rule, String yaml, String expected) {

@@ -7,7 +7,7 @@
 # client flbl2-cli sends COUNT ARP requests to each address, interleaved GAP_MS apart, through an
 # AF_PACKET socket (arpprobe.py). tcpdump in the client stamps request and reply (nanosecond
 # precision) and pair.py pairs them first-in-first-out: the figures are on the wire, without
-# arping's ~0.5 ms of its own overhead (lab.md pitfall 10); a request never answered counts as
+# arping's ~0.5 ms of its own overhead (measured here); a request never answered counts as
 # infinitely late ("inf").
 #
 # Env: COUNT (500) GAP_MS (2) WARMUP (1200 requests per address, not measured: the speaker is a
@@ -67,7 +67,7 @@ CP="$ROOT/it-tests/target/test-classes:$(cat "$WORK/cp.txt")"
 log "topology up"
 flbl2_up
 
-# "ip netns exec" execs java, so $! is the JVM itself (lab.md pitfall 6)
+# "ip netns exec" execs java, so $! is the JVM itself
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 ip netns exec flbl2-n1 java ${JAVA_OPTS:-} -Dferrolb.l2.rtPriority="$RT_PRIO" -cp "$CP" \
   io.ferrolb.it.l2.L2ResponderMain $VIP >"$WORK/speaker.log" 2>&1 &

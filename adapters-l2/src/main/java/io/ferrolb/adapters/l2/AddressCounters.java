@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-address counters, exported by the app as {@code metallb_layer2_requests_received}, {@code
- * _responses_sent} and {@code _gratuitous_sent} (reference §4, §6).
+ * _responses_sent} and {@code _gratuitous_sent} (MetalLB's names).
  */
 public final class AddressCounters {
   final AtomicLong requestsReceived = new AtomicLong();

@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param gratuitousDuration how long the rounds go on (MetalLB: 5 s); rounds = duration / interval
  *     + 1, the first one immediately
  * @param warmUpRounds synthetic requests run through the decision path at {@link
- *     L2Responder#start()} so the first real answer is JIT-compiled (lab.md pitfall 9); 0 = none.
- *     Default 5000 rounds x 6 frames = 30,000 calls, past C2's Tier4 thresholds (HotSpot defaults
- *     5,000 invocations / 15,000 with loops), allocating ~10 MB once
+ *     L2Responder#start()} so the first real answer is JIT-compiled (a cold JVM took ~96 ms); 0 =
+ *     none. Default 5000 rounds x 6 frames = 30,000 calls, past C2's Tier4 thresholds (HotSpot
+ *     defaults 5,000 invocations / 15,000 with loops), allocating ~10 MB once
  * @param realtimePriority SCHED_FIFO priority (1..99) for the receive threads, 0 = normal
  *     scheduling (the default: it needs CAP_SYS_NICE); see {@code RealtimeThread}
  */

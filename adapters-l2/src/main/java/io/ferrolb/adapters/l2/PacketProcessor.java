@@ -117,7 +117,7 @@ public final class PacketProcessor {
 
   /**
    * Runs the decision path on synthetic frames {@code rounds} times so the JIT compiles it before
-   * the first real request (lab.md pitfall 9: the first answer of a cold JVM took ~96 ms). The mix
+   * the first real request (the first answer of a cold JVM took ~96 ms, bench/arp-latency). The mix
    * covers the replies and the common drops (requests for other addresses, replies, own frames):
    * code first compiled on replies only is deoptimised by the first drop, which cost ~14 us per
    * frame in the arp-latency bench. Returns the number of replies built, so the work cannot be

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pcap4j edge: one libpcap handle per interface, in immediate mode (else TPACKET_V3 holds
- * frames up to the read timeout, lab.md pitfall 9), direction IN (pcap also sees what we send),
+ * frames up to the read timeout: answers ~100 ms late), direction IN (pcap also sees what we send),
  * with a kernel BPF filter so only ARP requests and Neighbor Solicitations reach Java.
  *
  * <p>IPv6: frames to a solicited-node group reach a NIC only if it listens to that group's MAC.

@@ -5,7 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * MetalLB's two configuration gauges, which the controller and the speaker both export with the
- * same names and meaning (reference §6): {@code metallb_k8s_client_config_loaded_bool} and {@code
+ * same names and meaning: {@code metallb_k8s_client_config_loaded_bool} and {@code
  * metallb_k8s_client_config_stale_bool}. Both start at 0.
  */
 public final class ConfigGauges {

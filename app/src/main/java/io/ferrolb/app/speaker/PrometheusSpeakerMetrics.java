@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
-/** The speaker's metrics under MetalLB's names (reference §6), plus ferrolb's own. */
+/**
+ * The speaker's metrics under MetalLB's names (docs/migrating-from-metallb.md, "Metrics"), plus
+ * ferrolb's own.
+ */
 public final class PrometheusSpeakerMetrics implements SpeakerMetrics {
   private final ConfigGauges config;
   private final io.prometheus.metrics.core.metrics.Counter updates;

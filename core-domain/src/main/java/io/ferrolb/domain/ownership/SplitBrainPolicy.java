@@ -11,7 +11,7 @@ import java.util.TreeSet;
  *
  * <p><b>The problem.</b> Each speaker elects owners over the members it can hear. When the speakers
  * are split into groups that cannot hear each other, every group elects its own owner and several
- * nodes answer ARP for the same address (MetalLB's split brain, reference §8 item 2). Worse, a
+ * nodes answer ARP for the same address (MetalLB's split brain; docs/l2-split-brain.md). Worse, a
  * speaker cut off from everything (its gossip port firewalled, a wrong key, a NIC that only lost
  * the speaker VLAN) elects <em>itself</em> for every address and keeps that claim for as long as
  * the cut lasts.

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * MetalLB's allocation rules (reference §3, §2c) and acceptance checklist items 1-30 at the domain
+ * MetalLB's allocation rules (docs/configuration.md, "Address pools" and "Sharing an address") and
+ * MetalLB compatibility checklist items 1-30 (ChecklistIT runs them end to end) at the domain
  * level, told as stories. {@link FakeController} plays the controller: it writes each decision back
  * as the Service's status and reprocesses everyone when the allocator says something freed.
  */

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** BIRD 2 in a namespace (forks itself; stopped through its PID file, lab.md §3). */
+/** BIRD 2 in a namespace (forks itself; stopped through its PID file). */
 final class Bird implements AutoCloseable {
   static final String BIN = "/usr/sbin/bird";
   private final String ns;

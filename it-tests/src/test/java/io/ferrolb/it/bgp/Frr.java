@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** FRR 8.4 zebra + bgpd (+ bfdd) in a namespace, run as user frr (lab.md §3). */
+/** FRR 8.4 zebra + bgpd (+ bfdd) in a namespace, run as user frr. */
 final class Frr implements AutoCloseable {
   static final String ZEBRA = "/usr/lib/frr/zebra";
   private final String ns;

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reference §7.2 items 1-30 (the controller's part), end to end: Services and pools go in through
- * the API of the mock server, the controller runs as in production, and the outcome is read back
- * from the Services' status, annotations and Events.
+ * The controller's part of the MetalLB compatibility checklist (items 1-30: allocation, sharing,
+ * pools, annotations, status, as AllocatorRulesTest tells them at the domain level), end to end:
+ * Services and pools go in through the API of the mock server, the controller runs as in
+ * production, and the outcome is read back from the Services' status, annotations and Events.
  */
 @EnableKubernetesMockClient(crud = true)
 class ChecklistIT {

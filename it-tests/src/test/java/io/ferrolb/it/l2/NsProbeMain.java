@@ -12,8 +12,8 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 
 /**
  * Sends one unicast Neighbor Solicitation WITHOUT a source link-layer option (a NUD probe as some
- * stacks send it, reference §8 item 6) and prints the answering NA: {@code NA target T from MAC
- * S=.. O=..}; exit 1 if none within 2 s. ndisc6 cannot send such a probe (it always adds SLLA).
+ * stacks send it) and prints the answering NA: {@code NA target T from MAC S=.. O=..}; exit 1 if
+ * none within 2 s. ndisc6 cannot send such a probe (it always adds SLLA).
  *
  * <p>Usage: {@code NsProbeMain IFACE OUR_MAC OUR_IP DST_MAC TARGET}
  */

@@ -59,7 +59,8 @@ final class MemberProcess implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 java,
-                // the speaker's tuning from stack.md §7: small heap, SerialGC, C1 only
+                // the speaker's JVM flags (the Dockerfile's JAVA_TOOL_OPTIONS): small heap,
+                // SerialGC, C1 only
                 "-Xmx64m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",

@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** Node edits the speaker tests make through the (mock) API. */
 public final class Nodes {
-  /** The label that takes a node out of load-balancer announcements (reference §4). */
+  /**
+   * The label that takes a node out of load-balancer announcements (Kubernetes' well-known label).
+   */
   public static final String EXCLUDE_LABEL =
       "node.kubernetes.io/exclude-from-external-load-balancers";
 

@@ -11,10 +11,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Chooses the interfaces to answer ARP/NDP on, like MetalLB (reference §4): skip names matching the
- * exclusion list, loopback, down, NOARP, ports of a bridge or bond, interfaces without a MAC; keep
- * the allow-list when one is given; ARP where BROADCAST, NDP where an IPv6 link-local address
- * exists. Pure: the system is read elsewhere ({@link SystemInterfaceReader}).
+ * Chooses the interfaces to answer ARP/NDP on, like MetalLB: skip names matching the exclusion
+ * list, loopback, down, NOARP, ports of a bridge or bond, interfaces without a MAC; keep the
+ * allow-list when one is given; ARP where BROADCAST, NDP where an IPv6 link-local address exists.
+ * Pure: the system is read elsewhere ({@link SystemInterfaceReader}).
  */
 public final class InterfaceSelector {
 

@@ -32,7 +32,7 @@ public record MembershipSettings(
     Duration mergeMinInterval,
     Duration mergeMaxInterval) {
 
-  /** MetalLB's memberlist port (reference §1.4, {@code METALLB_ML_BIND_PORT}). */
+  /** MetalLB's memberlist port ({@code --ml-bind-port} / {@code METALLB_ML_BIND_PORT}). */
   public static final int DEFAULT_PORT = 7946;
 
   public MembershipSettings {

@@ -239,12 +239,12 @@ public final class NdpCodec {
 
   /**
    * Solicited NA answering {@code ns} for {@code ourMac}. Unicast to the NS source at the
-   * source-link-layer option's MAC, or, when the NS carries none (a NUD unicast probe, reference §8
-   * item 6), at the frame's Ethernet source. S=1, O=0, like MetalLB and RFC 4861 §7.2.4 for an
-   * address answered on another's behalf: the client's cache is changed by our unsolicited NA (O=1)
-   * at takeover, and two speakers that both answer during a split brain do not overwrite each
-   * other's entry on every solicitation. A DAD probe (source ::) gets S=0, O=1 to ff02::1 (RFC 4861
-   * §7.2.4), which defends the address.
+   * source-link-layer option's MAC, or, when the NS carries none (a NUD unicast probe, as some
+   * stacks send; NsProbeMain in it-tests sends one), at the frame's Ethernet source. S=1, O=0, like
+   * MetalLB and RFC 4861 §7.2.4 for an address answered on another's behalf: the client's cache is
+   * changed by our unsolicited NA (O=1) at takeover, and two speakers that both answer during a
+   * split brain do not overwrite each other's entry on every solicitation. A DAD probe (source ::)
+   * gets S=0, O=1 to ff02::1 (RFC 4861 §7.2.4), which defends the address.
    */
   public static NeighborAdvertisement solicitedReply(NeighborSolicitation ns, MacAddress ourMac) {
     if (ns.isDad()) {

@@ -147,10 +147,11 @@ class SpeakerIT {
             new Controller.Options(
                 NS, "", "ctrl", LeaseLeadership.Timing.FAST, true, Optional.empty()),
             new PrometheusRegistry()));
+    List<Speaker> speakers = new ArrayList<>();
     for (String n : NODES) {
       KubernetesClient c = server.createClient();
       running.add(c);
-      running.add(
+      speakers.add(
           Speaker.start(
               c,
               new Speaker.Options(
@@ -168,7 +169,12 @@ class SpeakerIT {
                   Fabric8SpeakerView.SPEAKER_PODS,
                   Optional.empty()),
               new PrometheusRegistry()));
+      running.add(speakers.get(speakers.size() - 1));
     }
+    // ready, as a DaemonSet's rollout waits for: the mock server's watches start from "now", not
+    // from the list's resourceVersion, so a change made between a speaker's first list and its
+    // watch would never reach it (a real API server replays it)
+    await().atMost(WAIT).until(() -> speakers.stream().allMatch(s -> s.notReady().isEmpty()));
   }
 
   private void service(String name, String etp) {

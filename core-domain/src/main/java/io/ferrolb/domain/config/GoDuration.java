@@ -73,8 +73,8 @@ public final class GoDuration {
 
   /**
    * Go's digits are '0'..'9' only; {@code Character.isDigit} also takes the other scripts' digits
-   * ("6s" after U+06F0, an Extended Arabic-Indic zero, was 6 s here and an error in MetalLB;
-   * found by {@code GoDurationFuzzTest}).
+   * ("6s" after U+06F0, an Extended Arabic-Indic zero, was 6 s here and an error in MetalLB; found
+   * by {@code GoDurationFuzzTest}).
    */
   private static boolean isAsciiDigit(char c) {
     return c >= '0' && c <= '9';

@@ -38,7 +38,8 @@ class GoDurationTest {
     "1x, unknown unit \"x\"",
     "1..2s, number expected at \"1..2s\"",
     "3 s, unknown unit \" s\"",
-    "9999999999h, overflows 2^63-1 ns"
+    "9999999999h, overflows 2^63-1 ns",
+    "\u06f06s, number expected at \"\u06f06s\"" // Extended Arabic-Indic zero: not a Go digit
   })
   void rejectsWhatGoRejects(String text, String why) {
     assertThatThrownBy(() -> GoDuration.parse(text))

@@ -219,7 +219,11 @@ public sealed interface PathAttribute
     }
   }
 
-  /** Any other attribute (and MP attributes of families we do not carry), kept raw. */
+  /**
+   * Any other attribute (and MP attributes of families we do not carry), kept raw. {@code flags}
+   * never has the extended-length bit: that is a property of one encoding (the encoder sets it when
+   * the value needs it), so one attribute read from two encodings is one value.
+   */
   record Unknown(int flags, int typeCode, Octets value) implements PathAttribute {
     public Unknown {
       Objects.requireNonNull(value, "value");

@@ -137,7 +137,7 @@ public final class PathAttributeCodec {
         }
         byte[] b = new byte[len];
         v.readBytes(b);
-        yield new Unknown(flags, type, new Octets(b));
+        yield new Unknown(flags & ~FLAG_EXTENDED_LENGTH, type, new Octets(b));
       }
     };
   }
@@ -187,7 +187,7 @@ public final class PathAttributeCodec {
     if (ipFamily.isEmpty()) {
       byte[] b = new byte[len];
       whole.readBytes(b);
-      return new Unknown(flags, type, new Octets(b));
+      return new Unknown(flags & ~FLAG_EXTENDED_LENGTH, type, new Octets(b));
     }
     int nhLen = v.readUnsignedByte();
     int width = ipFamily.get().bits() / 8;
@@ -215,7 +215,7 @@ public final class PathAttributeCodec {
     if (ipFamily.isEmpty()) {
       byte[] b = new byte[len];
       whole.readBytes(b);
-      return new Unknown(flags, type, new Octets(b));
+      return new Unknown(flags & ~FLAG_EXTENDED_LENGTH, type, new Octets(b));
     }
     return new MpUnreach(
         family, PrefixCodec.decodeAll(v, ipFamily.get(), BgpError.OPTIONAL_ATTRIBUTE_ERROR));

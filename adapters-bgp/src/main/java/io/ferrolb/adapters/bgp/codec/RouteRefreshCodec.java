@@ -1,6 +1,7 @@
 package io.ferrolb.adapters.bgp.codec;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * ROUTE-REFRESH body (RFC 2918 §3; the reserved octet is the RFC 7313 subtype, ignored here).
@@ -19,8 +20,17 @@ public final class RouteRefreshCodec {
 
   public static RouteRefresh decode(ByteBuf in) {
     if (in.readableBytes() != LENGTH) {
+      // RFC 7313 §5: ROUTE-REFRESH Message Error / Invalid Message Length, with the whole message
+      byte[] message = new byte[BgpMessageCodec.HEADER_LENGTH + in.readableBytes()];
+      int length = message.length;
+      Arrays.fill(message, 0, BgpMessageCodec.MARKER_LENGTH, (byte) 0xFF);
+      message[BgpMessageCodec.MARKER_LENGTH] = (byte) (length >>> 8);
+      message[BgpMessageCodec.MARKER_LENGTH + 1] = (byte) length;
+      message[BgpMessageCodec.HEADER_LENGTH - 1] = (byte) RouteRefresh.TYPE;
+      in.getBytes(in.readerIndex(), message, BgpMessageCodec.HEADER_LENGTH, in.readableBytes());
       throw new BgpProtocolException(
-          BgpError.BAD_MESSAGE_LENGTH,
+          BgpError.ROUTE_REFRESH_INVALID_LENGTH,
+          new Octets(message),
           "ROUTE-REFRESH body: " + in.readableBytes() + " octets (expected: 4)");
     }
     int afi = in.readUnsignedShort();

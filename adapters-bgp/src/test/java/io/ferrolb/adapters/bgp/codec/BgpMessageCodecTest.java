@@ -87,7 +87,7 @@ class BgpMessageCodecTest {
         Arguments.of(
             "ROUTE-REFRESH of 3 octets",
             "ffffffff ffffffff ffffffff ffffffff 0016 05 0001 00",
-            BgpError.BAD_MESSAGE_LENGTH,
+            BgpError.ROUTE_REFRESH_INVALID_LENGTH,
             "ROUTE-REFRESH body: 3 octets (expected: 4)"),
         Arguments.of(
             "NOTIFICATION without subcode",

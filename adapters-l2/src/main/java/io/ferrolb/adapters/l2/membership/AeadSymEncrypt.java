@@ -8,11 +8,13 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import org.jgroups.Address;
+import org.jgroups.Header;
 import org.jgroups.Message;
 import org.jgroups.View;
 import org.jgroups.conf.ClassConfigurator;
 import org.jgroups.protocols.EncryptHeader;
 import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.util.MessageBatch;
 import org.jgroups.util.Util;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,34 @@ final class AeadSymEncrypt extends SYM_ENCRYPT {
     symAlgorithm(TRANSFORMATION);
     symIvLength(IV_BYTES);
     setSecretKey(key.aesKey());
+  }
+
+  /**
+   * Drops a message whose header under this protocol's id is not an {@link EncryptHeader}. The
+   * header's class travels on the wire (its magic id), so any sender can put another there; {@code
+   * Encrypt.up} casts it before its try block, and the ClassCastException escaped into the
+   * transport for each such packet (found by {@code AeadSymEncryptFuzzTest}). A message without the
+   * header still goes to {@code Encrypt}, which drops it.
+   */
+  @Override
+  public Object up(Message msg) {
+    if (hasForeignHeader(msg)) {
+      return null;
+    }
+    return super.up(msg);
+  }
+
+  @Override
+  public void up(MessageBatch batch) {
+    batch.removeIf(this::hasForeignHeader, false);
+    if (!batch.isEmpty()) {
+      super.up(batch);
+    }
+  }
+
+  private boolean hasForeignHeader(Message msg) {
+    Header h = msg.getHeader(id);
+    return h != null && !(h instanceof EncryptHeader);
   }
 
   /**

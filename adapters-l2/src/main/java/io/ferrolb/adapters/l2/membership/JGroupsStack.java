@@ -121,6 +121,7 @@ final class JGroupsStack {
       HeartbeatTracker heartbeats,
       LocalFailureDetector<Address> detector)
       throws Exception {
+    WireMessages.install(); // before the transport reads its first datagram
     UDP udp = new UDP();
     udp.setBindAddr(settings.bindAddress());
     udp.setBindPort(settings.port());

@@ -196,6 +196,7 @@ public final class Speaker implements AutoCloseable {
         m.setSeeds(SpeakerLoop.seeds(view, view.nodes(), o.node(), o.gossipPort()));
         m.start();
         membership = Optional.of(m);
+        gossipDrops(registry, m);
       }
     }
 
@@ -241,6 +242,16 @@ public final class Speaker implements AutoCloseable {
         o.announcers(),
         membership.isPresent() ? "on:" + o.gossipPort() : "off");
     return new Speaker(view, loop, membership, scheduler, events);
+  }
+
+  /** Gossip frames the membership dropped (no key, wrong key, forged, replayed, truncated). */
+  private static void gossipDrops(PrometheusRegistry registry, Membership m) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("ferrolb_speaker_gossip_frames_dropped_total")
+        .help("Gossip frames dropped before the membership protocol, by reason")
+        .labelNames("reason")
+        .callback(cb -> m.droppedFrames().forEach((reason, n) -> cb.call(n, reason)))
+        .register(registry);
   }
 
   /** {@code s} evaluated once, on first use (the loop's thread or start-up, never both at once). */

@@ -341,9 +341,16 @@ final class Scenario implements AutoCloseable {
                     .list()
                     .getItems()
                     .isEmpty());
-    Service s = admin.services().inNamespace("default").withName("web").get();
-    s.getSpec().getPorts().get(0).setPort(8080);
-    admin.resource(s).update();
+    // a patch, not a read-modify-write: the controller writes the Service meanwhile
+    admin
+        .services()
+        .inNamespace("default")
+        .withName("web")
+        .edit(
+            svc -> {
+              svc.getSpec().getPorts().get(0).setPort(8080);
+              return svc;
+            });
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

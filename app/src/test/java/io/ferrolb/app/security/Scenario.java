@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.Fabric8WebhookCertStore;
@@ -341,16 +343,14 @@ final class Scenario implements AutoCloseable {
                     .list()
                     .getItems()
                     .isEmpty());
-    // a patch, not a read-modify-write: the controller writes the Service meanwhile
+    // a JSON patch without resourceVersion: the controller writes the Service meanwhile
     admin
         .services()
         .inNamespace("default")
         .withName("web")
-        .edit(
-            svc -> {
-              svc.getSpec().getPorts().get(0).setPort(8080);
-              return svc;
-            });
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\": \"replace\", \"path\": \"/spec/ports/0/port\", \"value\": 8080}]");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(

@@ -127,7 +127,20 @@ final class SpeakerAnnouncersModule {
 
   @Provides
   @Singleton
-  static SpeakerMetrics metrics(PrometheusRegistry registry, Announcers a) {
+  static SpeakerMetrics metrics(
+      PrometheusRegistry registry, Announcers a, SpeakerMembership membership) {
+    // gossip frames the membership dropped (no key, wrong key, forged, replayed, truncated); read
+    // at each scrape, since gossip may start after the metrics exist
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("ferrolb_speaker_gossip_frames_dropped_total")
+        .help("Gossip frames dropped before the membership protocol, by reason")
+        .labelNames("reason")
+        .callback(
+            cb ->
+                membership
+                    .current()
+                    .ifPresent(m -> m.droppedFrames().forEach((reason, n) -> cb.call(n, reason))))
+        .register(registry);
     return new PrometheusSpeakerMetrics(registry, a.layer2(), a.bgp());
   }
 

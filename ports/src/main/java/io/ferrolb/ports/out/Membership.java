@@ -1,6 +1,7 @@
 package io.ferrolb.ports.out;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -60,6 +61,17 @@ public interface Membership extends AutoCloseable {
    * @since 0.1
    */
   Set<String> aliveNodes();
+
+  /**
+   * Gossip frames dropped since {@link #start()}, by reason (for the speaker's metrics): frames
+   * sent without the key, with another key, forged, replayed or truncated. Names are the
+   * implementation's; empty when it counts none.
+   *
+   * @since 0.2
+   */
+  default Map<String, Long> droppedFrames() {
+    return Map.of();
+  }
 
   /**
    * Registers a listener that receives the new {@link #aliveNodes()} set (immutable) every time it

@@ -4,6 +4,7 @@ import io.ferrolb.ports.out.Membership;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -69,6 +70,7 @@ public final class JGroupsMembership implements Membership {
   private TCPPING discovery;
   private final LocalFailureDetector<Address> detector;
   private final HeartbeatTracker heartbeats;
+  private final GossipDrops drops = new GossipDrops();
   private View view;
   private final ScheduledExecutorService watchdog;
   private final long pauseThresholdNanos;
@@ -119,7 +121,7 @@ public final class JGroupsMembership implements Membership {
       started = true;
     }
     try {
-      JChannel ch = JGroupsStack.channel(settings, heartbeats, detector);
+      JChannel ch = JGroupsStack.channel(settings, heartbeats, detector, drops);
       ch.setReceiver(
           new Receiver() {
             @Override
@@ -326,6 +328,15 @@ public final class JGroupsMembership implements Membership {
     } catch (RuntimeException e) {
       LOG.error("membership listener failed for alive={}", names, e);
     }
+  }
+
+  /**
+   * Gossip frames dropped since start, by reason: {@code unencrypted}, {@code wrong_key}, {@code
+   * bad_tag}, {@code replayed}, {@code truncated} (every reason present, zero included).
+   */
+  @Override
+  public Map<String, Long> droppedFrames() {
+    return drops.snapshot();
   }
 
   @Override

@@ -37,7 +37,9 @@ import org.jgroups.util.NameCache;
  *       the transport so that <em>every</em> packet (discovery, heartbeats, merges, joins) is
  *       sealed. A packet without the key fails the tag check (or the key-version check) and is
  *       dropped; a speaker with another key never gets an answer to its discovery or join requests
- *       and never appears in anyone's view.
+ *       and never appears in anyone's view. IVs carry a per-sender counter, so a replayed packet is
+ *       refused too; every dropped packet is counted by reason ({@link
+ *       JGroupsMembership#droppedFrames()}).
  *   <li>{@code SERIALIZE}: puts headers into the encrypted payload too.
  *   <li>{@link HeartbeatTracker}: tells the {@link LocalFailureDetector} of every message from a
  *       peer, and remembers when each peer last heartbeated us (see "Frozen member" in {@link
@@ -103,9 +105,10 @@ final class JGroupsStack {
   static JChannel channel(
       MembershipSettings settings,
       HeartbeatTracker heartbeats,
-      LocalFailureDetector<Address> detector)
+      LocalFailureDetector<Address> detector,
+      GossipDrops drops)
       throws Exception {
-    JChannel ch = new JChannel(protocols(settings, heartbeats, detector));
+    JChannel ch = new JChannel(protocols(settings, heartbeats, detector, drops));
     ch.addAddressGenerator(
         () ->
             ExtendedUUID.randomUUID(settings.nodeName())
@@ -119,7 +122,8 @@ final class JGroupsStack {
   static List<Protocol> protocols(
       MembershipSettings settings,
       HeartbeatTracker heartbeats,
-      LocalFailureDetector<Address> detector)
+      LocalFailureDetector<Address> detector,
+      GossipDrops drops)
       throws Exception {
     WireMessages.install(); // before the transport reads its first datagram
     UDP udp = new UDP();
@@ -170,7 +174,7 @@ final class JGroupsStack {
 
     List<Protocol> stack = new ArrayList<>();
     stack.add(udp);
-    stack.add(new AeadSymEncrypt(settings.key()));
+    stack.add(new AeadSymEncrypt(settings.key(), drops));
     stack.add(new SERIALIZE());
     stack.add(heartbeats);
     stack.add(ping);

@@ -132,6 +132,12 @@ class JGroupsMembershipTest {
     assertThat(a.aliveNodes()).containsExactlyInAnyOrder("node-a", "node-b");
     assertThat(b.aliveNodes()).containsExactlyInAnyOrder("node-a", "node-b");
     assertThat(intruder.aliveNodes()).containsExactly("node-c");
+    assertThat(a.droppedFrames().get("wrong_key") + b.droppedFrames().get("wrong_key"))
+        .as("the intruder's frames, dropped and counted")
+        .isPositive();
+    assertThat(intruder.droppedFrames().get("wrong_key")).isPositive();
+    assertThat(a.droppedFrames().get("replayed")).as("real traffic is never a replay").isZero();
+    assertThat(b.droppedFrames().get("replayed")).isZero();
   }
 
   @Test

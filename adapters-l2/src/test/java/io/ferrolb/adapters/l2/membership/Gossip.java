@@ -26,7 +26,7 @@ final class Gossip {
 
   Gossip(MemberlistKey key) throws Exception {
     WireMessages.install(); // as JGroupsStack does
-    encrypt = new AeadSymEncrypt(key);
+    encrypt = new AeadSymEncrypt(key, new GossipDrops());
     encrypt.setDownProtocol(
         new Protocol() {
           @Override

@@ -45,6 +45,8 @@ public final class ControllerCommand implements Callable<Integer> {
 
   @Mixin MetallbFlags.Controller metallb = new MetallbFlags.Controller();
 
+  @Mixin KubeApiFlags kubeApi = new KubeApiFlags();
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -104,8 +106,10 @@ public final class ControllerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MetallbFlags.Ports ports;
+    io.ferrolb.adapters.k8s.RequestRateLimit.Settings apiLimit;
     try {
       ports = MetallbFlags.prepare(metallb, metricsPort, 7472, System::getenv);
+      apiLimit = kubeApi.settings();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -121,6 +125,7 @@ public final class ControllerCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     Serve.untilStopped(
         ports,
+        apiLimit,
         registry,
         client -> {
           String ns = MetallbFlags.namespace(namespace, System::getenv, client::getNamespace);

@@ -2,6 +2,7 @@ package io.ferrolb.app.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.ferrolb.adapters.k8s.RequestRateLimit;
 import io.ferrolb.app.observability.HealthServer;
 import io.ferrolb.app.observability.secure.Fabric8MetricsAccess;
 import io.ferrolb.app.observability.secure.SecureMetricsServer;
@@ -29,10 +30,12 @@ final class Serve {
   private Serve() {}
 
   /**
+   * @param apiLimit the client-side limit on requests to the API server (--kube-api-qps/-burst)
    * @param notReady "" when the running component is ready, else why it is not
    */
   static <T extends AutoCloseable> void untilStopped(
       MetallbFlags.Ports ports,
+      RequestRateLimit.Settings apiLimit,
       PrometheusRegistry registry,
       Starter<T> starter,
       Function<T, String> notReady)
@@ -57,7 +60,8 @@ final class Serve {
             split && !secure
                 ? HealthServer.startInBackground(ports.metrics().getAsInt(), registry, ready)
                 : null;
-        KubernetesClient client = new KubernetesClientBuilder().build();
+        KubernetesClient client =
+            RequestRateLimit.install(new KubernetesClientBuilder(), apiLimit).build();
         SecureMetricsServer https = secure ? https(ports, registry, client) : null) {
       health.get(); // a port in use fails here, before the component starts
       if (metrics != null) {

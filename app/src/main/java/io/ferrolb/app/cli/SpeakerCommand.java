@@ -102,14 +102,18 @@ public final class SpeakerCommand implements Callable<Integer> {
 
   @Mixin MetallbFlags.Speaker metallb = new MetallbFlags.Speaker();
 
+  @Mixin KubeApiFlags kubeApi = new KubeApiFlags();
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     MetallbFlags.Ports ports;
+    io.ferrolb.adapters.k8s.RequestRateLimit.Settings apiLimit;
     Map<String, String> speakerPods;
     try {
       ports = MetallbFlags.prepare(metallb, metricsPort, 7472, System::getenv);
+      apiLimit = kubeApi.settings();
       speakerPods =
           MetallbFlags.flagOrEnv(metallb.mlLabels, "METALLB_ML_LABELS", System::getenv)
               .map(MetallbFlags::labels)
@@ -128,6 +132,7 @@ public final class SpeakerCommand implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     Serve.untilStopped(
         ports,
+        apiLimit,
         registry,
         client ->
             Speaker.start(

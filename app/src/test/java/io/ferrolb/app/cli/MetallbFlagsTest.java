@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import io.ferrolb.adapters.k8s.RequestRateLimit;
 import io.ferrolb.app.observability.secure.TestCerts;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,6 +81,21 @@ class MetallbFlagsTest {
         parse(new SpeakerCommand(), List.of("--port=9120", "--log-level=info", "--node-name=a"));
     assertThat(MetallbFlags.ports(s.metallb, 7472, false))
         .isEqualTo(new MetallbFlags.Ports(OptionalInt.of(9120), 17472));
+  }
+
+  @Test
+  void theApiLimitDefaultsToKubeControllerManagersAndFollowsTheFlags() {
+    assertThat(parse(new ControllerCommand(), List.of()).kubeApi.settings())
+        .isEqualTo(new RequestRateLimit.Settings(20, 30));
+    assertThat(
+            parse(
+                    new SpeakerCommand(),
+                    List.of("--kube-api-qps=5", "--kube-api-burst=10", "--node-name=a"))
+                .kubeApi
+                .settings())
+        .isEqualTo(new RequestRateLimit.Settings(5, 10));
+    assertThat(parse(new ControllerCommand(), List.of("--kube-api-qps=0")).kubeApi.settings())
+        .matches(s -> !s.limited());
   }
 
   @Test

@@ -21,10 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * itself, and every other behaviour, is the stock one; a lookup without a name falls back to the
  * stock scan.
  */
-final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
+public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<List<Attribute>, List<AttributeSet>> byName = new ConcurrentHashMap<>();
 
-  IndexedCrudDispatcher() {
+  public IndexedCrudDispatcher() {
     try {
       Field f = CrudDispatcher.class.getDeclaredField("map");
       f.setAccessible(true);

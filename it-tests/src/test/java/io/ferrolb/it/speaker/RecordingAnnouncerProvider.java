@@ -61,6 +61,11 @@ public class RecordingAnnouncerProvider implements AnnouncerProvider {
     };
   }
 
+  /** Node -> the last desired set "recording" got there (live; tests in other packages). */
+  public static Map<String, DesiredAnnouncements> recorded() {
+    return CURRENT;
+  }
+
   /** The nodes claiming {@code ip} through "recording". */
   static Set<String> claimants(String ip) {
     return claimants(CURRENT, ip);

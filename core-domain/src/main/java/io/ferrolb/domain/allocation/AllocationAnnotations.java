@@ -3,6 +3,7 @@ package io.ferrolb.domain.allocation;
 import io.ferrolb.domain.pool.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,11 @@ final class AllocationAnnotations {
   private static final String ADDRESS_POOL = "address-pool";
   private static final String LOAD_BALANCER_IPS = "loadBalancerIPs";
   private static final String ALLOW_SHARED_IP = "allow-shared-ip";
+
+  // the keys read on every reconcile, spelled out once (no string concatenation per call)
+  private static final String[] ADDRESS_POOL_KEYS = keys(ADDRESS_POOL);
+  private static final String[] LOAD_BALANCER_IPS_KEYS = keys(LOAD_BALANCER_IPS);
+  private static final String[] ALLOW_SHARED_IP_KEYS = keys(ALLOW_SHARED_IP);
 
   /** The annotation the controller writes with the pool name (never read back for allocation). */
   static final String ALLOCATED_FROM_POOL = ANNOTATION_PREFIX + "ip-allocated-from-pool";
@@ -38,16 +44,19 @@ final class AllocationAnnotations {
 
   /** The pool a Service asks for ({@code address-pool}); "" for none. */
   static String addressPool(ServiceRequest svc) {
-    return annotation(svc, ADDRESS_POOL);
+    return annotation(svc, ADDRESS_POOL_KEYS);
   }
 
   /** The sharing key a Service gives ({@code allow-shared-ip}); "" for none. */
   static String allowSharedIp(ServiceRequest svc) {
-    return annotation(svc, ALLOW_SHARED_IP);
+    return annotation(svc, ALLOW_SHARED_IP_KEYS);
   }
 
   /** The Service's annotations under the deprecated {@code metallb.universe.tf} prefix, sorted. */
   static List<String> deprecatedKeys(ServiceRequest svc) {
+    if (svc.annotations().isEmpty()) {
+      return List.of();
+    }
     List<String> deprecated = null;
     for (String k : svc.annotations().keySet()) {
       if (k.startsWith(DEPRECATED_PREFIX)) {
@@ -64,18 +73,27 @@ final class AllocationAnnotations {
     return deprecated;
   }
 
+  /** {@code metallb.io/<name>} and its deprecated alias, in the order they are looked up. */
+  private static String[] keys(String name) {
+    return new String[] {ANNOTATION_PREFIX + name, DEPRECATED_PREFIX + "/" + name};
+  }
+
   /** The value of {@code metallb.io/<name>}, else of the deprecated alias, else "". */
-  private static String annotation(ServiceRequest svc, String name) {
-    String v = svc.annotations().get(ANNOTATION_PREFIX + name);
+  private static String annotation(ServiceRequest svc, String[] keys) {
+    Map<String, String> annotations = svc.annotations();
+    if (annotations.isEmpty()) {
+      return "";
+    }
+    String v = annotations.get(keys[0]);
     if (v != null) {
       return v;
     }
-    return svc.annotations().getOrDefault(DEPRECATED_PREFIX + "/" + name, "");
+    return annotations.getOrDefault(keys[1], "");
   }
 
   /** MetalLB {@code getDesiredLbIPs}. */
   static Requested requested(ServiceRequest svc) {
-    String ann = annotation(svc, LOAD_BALANCER_IPS);
+    String ann = annotation(svc, LOAD_BALANCER_IPS_KEYS);
     String spec = svc.specLoadBalancerIp().orElse("");
     if (ann.isEmpty() && spec.isEmpty()) {
       return NOTHING_REQUESTED;

@@ -151,7 +151,7 @@ public final class Allocator {
               || svc.annotations().containsKey(ALLOCATED_FROM_POOL_ANNOTATION);
     } else {
       changed =
-          !o.ips.equals(svc.currentIngress())
+          !sameList(o.ips, svc.currentIngress())
               || !o.pool.equals(svc.annotations().get(ALLOCATED_FROM_POOL_ANNOTATION));
     }
     if (changed) {
@@ -536,10 +536,13 @@ public final class Allocator {
       List<ServicePort> ports,
       SharingKey sk,
       Map<String, String> nsLabels) {
-    List<PoolState> pinned = new ArrayList<>(2);
-    for (PoolState ps : scopedAutoPools) {
-      if (compatible(ps, svc, nsLabels)) {
-        pinned.add(ps);
+    List<PoolState> pinned = List.of();
+    if (!scopedAutoPools.isEmpty()) {
+      pinned = new ArrayList<>(2);
+      for (PoolState ps : scopedAutoPools) {
+        if (compatible(ps, svc, nsLabels)) {
+          pinned.add(ps);
+        }
       }
     }
     if (allocateFromPools(pinned, svc, family, ports, sk)
@@ -787,6 +790,19 @@ public final class Allocator {
     }
     return a.serviceSelectors().isEmpty()
         || LabelSelector.anyMatches(a.serviceSelectors(), svc.labels());
+  }
+
+  /** {@code a.equals(b)} without the two iterators ({@code List.equals}) when sizes differ. */
+  private static boolean sameList(List<IpAddress> a, List<IpAddress> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).equals(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean sameSet(List<IpAddress> a, List<IpAddress> b) {

@@ -10,7 +10,8 @@ final class GoText {
 
   /** Go's {@code %q} of a slice of addresses: {@code ["10.0.0.1" "2001:db8::1"]}. */
   static String quoted(List<IpAddress> ips) {
-    StringBuilder sb = new StringBuilder(2 + ips.size() * 18).append('[');
+    // 2 brackets, per address 2 quotes, a space and up to 39 characters (RFC 5952 maximum)
+    StringBuilder sb = new StringBuilder(2 + ips.size() * 42).append('[');
     for (int i = 0; i < ips.size(); i++) {
       if (i > 0) {
         sb.append(' ');

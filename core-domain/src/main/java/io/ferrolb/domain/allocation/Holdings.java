@@ -69,7 +69,7 @@ final class Holdings {
         uses.put(ip, use);
         a.pool.markUsed(ip);
       }
-      use.holders.add(a);
+      use.add(a);
       if (a.sharingKey.shares()) {
         a.pool.shared.computeIfAbsent(a.sharingKey, k -> new TreeSet<>()).add(ip);
       }
@@ -92,7 +92,7 @@ final class Holdings {
   private void detach(Alloc a) {
     for (IpAddress ip : a.ips) {
       IpUse use = uses.get(ip);
-      use.holders.remove(a);
+      use.remove(a);
       if (a.sharingKey.shares()) {
         boolean keyStillThere = false;
         for (Alloc h : use.holders) {
@@ -122,7 +122,11 @@ final class Holdings {
     }
   }
 
-  /** One Service's allocation. */
+  /**
+   * One Service's allocation. It keeps the Service's ports only when it shares its address (a
+   * non-empty sharing key): nobody can join an address whose holder does not share, so those ports
+   * are never compared, and the allocator holds one allocation per Service.
+   */
   static final class Alloc {
     final ServiceKey key;
     final PoolState pool;
@@ -139,7 +143,7 @@ final class Holdings {
       this.key = key;
       this.pool = pool;
       this.ips = List.copyOf(ips);
-      this.ports = ports;
+      this.ports = sharingKey.shares() ? List.copyOf(ports) : List.of();
       this.sharingKey = sharingKey;
     }
 
@@ -148,13 +152,37 @@ final class Holdings {
     }
   }
 
-  /** The Services holding one address (several when shared). */
+  /**
+   * The Services holding one address (several when shared). The holders are an immutable list,
+   * replaced on change: nearly every address has one holder, and a one-element list costs a third
+   * of an {@code ArrayList} with its array.
+   */
   private static final class IpUse {
     final PoolState pool;
-    final List<Alloc> holders = new ArrayList<>(1);
+    List<Alloc> holders = List.of();
 
     IpUse(PoolState pool) {
       this.pool = pool;
+    }
+
+    void add(Alloc a) {
+      if (holders.isEmpty()) {
+        holders = List.of(a);
+        return;
+      }
+      List<Alloc> more = new ArrayList<>(holders.size() + 1);
+      more.addAll(holders);
+      more.add(a);
+      holders = List.copyOf(more);
+    }
+
+    void remove(Alloc a) {
+      if (!holders.contains(a)) {
+        return;
+      }
+      List<Alloc> fewer = new ArrayList<>(holders);
+      fewer.remove(a);
+      holders = List.copyOf(fewer);
     }
   }
 }

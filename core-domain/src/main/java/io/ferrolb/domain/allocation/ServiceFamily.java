@@ -24,13 +24,18 @@ enum ServiceFamily {
     return f == IpFamily.IPV4 ? IPV4 : IPV6;
   }
 
+  // one Optional per family, made once: of(List) runs on every reconcile
+  private static final Optional<ServiceFamily> SOME_IPV4 = Optional.of(IPV4);
+  private static final Optional<ServiceFamily> SOME_IPV6 = Optional.of(IPV6);
+  private static final Optional<ServiceFamily> SOME_DUAL = Optional.of(DUAL);
+
   /** MetalLB {@code ForAddresses}: empty for 0 or more than 2, or two of one family. */
   static Optional<ServiceFamily> of(List<IpAddress> ips) {
     if (ips.size() == 1) {
-      return Optional.of(of(ips.get(0).family()));
+      return ips.get(0).family() == IpFamily.IPV4 ? SOME_IPV4 : SOME_IPV6;
     }
     if (ips.size() == 2 && ips.get(0).family() != ips.get(1).family()) {
-      return Optional.of(DUAL);
+      return SOME_DUAL;
     }
     return Optional.empty();
   }

@@ -342,7 +342,7 @@ class HelmChartTest {
     assertThat(controller(chart).get("resources"))
         .isEqualTo(
             Map.of(
-                "requests", Map.of("cpu", "200m", "memory", "128Mi"),
+                "requests", Map.of("cpu", "200m", "memory", "136Mi"),
                 "limits", Map.of("memory", "1Gi")));
     assertThat(speaker(chart).get("resources"))
         .isEqualTo(

@@ -1,4 +1,6 @@
-"""Client prober: a datagram to VIP:port every 10 ms; logs "<wall time> <seq> <node>" for each answer."""
+"""Client prober: a datagram to VIP:port every 10 ms. Its log starts with "# start <wall time> <interval>" (probe
+number k is due at start + k * interval, so the probes that got no answer can be counted), then one line
+"<wall time> <k> <node>" per answer."""
 import select
 import socket
 import sys
@@ -11,6 +13,7 @@ s.setblocking(False)
 seq = 0
 nxt = time.monotonic()
 with open(out, "w", buffering=1) as f:
+    f.write(f"# start {time.time() - (time.monotonic() - nxt):.6f} {interval}\n")
     while True:
         now = time.monotonic()
         if now >= nxt:

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.PhysicalAddress;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * addresses next to their new owner. A watchdog ticking every heartbeat interval notices a gap
  * larger than {@code suspectTimeout} in this JVM's own clock and reports this node alone at once;
  * three heartbeat intervals later, if every peer has heartbeated us again, the view is restored
- * (the pause was too short to exclude us), else we stay alone until the merge.
+ * (the pause was too short to exclude us), else we stay alone until the merge. A plain view that
+ * JGroups delivers meanwhile does not end this: it may have waited in the socket buffer during the
+ * pause (see {@link #onView}).
  *
  * <h2>Names</h2>
  *
@@ -126,7 +129,7 @@ public final class JGroupsMembership implements Membership {
           new Receiver() {
             @Override
             public void viewAccepted(View view) {
-              onView(view);
+              onView(view, false);
             }
           });
       synchronized (lock) {
@@ -269,11 +272,20 @@ public final class JGroupsMembership implements Membership {
           settings.nodeName(),
           why,
           view.getViewId());
-      onView(view);
+      onView(view, true);
     }
   }
 
-  private void onView(View newView) {
+  /**
+   * A new view from JGroups ({@code restoring} false), or the channel's view taken back after a
+   * pause ({@code restoring} true). While this node reports itself alone after a pause, a view from
+   * JGroups only ends that if it is a merge: a plain view delivered right after the pause may have
+   * waited in the socket buffer while we were frozen, installed before the peers excluded us, so it
+   * does not show that they still count us (bench/l2-failover saw such a view undo the withdrawal
+   * 20 ms after SIGCONT, and the frozen node answered ARP next to the new owner for seconds).
+   * Heartbeats ({@link #restoreIfStillMember}) or the merge end the isolation instead.
+   */
+  private void onView(View newView, boolean restoring) {
     long now = System.nanoTime();
     synchronized (lock) {
       if (closed) {
@@ -285,6 +297,13 @@ public final class JGroupsMembership implements Membership {
           newView.getMembers().stream().filter(m -> !m.equals(me)).collect(Collectors.toList()),
           now);
       view = newView;
+      if (isolatedAfterPause && !restoring && !(newView instanceof MergeView)) {
+        LOG.info(
+            "membershipViewHeld node={} viewId={}: still reporting only this node after the pause",
+            settings.nodeName(),
+            newView.getViewId());
+        return;
+      }
       isolatedAfterPause = false;
       publish(now, "view " + newView.getViewId());
     }

@@ -3,8 +3,10 @@ package io.ferrolb.adapters.k8s;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterView.class);
+
+  private static final long LIST_PAGE = 500;
 
   private final KubernetesClient client;
   private final String namespace;
@@ -177,6 +181,27 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     for (Service s : all) {
       out.add(Conversions.service(s));
     }
+    return out;
+  }
+
+  /**
+   * A consistent LIST, in pages of {@value #LIST_PAGE} (a real API server sends continue tokens).
+   */
+  @Override
+  public Collection<ServiceSnapshot> servicesFromServer() {
+    List<ServiceSnapshot> out = new ArrayList<>();
+    String next = null;
+    do {
+      ServiceList page =
+          client
+              .services()
+              .inAnyNamespace()
+              .list(new ListOptionsBuilder().withLimit(LIST_PAGE).withContinue(next).build());
+      for (Service s : page.getItems()) {
+        out.add(Conversions.service(s));
+      }
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
     return out;
   }
 

@@ -4,15 +4,18 @@ import io.ferrolb.domain.pool.IpAddress;
 import io.ferrolb.ports.out.ClusterWriteException;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import io.ferrolb.ports.out.ServiceStatusWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +93,26 @@ final class StatusPipeline implements AutoCloseable {
                     .thenRunAsync(() -> write(current, d), pool));
     // outside compute: with a same-thread executor the write is already done here
     next.whenComplete((v, t) -> tails.remove(key, next));
+  }
+
+  /**
+   * Waits until every write submitted so far has ended (succeeded, or failed and been handed back
+   * to the loop), at most {@code timeout}; true when none is left. A new leader waits for this
+   * before it reads the Services, so that its own writes of the previous term are in what it reads.
+   */
+  boolean awaitIdle(Duration timeout) {
+    CompletableFuture<?>[] pending = tails.values().toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(pending).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true; // write() reports its own failures; an ended write is all that counts here
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Forgets what was sent for {@code key} (the Service is gone). */

@@ -6,6 +6,7 @@ import io.ferrolb.ports.out.ServiceSnapshot;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,11 @@ final class TakeOver {
   // the informers list everything within a second or two; look again soon
   static final Duration NOT_SYNCED_RETRY = Duration.ofMillis(100);
 
+  // how long a new term waits for the previous term's status writes to end
+  static final Duration WRITES_DRAIN = Duration.ofSeconds(5);
+
   private final ClusterView view;
+  private final StatusPipeline writes;
   private final Allocations allocations;
   private final ApplyConfig applyConfig;
   private final ReconcileService services;
@@ -36,10 +41,12 @@ final class TakeOver {
   @Inject
   TakeOver(
       ClusterView view,
+      StatusPipeline writes,
       Allocations allocations,
       ApplyConfig applyConfig,
       ReconcileService services) {
     this.view = Objects.requireNonNull(view, "view");
+    this.writes = Objects.requireNonNull(writes, "writes");
     this.allocations = Objects.requireNonNull(allocations, "allocations");
     this.applyConfig = Objects.requireNonNull(applyConfig, "applyConfig");
     this.services = Objects.requireNonNull(services, "services");
@@ -59,6 +66,17 @@ final class TakeOver {
     if (!view.synced()) {
       return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet");
     }
+    // the Services as the API server holds them, with this replica's own writes of an earlier
+    // term in: the cache may be behind, and rebuilding from it gives a held address to another
+    if (!writes.awaitIdle(WRITES_DRAIN)) {
+      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "status writes still in flight");
+    }
+    Collection<ServiceSnapshot> current;
+    try {
+      current = view.servicesFromServer();
+    } catch (RuntimeException e) {
+      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "listing the Services: " + e);
+    }
     allocations.renew();
     applyConfig.forget();
     ReconcileOutcome<ControllerWork> cfg = applyConfig.apply();
@@ -66,7 +84,7 @@ final class TakeOver {
       return cfg;
     }
     // the ReprocessAll of new pools is covered: every Service is admitted below
-    List<ServiceSnapshot> order = allocations.engine().recoveryOrder(view.services());
+    List<ServiceSnapshot> order = allocations.engine().recoveryOrder(current);
     LOG.info(
         "event=rebuild services={} holders={} pools={}",
         order.size(),

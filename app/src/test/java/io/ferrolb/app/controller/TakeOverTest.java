@@ -39,6 +39,23 @@ class TakeOverTest {
   }
 
   @Test
+  void aNewTermRebuildsFromTheApiServerNotFromACacheThatIsBehind() {
+    // found by ChaosIT: a leader that lost and regained its Lease rebuilt from a cache that did
+    // not show its own last status writes, and gave those addresses to other Services
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.8-198.51.100.9")));
+    u.cluster.put(lb("a-new", 1, List.of()));
+    u.cluster.put(lb("web", 2, List.of())); // the cache: web has no address yet
+    u.cluster.aheadOfCache(lb("web", 3, List.of(IpAddress.parse("198.51.100.8")))); // the server
+
+    assertThat(u.takeOver.rebuild()).isEqualTo(ReconcileOutcome.done());
+
+    // web keeps the address the server shows (a rebuild from the cache gave .8 to a-new)
+    assertThat(u.status.ingress("default/web")).containsExactly(IpAddress.parse("198.51.100.8"));
+    assertThat(u.status.ingress("default/a-new")).containsExactly(IpAddress.parse("198.51.100.9"));
+  }
+
+  @Test
   void aNewTermStartsFromTheServicesStatusNotFromTheLastTerm() {
     UseCases u = new UseCases().synced();
     u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));

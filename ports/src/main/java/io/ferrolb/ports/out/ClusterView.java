@@ -34,6 +34,19 @@ public interface ClusterView extends AutoCloseable {
 
   Collection<ServiceSnapshot> services();
 
+  /**
+   * Every Service as the API server holds it now, read past the cache: what a new leader rebuilds
+   * its allocations from. The cache may not show the last status writes yet (a watch that was cut
+   * and is relisting, a write answered a moment ago), and a rebuild from it would hand a Service's
+   * address to another. The default reads the cache, for views that have nothing fresher.
+   *
+   * @throws RuntimeException when the API server cannot be read; the caller retries
+   * @since 0.2
+   */
+  default Collection<ServiceSnapshot> servicesFromServer() {
+    return services();
+  }
+
   /** The labels of a namespace, empty when unknown. */
   Map<String, String> namespaceLabels(String namespace);
 

@@ -22,6 +22,8 @@ public final class FakeClusterView implements ClusterView, ConfigSource {
   private Listener listener;
   private boolean synced;
 
+  private final Map<String, ServiceSnapshot> ahead = new java.util.HashMap<>();
+
   public FakeClusterView(String namespace) {
     this.namespace = namespace;
   }
@@ -46,6 +48,22 @@ public final class FakeClusterView implements ClusterView, ConfigSource {
     if (l != null) {
       l.serviceChanged(svc.key());
     }
+  }
+
+  /**
+   * The API server holds {@code svc}, and the cache does not show it yet (a status write answered a
+   * moment ago, a watch relisting): {@link #servicesFromServer} returns it, {@link #services} the
+   * older version (or nothing) until {@link #put}.
+   */
+  public synchronized void aheadOfCache(ServiceSnapshot svc) {
+    ahead.put(svc.key(), svc);
+  }
+
+  @Override
+  public synchronized Collection<ServiceSnapshot> servicesFromServer() {
+    Map<String, ServiceSnapshot> all = new java.util.TreeMap<>(services);
+    all.putAll(ahead);
+    return List.copyOf(all.values());
   }
 
   public void remove(String key) {

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private final Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs =
       new EnumMap<>(MetallbKind.class);
   private SharedIndexInformer<Service> services;
+  private CompletionStage<Void> servicesListed;
   private SharedIndexInformer<Namespace> namespaces;
   private SharedIndexInformer<ConfigMap> legacy;
   private boolean listOnly;
@@ -114,7 +117,38 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     informers.add(legacy);
     informers.addAll(crs.values());
     for (SharedIndexInformer<?> inf : informers) {
-      Informers.start(inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", false);
+      CompletionStage<Void> listed =
+          Informers.start(inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", false);
+      if (inf == services) {
+        servicesListed = listed;
+      }
+    }
+  }
+
+  /**
+   * The Services informer, for a view in the same process that needs the Services too ({@link
+   * Fabric8SpeakerView#forController}): one cache of every Service instead of two. Call after
+   * {@link #start}; the stage completes when its first list is in.
+   */
+  synchronized Shared<Service> sharedServices() {
+    if (services == null) {
+      throw new IllegalStateException("Fabric8ClusterView: not started");
+    }
+    return new Shared<>(services, servicesListed);
+  }
+
+  /** The cached copy of Service {@code key}, if the cache holds it (empty before start). */
+  synchronized Optional<Service> cachedService(io.ferrolb.domain.allocation.ServiceKey key) {
+    return services == null
+        ? Optional.empty()
+        : Optional.ofNullable(services.getStore().getByKey(key.namespace() + "/" + key.name()));
+  }
+
+  /** An informer another view borrows (it adds its handler, and neither starts nor stops it). */
+  record Shared<T>(SharedIndexInformer<T> informer, CompletionStage<Void> listed) {
+    Shared {
+      Objects.requireNonNull(informer, "informer");
+      listed = listed == null ? CompletableFuture.completedFuture(null) : listed;
     }
   }
 

@@ -75,6 +75,9 @@ public final class Fabric8SpeakerView implements SpeakerView {
   private boolean listOnly;
   private SharedIndexInformer<Secret> memberlist;
   private SharedIndexInformer<ConfigMap> legacy;
+  // the controller's: its ClusterView's Services informer, borrowed (not started, not stopped here)
+  private final Optional<Fabric8ClusterView> sharing;
+  private ResourceEventHandler<HasMetadata> sharedHandler;
 
   /**
    * @param lbClass the load-balancer class this speaker serves; "" for services without a class
@@ -89,7 +92,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
    */
   public Fabric8SpeakerView(
       KubernetesClient client, String namespace, String lbClass, Map<String, String> speakerPods) {
-    this(client, namespace, lbClass, speakerPods, true);
+    this(client, namespace, lbClass, speakerPods, true, Optional.empty());
   }
 
   /**
@@ -98,7 +101,22 @@ public final class Fabric8SpeakerView implements SpeakerView {
    */
   public static Fabric8SpeakerView forController(
       KubernetesClient client, String namespace, String lbClass, Map<String, String> speakerPods) {
-    return new Fabric8SpeakerView(client, namespace, lbClass, speakerPods, false);
+    return new Fabric8SpeakerView(client, namespace, lbClass, speakerPods, false, Optional.empty());
+  }
+
+  /**
+   * As {@link #forController(KubernetesClient, String, String, Map)}, reading the Services from
+   * {@code view}'s cache instead of a second one of its own: at 10,000 Services two caches of every
+   * Service did not fit the controller's heap (bench/controller). Start it after {@code view}.
+   */
+  public static Fabric8SpeakerView forController(
+      KubernetesClient client,
+      String namespace,
+      String lbClass,
+      Map<String, String> speakerPods,
+      Fabric8ClusterView view) {
+    return new Fabric8SpeakerView(
+        client, namespace, lbClass, speakerPods, false, Optional.of(view));
   }
 
   private Fabric8SpeakerView(
@@ -106,8 +124,10 @@ public final class Fabric8SpeakerView implements SpeakerView {
       String namespace,
       String lbClass,
       Map<String, String> speakerPods,
-      boolean watchMemberlist) {
+      boolean watchMemberlist,
+      Optional<Fabric8ClusterView> sharing) {
     this.watchMemberlist = watchMemberlist;
+    this.sharing = Objects.requireNonNull(sharing, "sharing");
     this.client = Objects.requireNonNull(client, "client");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.lbClass = Objects.requireNonNull(lbClass, "lbClass");
@@ -128,7 +148,12 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public synchronized void start(Runnable onChange) {
-    services = Informers.of(client.services().inAnyNamespace(), listOnly);
+    Optional<Fabric8ClusterView.Shared<Service>> shared =
+        sharing.filter(v -> !listOnly).map(Fabric8ClusterView::sharedServices);
+    services =
+        shared.isPresent()
+            ? shared.get().informer()
+            : Informers.of(client.services().inAnyNamespace(), listOnly);
     slices = Informers.of(client.discovery().v1().endpointSlices().inAnyNamespace(), listOnly);
     nodes = Informers.of(client.nodes(), listOnly);
     speakers =
@@ -157,7 +182,15 @@ public final class Fabric8SpeakerView implements SpeakerView {
       }
     }
     List<CompletableFuture<Void>> listed = new ArrayList<>();
+    if (shared.isPresent()) {
+      sharedHandler = handler(onChange);
+      shared.get().informer().addEventHandler(sharedHandler);
+      listed.add(shared.get().listed().toCompletableFuture());
+    }
     for (SharedIndexInformer<?> inf : informers) {
+      if (inf == services && shared.isPresent()) {
+        continue; // borrowed: started by its owner
+      }
       addHandler(inf, onChange);
       // the controller's view is optional (RBAC may not grant it): one warning is enough
       listed.add(
@@ -177,28 +210,29 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @SuppressWarnings("unchecked")
   private static void addHandler(SharedIndexInformer<?> informer, Runnable onChange) {
-    ((SharedIndexInformer<HasMetadata>) informer)
-        .addEventHandler(
-            new ResourceEventHandler<HasMetadata>() {
-              @Override
-              public void onAdd(HasMetadata obj) {
-                onChange.run();
-              }
+    ((SharedIndexInformer<HasMetadata>) informer).addEventHandler(handler(onChange));
+  }
 
-              @Override
-              public void onUpdate(HasMetadata old, HasMetadata now) {
-                if (!Objects.equals(
-                    old.getMetadata().getResourceVersion(),
-                    now.getMetadata().getResourceVersion())) {
-                  onChange.run();
-                }
-              }
+  private static ResourceEventHandler<HasMetadata> handler(Runnable onChange) {
+    return new ResourceEventHandler<HasMetadata>() {
+      @Override
+      public void onAdd(HasMetadata obj) {
+        onChange.run();
+      }
 
-              @Override
-              public void onDelete(HasMetadata obj, boolean unknownFinalState) {
-                onChange.run();
-              }
-            });
+      @Override
+      public void onUpdate(HasMetadata old, HasMetadata now) {
+        if (!Objects.equals(
+            old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
+          onChange.run();
+        }
+      }
+
+      @Override
+      public void onDelete(HasMetadata obj, boolean unknownFinalState) {
+        onChange.run();
+      }
+    };
   }
 
   @Override
@@ -377,7 +411,14 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public synchronized void close() {
-    informers.forEach(SharedIndexInformer::stop);
+    for (SharedIndexInformer<?> inf : informers) {
+      if (inf == services && sharedHandler != null) {
+        services.removeEventHandler(sharedHandler); // borrowed: its owner stops it
+      } else {
+        inf.stop();
+      }
+    }
+    sharedHandler = null;
     informers.clear();
   }
 }

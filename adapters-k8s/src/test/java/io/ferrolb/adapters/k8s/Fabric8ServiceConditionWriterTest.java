@@ -165,4 +165,24 @@ class Fabric8ServiceConditionWriterTest {
       reports.close();
     }
   }
+
+  @Test
+  void aCachedServiceThatAlreadySaysItIsNeitherReadNorWritten() {
+    createService();
+    var writer = writerAt("2026-12-06T10:00:00Z");
+    assertThat(writer.write(WEB, UP)).isTrue();
+    Service cached = client.services().inNamespace("default").withName("web").get();
+    client.services().inNamespace("default").withName("web").delete();
+
+    // the cache holds the condition already: no request at all (a read would find no Service)
+    var fromCache =
+        new Fabric8ServiceConditionWriter(
+            client,
+            Clock.fixed(Instant.parse("2026-12-06T11:00:00Z"), ZoneOffset.UTC),
+            k -> java.util.Optional.of(cached));
+    assertThat(fromCache.write(WEB, UP)).isFalse();
+    assertThat(
+            fromCache.write(WEB, new AnnouncedCondition(false, "NoEligibleNode", "not announced")))
+        .isFalse(); // differs from the cache: read, and the Service is gone
+  }
 }

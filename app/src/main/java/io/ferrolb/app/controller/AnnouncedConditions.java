@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,23 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
   /** How often every condition is compared with the cluster again, healing any lost write. */
   private static final long RESYNC_S = 300;
 
+  /**
+   * The longest a pass waits for address writes in flight to finish: addresses first (a new leader
+   * with a backlog of Services to assign shares the API server and the CPU with this pass), but the
+   * conditions are not starved by a steady stream of changes.
+   */
+  private static final long MAX_DEFER_MS = 5_000;
+
   private final SpeakerView view;
   private final AnnouncementReports reports;
   private final ServiceConditionWriter writer;
   private final String namespace;
+  private final BooleanSupplier addressesBusy;
   private final Map<ServiceKey, AnnouncedCondition> written = new HashMap<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean leader;
   private volatile boolean forget;
+  private long deferredSince = -1; // on the pass thread only
   private final ConfigLoader configLoader = new ConfigLoader();
   private ScheduledExecutorService thread;
 
@@ -55,6 +65,20 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
       AnnouncementReports reports,
       ServiceConditionWriter writer,
       String namespace) {
+    this(view, reports, writer, namespace, () -> false);
+  }
+
+  /**
+   * @param addressesBusy true while address writes are in flight: a pass then waits (up to {@value
+   *     #MAX_DEFER_MS} ms)
+   */
+  public AnnouncedConditions(
+      SpeakerView view,
+      AnnouncementReports reports,
+      ServiceConditionWriter writer,
+      String namespace,
+      BooleanSupplier addressesBusy) {
+    this.addressesBusy = Objects.requireNonNull(addressesBusy, "addressesBusy");
     this.view = Objects.requireNonNull(view, "view");
     this.reports = Objects.requireNonNull(reports, "reports");
     this.writer = Objects.requireNonNull(writer, "writer");
@@ -159,6 +183,16 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
 
   private void run() {
     scheduled.set(false);
+    long now = System.nanoTime();
+    if (addressesBusy.getAsBoolean()
+        && (deferredSince < 0 || now - deferredSince < MAX_DEFER_MS * 1_000_000)) {
+      if (deferredSince < 0) {
+        deferredSince = now;
+      }
+      schedule(DEBOUNCE_MS);
+      return;
+    }
+    deferredSince = -1;
     try {
       if (pass().failed() > 0) {
         schedule(RETRY_MS);

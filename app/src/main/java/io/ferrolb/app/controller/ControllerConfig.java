@@ -36,7 +36,9 @@ final class ControllerConfig {
     Map<String, DecodedObject> origins = new HashMap<>();
     mine.forEach(o -> origins.put(o.origin(), o));
     byOrigin = origins;
-    return loader.load(mine, ParseContext.of(namespace));
+    // without the advertisements, every pool would be warned of as selected by none (a Warning
+    // Event on each pool from every new leader); the speakers, which read them, say it
+    return loader.load(mine, ParseContext.of(namespace).withoutAdvertisements());
   }
 
   /** The object a problem of the last load is about, if it names one. */

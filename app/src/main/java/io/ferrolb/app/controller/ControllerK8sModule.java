@@ -87,16 +87,22 @@ final class ControllerK8sModule {
   @Provides
   @Singleton
   static Optional<AnnouncedConditions> announcedConditions(
-      KubernetesClient client, Controller.Options o) {
+      KubernetesClient client,
+      Controller.Options o,
+      Fabric8ClusterView view,
+      StatusPipeline pipeline) {
     if (!o.announcedCondition()) {
       return Optional.empty();
     }
     return Optional.of(
         new AnnouncedConditions(
+            // the Services from the loop's cache: one copy of each in the heap, not two
             Fabric8SpeakerView.forController(
-                client, o.namespace(), o.lbClass(), Fabric8SpeakerView.SPEAKER_PODS),
+                client, o.namespace(), o.lbClass(), Fabric8SpeakerView.SPEAKER_PODS, view),
             new Fabric8AnnouncementReports(client, o.namespace()),
-            new Fabric8ServiceConditionWriter(client),
-            o.namespace()));
+            new Fabric8ServiceConditionWriter(client, view),
+            o.namespace(),
+            // addresses before conditions: a new leader's backlog of assignments goes first
+            pipeline::busy));
   }
 }

@@ -34,6 +34,7 @@ public final class ControllerMetrics implements WorkLoop.Metrics {
   private final Counter statusWrites;
   private final Counter retries;
   private final Gauge queueDepth;
+  private final Gauge rebuiltServices;
 
   @Inject
   public ControllerMetrics(PrometheusRegistry registry) {
@@ -92,6 +93,13 @@ public final class ControllerMetrics implements WorkLoop.Metrics {
             .name("ferrolb_controller_queue_depth")
             .help("Keys waiting for the loop")
             .register(registry);
+    rebuiltServices =
+        Gauge.builder()
+            .name("ferrolb_controller_rebuilt_services")
+            .help(
+                "Services this leader re-admitted when it took over (set once the rebuild is"
+                    + " done; 0 on a standby or before)")
+            .register(registry);
   }
 
   private static Gauge gauge(PrometheusRegistry r, String name, String help) {
@@ -143,6 +151,11 @@ public final class ControllerMetrics implements WorkLoop.Metrics {
   @Override
   public void reconciled(String outcome) {
     reconciles.labelValues(outcome).inc();
+  }
+
+  /** This term's rebuild looked at {@code services} Services (0: not leading, or not yet). */
+  void rebuilt(int services) {
+    rebuiltServices.set(services);
   }
 
   void statusWritten() {

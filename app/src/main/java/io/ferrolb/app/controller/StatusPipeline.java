@@ -115,6 +115,11 @@ final class StatusPipeline implements AutoCloseable {
     }
   }
 
+  /** True while a write is queued or on its way (any thread). */
+  boolean busy() {
+    return !tails.isEmpty();
+  }
+
   /** Forgets what was sent for {@code key} (the Service is gone). */
   void forget(String key) {
     sent.remove(key);

@@ -34,6 +34,7 @@ final class TakeOver {
   private final Allocations allocations;
   private final ApplyConfig applyConfig;
   private final ReconcileService services;
+  private final ControllerMetrics metrics;
 
   // read by health checks and the loop's admission of work
   private volatile boolean rebuilt;
@@ -44,12 +45,14 @@ final class TakeOver {
       StatusPipeline writes,
       Allocations allocations,
       ApplyConfig applyConfig,
-      ReconcileService services) {
+      ReconcileService services,
+      ControllerMetrics metrics) {
     this.view = Objects.requireNonNull(view, "view");
     this.writes = Objects.requireNonNull(writes, "writes");
     this.allocations = Objects.requireNonNull(allocations, "allocations");
     this.applyConfig = Objects.requireNonNull(applyConfig, "applyConfig");
     this.services = Objects.requireNonNull(services, "services");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
   }
 
   /** True once this term's rebuild re-admitted every Service. */
@@ -60,6 +63,7 @@ final class TakeOver {
   /** The term ended (leadership lost): the next one rebuilds again. */
   void forget() {
     rebuilt = false;
+    metrics.rebuilt(0);
   }
 
   ReconcileOutcome<ControllerWork> rebuild() {
@@ -84,11 +88,13 @@ final class TakeOver {
       return cfg;
     }
     // the ReprocessAll of new pools is covered: every Service is admitted below
+    long started = System.nanoTime();
     List<ServiceSnapshot> order = allocations.engine().recoveryOrder(current);
+    long holders = order.stream().filter(s -> !s.ingress().isEmpty()).count();
     LOG.info(
         "event=rebuild services={} holders={} pools={}",
         order.size(),
-        order.stream().filter(s -> !s.ingress().isEmpty()).count(),
+        holders,
         applyConfig.pools().size());
     rebuilt = true;
     Set<ControllerWork> then = new LinkedHashSet<>();
@@ -102,6 +108,14 @@ final class TakeOver {
     }
     allocations.engine().takeFreed();
     allocations.usageChanged();
+    // the signal that this leader has looked at every Service (bench/controller waits for it)
+    metrics.rebuilt(order.size());
+    LOG.info(
+        "event=rebuilt services={} holders={} again={} tookMs={}",
+        order.size(),
+        holders,
+        then.size(),
+        (System.nanoTime() - started) / 1_000_000);
     return ReconcileOutcome.then(List.copyOf(then));
   }
 }

@@ -67,4 +67,17 @@ class ApplyConfigTest {
     u.applyConfig.forget();
     assertThat(u.applyConfig.apply()).isInstanceOf(ReconcileOutcome.ReprocessAll.class);
   }
+
+  @Test
+  void aPoolIsNotWarnedOfForAdvertisementsTheControllerDoesNotRead() {
+    // the controller judges no advertisement (the speakers do): it cannot say none selects a pool,
+    // and a new leader must not put a Warning Event on every pool
+    u.cluster.setConfig(List.of(pool("blue", "198.51.100.0/30")));
+    u.applyConfig.apply();
+    u.applyConfig.forget();
+    u.applyConfig.apply();
+
+    assertThat(u.events.reasonsFor("blue")).doesNotContain("ConfigurationWarning");
+    assertThat(u.configStatus.state("controller").get().valid()).isTrue();
+  }
 }

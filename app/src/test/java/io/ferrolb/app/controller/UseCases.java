@@ -34,7 +34,8 @@ final class UseCases {
       new ApplyConfig(cluster, cluster, events, configStatus, metrics, allocations);
   final ReconcileService services =
       new ReconcileService(cluster, cluster, events, pipeline, allocations);
-  final TakeOver takeOver = new TakeOver(cluster, pipeline, allocations, applyConfig, services);
+  final TakeOver takeOver =
+      new TakeOver(cluster, pipeline, allocations, applyConfig, services, metrics);
   final PublishUsage usage = new PublishUsage(allocations, metrics, configStatus);
 
   /** Marks the cache synced; the use cases hear nothing from it (they are called directly). */

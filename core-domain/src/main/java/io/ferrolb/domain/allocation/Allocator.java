@@ -239,17 +239,27 @@ public final class Allocator {
 
   private static List<ServiceRequest> recoveryOrder(
       Collection<ServiceRequest> services, java.util.function.Predicate<IpAddress> pooled) {
-    List<ServiceRequest> out = new ArrayList<>(services);
-    out.sort(
-        Comparator.comparingInt(
-                (ServiceRequest s) ->
-                    s.currentIngress().isEmpty()
-                        ? 2
-                        : s.currentIngress().stream().allMatch(pooled) ? 0 : 1)
-            .thenComparingInt((ServiceRequest s) -> -s.currentIngress().size())
-            .thenComparing(ServiceRequest::key));
+    // each Service's rank is judged once, not on every comparison: at 10,000 Services the sort
+    // asked the pools about the same addresses ~300,000 times (a second of a new leader's takeover)
+    List<Ranked> ranked = new ArrayList<>(services.size());
+    for (ServiceRequest s : services) {
+      int group =
+          s.currentIngress().isEmpty() ? 2 : s.currentIngress().stream().allMatch(pooled) ? 0 : 1;
+      ranked.add(new Ranked(group, -s.currentIngress().size(), s));
+    }
+    ranked.sort(
+        Comparator.comparingInt(Ranked::group)
+            .thenComparingInt(Ranked::fewerFirst)
+            .thenComparing(r -> r.service().key()));
+    List<ServiceRequest> out = new ArrayList<>(ranked.size());
+    for (Ranked r : ranked) {
+      out.add(r.service());
+    }
     return out;
   }
+
+  /** A Service with its place in the recovery order: group, then more addresses first. */
+  private record Ranked(int group, int fewerFirst, ServiceRequest service) {}
 
   // ---------------------------------------------------------------- convergence
 

@@ -240,7 +240,7 @@ public final class ConfigParser {
     bfdRules.checkBfdEcho(poolsByName, peersByName);
     crossChecks.checkLocalPrefConflicts(poolsByName);
     for (PoolDraft p : state.pools) {
-      if (!advertised.contains(p.name())) {
+      if (ctx.advertisementsIncluded() && !advertised.contains(p.name())) {
         problems.warn(
             p.src(),
             p.nameField(),

@@ -12,13 +12,24 @@ import java.util.Objects;
  *     a {@code passwordSecret} naming another one is an error, as in MetalLB. False for files
  *     checked offline, where the Secret usually lives elsewhere: such a reference is a warning that
  *     it was not checked.
+ * @param advertisementsIncluded false when the objects leave the L2/BGPAdvertisements out on
+ *     purpose (the controller judges no advertisement, {@link #withoutAdvertisements}): then no
+ *     pool is said to be selected by none
  */
 public record ParseContext(
-    String namespace, Map<String, SecretData> secrets, boolean secretsComplete) {
+    String namespace,
+    Map<String, SecretData> secrets,
+    boolean secretsComplete,
+    boolean advertisementsIncluded) {
 
   public ParseContext {
     Objects.requireNonNull(namespace, "namespace");
     secrets = Map.copyOf(secrets);
+  }
+
+  /** A context whose objects include every advertisement there is. */
+  public ParseContext(String namespace, Map<String, SecretData> secrets, boolean secretsComplete) {
+    this(namespace, secrets, secretsComplete, true);
   }
 
   /** A context whose {@code secrets} are complete (the cluster's). */
@@ -37,5 +48,13 @@ public record ParseContext(
    */
   public static ParseContext offline(String namespace, boolean strict) {
     return new ParseContext(namespace, Map.of(), strict);
+  }
+
+  /**
+   * This context for objects without the advertisements (the controller's share of the
+   * configuration): whether an advertisement selects a pool is not known, so it is not warned of.
+   */
+  public ParseContext withoutAdvertisements() {
+    return new ParseContext(namespace, secrets, secretsComplete, false);
   }
 }

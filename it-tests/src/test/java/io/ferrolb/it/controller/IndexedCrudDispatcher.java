@@ -1,11 +1,19 @@
 package io.ferrolb.it.controller;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,18 +21,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
  * fabric8's CRUD dispatcher with an index by (name, namespace) behind its single-object lookup. The
  * stock one compares every lookup with every stored object (linear in the store), so at 10,000
  * Services a benchmark would measure the mock server's scans instead of the controller. The store
  * itself, and every other behaviour, is the stock one; a lookup without a name falls back to the
- * stock scan.
+ * stock scan. A PUT of a status subresource at a stale resourceVersion is refused with a 409, as a
+ * real API server does (the stock one applies it, so a writer that read an object before another
+ * writer changed it silently undid that change). A closed watch is finished off the server's event
+ * loop ({@link OffLoopClose}). An optional observer sees every request before it is served
+ * (bench/controller counts them).
  */
 public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<List<Attribute>, List<AttributeSet>> byName = new ConcurrentHashMap<>();
+  private final Consumer<RecordedRequest> observer;
+  private final ExecutorService closer =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "mock-watch-close");
+            t.setDaemon(true);
+            return t;
+          });
 
   public IndexedCrudDispatcher() {
+    this(r -> {});
+  }
+
+  public IndexedCrudDispatcher(Consumer<RecordedRequest> observer) {
+    this.observer = observer;
     try {
       Field f = CrudDispatcher.class.getDeclaredField("map");
       f.setAccessible(true);
@@ -36,6 +64,44 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   private static List<Attribute> identity(AttributeSet s) {
     return Arrays.asList(s.getAttribute("name"), s.getAttribute("namespace"));
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    observer.accept(request);
+    return super.dispatch(request);
+  }
+
+  @Override
+  public MockResponse handleUpdate(RecordedRequest request) {
+    String path = request.getPath();
+    int q = path.indexOf('?');
+    if ((q < 0 ? path : path.substring(0, q)).endsWith("/status")) {
+      String sent =
+          resourceVersion(new String(request.getBody().getBytes(), StandardCharsets.UTF_8));
+      Map.Entry<AttributeSet, String> current = findResource(getKey(path));
+      if (!sent.isEmpty() && current != null && !sent.equals(resourceVersion(current.getValue()))) {
+        return new MockResponse()
+            .setResponseCode(409)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"reason\":\"Conflict\",\"code\":409,\"message\":\"the object has been"
+                    + " modified; please apply your changes to the latest version and try again\"}");
+      }
+    }
+    return super.handleUpdate(request);
+  }
+
+  private static String resourceVersion(String json) {
+    var meta = Serialization.unmarshal(json, GenericKubernetesResource.class).getMetadata();
+    return meta == null || meta.getResourceVersion() == null ? "" : meta.getResourceVersion();
+  }
+
+  @Override
+  public MockResponse handleWatch(String path) {
+    MockResponse r = super.handleWatch(path);
+    WebSocketListener watch = r.getWebSocketListener();
+    return watch == null ? r : r.withWebSocketUpgrade(new OffLoopClose(watch, closer));
   }
 
   @Override
@@ -103,6 +169,68 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     public void clear() {
       super.clear();
       byName.clear();
+    }
+  }
+
+  /**
+   * The stock watch listener, except that it is told of a closed or broken connection on a thread
+   * of its own. The stock one then waits (up to a minute) for its pending sends, and each send
+   * waits (up to 30 s) for a write that only the event loop it blocks can complete: one client
+   * going away with events in flight (a controller stopped or killed) froze the whole server for
+   * seconds, every other client's requests included.
+   */
+  private static final class OffLoopClose extends WebSocketListener {
+    private final WebSocketListener watch;
+    private final ExecutorService closer;
+
+    OffLoopClose(WebSocketListener watch, ExecutorService closer) {
+      this.watch = watch;
+      this.closer = closer;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket ws, Response response) {
+      watch.onBeforeAccept(ws, response);
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, Response response) {
+      watch.onOpen(ws, response);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      watch.onMessage(ws, text);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, ByteString bytes) {
+      watch.onMessage(ws, bytes);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, byte[] bytes) {
+      watch.onMessage(ws, bytes);
+    }
+
+    @Override
+    public void onPing(WebSocket ws, byte[] bytes) {
+      watch.onPing(ws, bytes);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      watch.onClosing(ws, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      closer.execute(() -> watch.onClosed(ws, code, reason));
+    }
+
+    @Override
+    public void onFailure(WebSocket ws, Throwable t, Response response) {
+      closer.execute(() -> watch.onFailure(ws, t, response));
     }
   }
 }

@@ -24,6 +24,7 @@ import io.ferrolb.app.admission.Webhook;
 import io.ferrolb.app.admission.WebhookCertRotation;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.app.speaker.Speaker;
+import io.ferrolb.domain.announce.AnnouncedCondition;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -360,6 +361,18 @@ final class Scenario implements AutoCloseable {
                   && now.getMetadata()
                       .getAnnotations()
                       .containsKey("metallb.io/ip-allocated-from-pool");
+            });
+    // the controller's Announced condition (the speakers' reports, written in the background) is
+    // on the Service before it goes, so the grant it needs is exercised on every run
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              Service now = admin.services().inNamespace("default").withName("web").get();
+              return now.getStatus() != null
+                  && now.getStatus().getConditions() != null
+                  && now.getStatus().getConditions().stream()
+                      .anyMatch(c -> AnnouncedCondition.TYPE.equals(c.getType()));
             });
     admin.services().inNamespace("default").withName("web").delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> l2Statuses().isEmpty());

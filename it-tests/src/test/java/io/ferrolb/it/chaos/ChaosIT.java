@@ -576,7 +576,13 @@ class ChaosIT {
     if (!ASSERT_ANNOUNCEMENTS) {
       announcements.stream()
           .limit(30)
-          .forEach(w -> out.append("  ANNOUNCEMENT NOT CONVERGED ").append(w).append('\n'));
+          .forEach(
+              w ->
+                  out.append("  ANNOUNCEMENT NOT CONVERGED ")
+                      .append(w)
+                      .append(" (Announced: ")
+                      .append(announcedCondition(w.split(" ")[0]))
+                      .append(")\n"));
     }
     checker.violations.forEach(v -> out.append("  VIOLATION ").append(v).append('\n'));
     wrong.stream()
@@ -600,6 +606,23 @@ class ChaosIT {
     for (Speaker s : speakers) {
       assertThat(s.notReady()).as("speaker ready").isEmpty();
     }
+  }
+
+  /** The controller's summary of the speakers' reports on a Service ("ns/name"), or "-". */
+  private String announcedCondition(String key) {
+    String[] p = key.split("/");
+    if (p.length != 2) {
+      return "-";
+    }
+    Service s = client.services().inNamespace(p[0]).withName(p[1]).get();
+    if (s == null || s.getStatus() == null || s.getStatus().getConditions() == null) {
+      return "-";
+    }
+    return s.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("ferrolb.io/Announced"))
+        .map(c -> c.getStatus() + " " + c.getReason() + " " + c.getMessage())
+        .findFirst()
+        .orElse("-");
   }
 
   private static void write(String figures) throws IOException {

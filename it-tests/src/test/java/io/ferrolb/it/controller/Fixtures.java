@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.ferrolb.domain.announce.AnnouncedCondition;
 import io.ferrolb.it.support.Crds;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -105,6 +106,22 @@ public final class Fixtures {
       }
     }
     return out;
+  }
+
+  /**
+   * The Service's {@value AnnouncedCondition#TYPE} condition as "Status Reason: message", or ""
+   * when it has none (or the Service is gone).
+   */
+  public static String announced(KubernetesClient client, String ns, String name) {
+    Service s = client.services().inNamespace(ns).withName(name).get();
+    if (s == null || s.getStatus() == null || s.getStatus().getConditions() == null) {
+      return "";
+    }
+    return s.getStatus().getConditions().stream()
+        .filter(c -> AnnouncedCondition.TYPE.equals(c.getType()))
+        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
+        .findFirst()
+        .orElse("");
   }
 
   public static List<String> ingress(KubernetesClient client, String ns, String name) {

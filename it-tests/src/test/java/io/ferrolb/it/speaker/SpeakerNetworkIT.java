@@ -20,6 +20,7 @@ import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.domain.ownership.NodeElection;
 import io.ferrolb.domain.pool.IpAddress;
+import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.support.Crds;
 import io.ferrolb.it.support.MetallbMetrics;
 import io.ferrolb.it.support.Nodes;
@@ -487,15 +488,7 @@ class SpeakerNetworkIT {
 
   /** The Service's ferrolb.io/Announced condition as "Status Reason: message", or "". */
   static String announced(String name) {
-    var svc = client.services().inNamespace("default").withName(name).get();
-    if (svc == null || svc.getStatus() == null || svc.getStatus().getConditions() == null) {
-      return "";
-    }
-    return svc.getStatus().getConditions().stream()
-        .filter(c -> c.getType().equals("ferrolb.io/Announced"))
-        .map(c -> c.getStatus() + " " + c.getReason() + ": " + c.getMessage())
-        .findFirst()
-        .orElse("");
+    return Fixtures.announced(client, "default", name);
   }
 
   /** The MACs that answer {@code arping} for {@code ip} from the client. */

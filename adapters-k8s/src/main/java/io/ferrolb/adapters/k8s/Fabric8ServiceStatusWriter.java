@@ -54,6 +54,11 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
       }
       return wrote;
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        // deleted since the cache saw it: nothing to write, and nothing to retry; its deletion
+        // event, on its way, ends the controller's work on it
+        return wrote;
+      }
       throw new ClusterWriteException(
           "Service " + current.key() + ": write failed (HTTP " + e.getCode() + ")", e);
     }

@@ -235,6 +235,27 @@ public final class Fabric8SpeakerView implements SpeakerView {
     };
   }
 
+  /**
+   * Each informer's state, one "Kind watching=B running=B rv=V" entry each: a diagnosis of a view
+   * that stopped following the cluster.
+   */
+  public synchronized String informerStates() {
+    StringBuilder b = new StringBuilder();
+    for (SharedIndexInformer<?> inf : informers) {
+      if (b.length() > 0) {
+        b.append("; ");
+      }
+      b.append(inf.getApiTypeClass().getSimpleName())
+          .append(" watching=")
+          .append(inf.isWatching())
+          .append(" running=")
+          .append(inf.isRunning())
+          .append(" rv=")
+          .append(inf.lastSyncResourceVersion());
+    }
+    return b.toString();
+  }
+
   @Override
   public synchronized boolean synced() {
     return !informers.isEmpty()

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>fabric8 7.x/8.x has no such limit: its {@code maxConcurrentRequests} settings configure only
  * the OkHttp client, and ferrolb runs on the JDK client. What fabric8 does do is retry a 429 or a
- * 5xx after {@code max(Retry-After, its exponential backoff)} ({@code requestRetryBackoffLimit}
- * attempts, 10 by default, from {@code requestRetryBackoffInterval}, 100 ms); this limiter adds the
- * steady rate.
+ * 5xx after its exponential backoff ({@code requestRetryBackoffLimit} attempts, 10 by default, from
+ * {@code requestRetryBackoffInterval}, 100 ms), not after the answer's {@code Retry-After}: {@link
+ * RetryAfter} fixes that, and {@link #install} puts both on a client.
  */
 public final class RequestRateLimit implements Interceptor {
   private static final Logger LOG = LoggerFactory.getLogger(RequestRateLimit.class);
@@ -71,14 +71,20 @@ public final class RequestRateLimit implements Interceptor {
     this.refilledAt = nanoTime.getAsLong();
   }
 
-  /** Puts the limit on every client {@code builder} builds; no-op when unlimited. */
+  /**
+   * Puts the limit (none when {@code s} is unlimited) and {@link RetryAfter} on every client {@code
+   * builder} builds.
+   */
   public static KubernetesClientBuilder install(KubernetesClientBuilder builder, Settings s) {
-    if (!s.limited()) {
-      return builder;
-    }
-    RequestRateLimit limit = new RequestRateLimit(s);
+    RetryAfter retryAfter = new RetryAfter();
+    RequestRateLimit limit = s.limited() ? new RequestRateLimit(s) : null;
     return builder.withHttpClientBuilderConsumer(
-        b -> b.addOrReplaceInterceptor("ferrolb-rate-limit", limit));
+        b -> {
+          b.addOrReplaceInterceptor("ferrolb-retry-after", retryAfter);
+          if (limit != null) {
+            b.addOrReplaceInterceptor("ferrolb-rate-limit", limit);
+          }
+        });
   }
 
   /**

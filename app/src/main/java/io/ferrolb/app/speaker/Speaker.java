@@ -134,6 +134,11 @@ public final class Speaker implements AutoCloseable {
     return loop;
   }
 
+  /** What this speaker's informers hold (read-only use: diagnostics and tests). */
+  public io.ferrolb.ports.out.SpeakerView view() {
+    return view;
+  }
+
   @Override
   public void close() {
     loop.close();

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -24,6 +22,7 @@ import io.ferrolb.adapters.k8s.RequestRateLimit;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.app.speaker.Speaker;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
+import io.ferrolb.it.controller.AddressChecker;
 import io.ferrolb.it.controller.Fixtures;
 import io.ferrolb.it.speaker.RecordingAnnouncerProvider;
 import io.ferrolb.it.support.Crds;
@@ -46,8 +45,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,11 +70,6 @@ class ChaosIT {
   private static final int FAULT_SECONDS = Integer.getInteger("chaos.seconds", 120);
   private static final long SEED = Long.getLong("chaos.seed", 15);
   private static final Duration CONVERGE_WITHIN = Duration.ofSeconds(60);
-  // OPEN BUG (issue 15): in 5 of 7 runs on 2026-12-07 the speakers never saw the address of some
-  // Services that the checker's direct watch saw, so their announcements stay short of the final
-  // state (docs/reliability.md). Until it is found, the speakers' side is asserted only with
-  // -Dchaos.announcements=true; without it, it is measured and printed, not asserted.
-  private static final boolean ASSERT_ANNOUNCEMENTS = Boolean.getBoolean("chaos.announcements");
   private static final ResourceDefinitionContext L2_STATUS =
       context("ServiceL2Status", "servicel2statuses");
 
@@ -85,7 +77,7 @@ class ChaosIT {
   private KubernetesClient client;
   private FaultyApiProxy proxy;
   private Watch checkerWatch;
-  private final Checker checker = new Checker();
+  private final AddressChecker checker = new AddressChecker();
   private final List<AutoCloseable> running = new ArrayList<>();
 
   static ResourceDefinitionContext context(String kind, String plural) {
@@ -236,67 +228,6 @@ class ChaosIT {
 
   // ------------------------------------------------------------------------------ the checker
 
-  /** Address -> Service from every event of a direct watch; violations with their time. */
-  static final class Checker implements Watcher<Service> {
-    final Map<String, String> owner = new HashMap<>(); // ip -> uid
-    final Map<String, String> held = new HashMap<>(); // uid -> ip
-    final Map<String, String> firstIp = new HashMap<>(); // uid -> the first address it had
-    final Map<String, String> names = new HashMap<>(); // uid -> ns/name
-    final Map<String, Long> assignedAt = new ConcurrentHashMap<>(); // ns/name -> epoch ms
-    final List<String> violations = new CopyOnWriteArrayList<>();
-    final AtomicInteger events = new AtomicInteger();
-    volatile boolean closed;
-
-    @Override
-    public synchronized void eventReceived(Action action, Service s) {
-      events.incrementAndGet();
-      String uid = s.getMetadata().getUid();
-      String name = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-      names.put(uid, name);
-      long now = System.currentTimeMillis();
-      if (action == Action.DELETED) {
-        String ip = held.remove(uid);
-        if (ip != null && uid.equals(owner.get(ip))) {
-          owner.remove(ip);
-        }
-        return;
-      }
-      List<String> ingress = Fixtures.ingress(s);
-      if (ingress.size() > 1) {
-        violations.add(now + " " + name + " has " + ingress.size() + " addresses " + ingress);
-      }
-      String ip = ingress.isEmpty() ? null : ingress.get(0);
-      String before = held.get(uid);
-      if (before != null && !before.equals(ip)) {
-        violations.add(now + " " + name + " address changed " + before + " -> " + ip);
-        if (uid.equals(owner.get(before))) {
-          owner.remove(before);
-        }
-      }
-      if (ip == null) {
-        held.remove(uid);
-        return;
-      }
-      String first = firstIp.putIfAbsent(uid, ip);
-      if (first != null && !first.equals(ip) && before == null) {
-        violations.add(now + " " + name + " got " + ip + " after having had " + first);
-      }
-      held.put(uid, ip);
-      assignedAt.putIfAbsent(name, now);
-      String other = owner.putIfAbsent(ip, uid);
-      if (other != null && !other.equals(uid)) {
-        violations.add(
-            now + " " + ip + " held by " + names.get(other) + " and " + name + " at once");
-      }
-    }
-
-    @Override
-    public void onClose(WatcherException cause) {
-      closed = true;
-      violations.add(System.currentTimeMillis() + " the checker's watch closed: " + cause);
-    }
-  }
-
   // ------------------------------------------------------------------------------- the churn
 
   private final Map<String, Long> createdAt = new ConcurrentHashMap<>(); // ns/name -> epoch ms
@@ -397,7 +328,7 @@ class ChaosIT {
    * announcements too when {@code announcements}.
    */
   private List<String> divergence() {
-    return divergence(ASSERT_ANNOUNCEMENTS);
+    return divergence(true);
   }
 
   private List<String> divergence(boolean announcements) {
@@ -520,7 +451,15 @@ class ChaosIT {
     }
     Thread.sleep(2000); // and it stays so
     List<String> after = divergence();
-    List<String> announcements = ASSERT_ANNOUNCEMENTS ? after : divergence(true);
+    List<String> announcements = after;
+    // a diagnosis, not a repair: if one more pass of every speaker fixes it, a change was seen
+    // but no pass followed; if not, the speakers' views are wrong (see inViews)
+    int afterPass = 0;
+    if (!announcements.isEmpty()) {
+      speakers.forEach(sp -> sp.loop().trigger());
+      Thread.sleep(3000);
+      afterPass = divergence(true).size();
+    }
     sampler.interrupt();
     sampler.join();
 
@@ -549,6 +488,7 @@ class ChaosIT {
     // the same client, method, URI and body again within a 429's Retry-After: fabric8's retry waits
     // max(Retry-After, backoff); a match here is a new request of the same kind (see the log)
     figures.put("same request again within a 429's Retry-After", proxy.earlyRetries());
+    figures.put("watch events the mock sent out of order (dropped)", proxy.reorderedEvents());
     figures.put("checker events", checker.events.get());
     figures.put("violations seen by the checker", checker.violations.size());
     figures.put(
@@ -564,27 +504,26 @@ class ChaosIT {
     figures.put(
         "converged after faults and churn stopped (ms)",
         convergedAt == 0 ? "-" : convergedAt - stopped);
-    figures.put(
-        "divergent at the end, the speakers' announcements included"
-            + (ASSERT_ANNOUNCEMENTS ? "" : " (not asserted)"),
-        announcements.size());
+    figures.put("divergent at the end, the speakers' announcements included", announcements.size());
+    figures.put("of those, still divergent after one more pass of every speaker", afterPass);
     figures.put("fewest live controller loop threads", minAlive[0]);
     figures.put("fewest live speaker loop threads", minAlive[1]);
     StringBuilder out = new StringBuilder("ChaosIT figures\n");
     figures.forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
     trail.forEach(t -> out.append("  converging ").append(t).append('\n'));
-    if (!ASSERT_ANNOUNCEMENTS) {
-      announcements.stream()
-          .limit(30)
-          .forEach(
-              w ->
-                  out.append("  ANNOUNCEMENT NOT CONVERGED ")
-                      .append(w)
-                      .append(" (Announced: ")
-                      .append(announcedCondition(w.split(" ")[0]))
-                      .append(")\n"));
-    }
     checker.violations.forEach(v -> out.append("  VIOLATION ").append(v).append('\n'));
+    if (!wrong.isEmpty() || !after.isEmpty()) { // what was open, to tell a stuck watch
+      proxy.liveWatches().forEach(w -> out.append("  open watch ").append(w).append('\n'));
+    }
+    for (int i = 0; i < speakers.size() && !(wrong.isEmpty() && after.isEmpty()); i++) {
+      if (speakers.get(i).view() instanceof Fabric8SpeakerView v) {
+        out.append("  informers of ")
+            .append(NODES.get(i))
+            .append(": ")
+            .append(v.informerStates())
+            .append('\n');
+      }
+    }
     wrong.stream()
         .limit(30)
         .forEach(
@@ -593,7 +532,14 @@ class ChaosIT {
                     .append(w)
                     .append(" (the direct watch saw its address: ")
                     .append(checker.assignedAt.containsKey(w.split(" ")[0]))
-                    .append(")\n"));
+                    .append("; Announced: ")
+                    .append(
+                        w.split(" ")[0].contains("/") ? announcedCondition(w.split(" ")[0]) : "-")
+                    .append(")\n")
+                    .append(
+                        w.split(" ")[0].contains("/")
+                            ? "    in the speakers' views: " + inViews(w.split(" ")[0]) + "\n"
+                            : ""));
     System.out.print(out);
     write(out.toString());
 
@@ -606,6 +552,33 @@ class ChaosIT {
     for (Speaker s : speakers) {
       assertThat(s.notReady()).as("speaker ready").isEmpty();
     }
+  }
+
+  /**
+   * What each speaker's informers hold of a Service ("ns/name"): its addresses and endpoints, or
+   * that it is missing; tells a lost watch event from a wrong decision on a right view.
+   */
+  private String inViews(String key) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < speakers.size(); i++) {
+      Optional<io.ferrolb.domain.announce.ServiceState> st =
+          speakers.get(i).view().services().stream()
+              .filter(s -> s.key().toString().equals(key))
+              .findFirst();
+      b.append(NODES.get(i))
+          .append('=')
+          .append(
+              st.map(
+                      s ->
+                          "ingress "
+                              + s.ingress()
+                              + " endpoints "
+                              + s.endpoints().size()
+                              + (s.hasServingEndpoint() ? " serving" : " none serving"))
+                  .orElse("missing"))
+          .append(i + 1 < speakers.size() ? "; " : "");
+    }
+    return b.toString();
   }
 
   /** The controller's summary of the speakers' reports on a Service ("ns/name"), or "-". */

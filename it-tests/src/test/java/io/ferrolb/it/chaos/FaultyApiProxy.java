@@ -55,6 +55,13 @@ import java.util.function.Consumer;
  * proxy answers 410 to a watch whose resource version is older than a deletion of that resource
  * ({@link WatchHistory}); those answers are counted apart, as {@link #expiredWatches()}, not as
  * faults.
+ *
+ * <p>The mock also breaks the API server's ordering promise: events raised while a watch's
+ * WebSocket is being opened are held back and sent after the ADDED replay, behind newer events of
+ * the same objects (KubernetesCrudDispatcher#handleWatch, WatchEventsListener#onOpen in
+ * kubernetes-server-mock 8.0.0). A client would keep the older state, with no event to correct it
+ * until its next relist. The proxy drops, per watch, an event whose object is older than one it
+ * already forwarded ({@link #reorderedEvents()}), which is what a real API server guarantees.
  */
 public final class FaultyApiProxy implements AutoCloseable {
   private static final org.slf4j.Logger LOG =
@@ -120,6 +127,9 @@ public final class FaultyApiProxy implements AutoCloseable {
     }
   }
 
+  /** Upstream connections and WebSockets at most: far more than the clients under test open. */
+  static final int MAX_UPSTREAM = 1000;
+
   private final Options options;
   private final WatchHistory history;
   private final String upstreamHost;
@@ -134,6 +144,7 @@ public final class FaultyApiProxy implements AutoCloseable {
   private final LongAdder requests = new LongAdder();
   private final LongAdder watchEvents = new LongAdder();
   private final LongAdder earlyRetries = new LongAdder();
+  private final LongAdder reordered = new LongAdder();
   private final Set<LiveWatch> live = ConcurrentHashMap.newKeySet();
   // method + uri + body hash of a request answered 429 -> when its Retry-After ends (epoch ms)
   private final Map<String, Long> retryNotBefore = new ConcurrentHashMap<>();
@@ -151,8 +162,20 @@ public final class FaultyApiProxy implements AutoCloseable {
       faults.put(f, new LongAdder());
     }
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
-    this.http = vertx.createHttpClient();
-    this.websockets = vertx.createWebSocketClient();
+    // Vert.x's defaults are a client's, not a proxy's: at most 5 pooled connections per server
+    // and 50 WebSockets, the next ones wait for one to close. 4 clients hold about 55 watches, so
+    // a watch opened late could wait for ever once the faults (and the cuts) stopped: its client
+    // never got the events of that kind again (the open bug of 2026-12-07, docs/reliability.md)
+    this.http =
+        vertx.createHttpClient(
+            new io.vertx.core.http.HttpClientOptions(),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(MAX_UPSTREAM));
+    this.websockets =
+        vertx.createWebSocketClient(
+            new io.vertx.core.http.WebSocketClientOptions()
+                .setMaxConnections(MAX_UPSTREAM)
+                .setMaxMessageSize(64 << 20)
+                .setMaxFrameSize(64 << 20));
     this.server = vertx.createHttpServer();
   }
 
@@ -212,6 +235,19 @@ public final class FaultyApiProxy implements AutoCloseable {
   /** Watch events forwarded. */
   public long watchEvents() {
     return watchEvents.sum();
+  }
+
+  /**
+   * Watch events the mock sent behind a newer event of the same object, dropped (not a fault: the
+   * mock's, see the class comment).
+   */
+  public long reorderedEvents() {
+    return reordered.sum();
+  }
+
+  /** The watches open now, one line each: client, path, age, events forwarded, the last one. */
+  public java.util.List<String> liveWatches() {
+    return live.stream().map(LiveWatch::toString).sorted().toList();
   }
 
   /** Requests repeated after a 429 before its Retry-After had passed. */
@@ -455,12 +491,79 @@ public final class FaultyApiProxy implements AutoCloseable {
     final ServerWebSocket socket; // null for an HTTP watch
     final HttpServerResponse chunks; // null for a WebSocket watch
     volatile boolean cutAtNextEvent;
+    // namespace/name -> the newest version forwarded on this watch (only the event loop touches it)
+    final Map<String, Seen> seen = new java.util.HashMap<>();
 
-    LiveWatch(HttpConnection connection, ServerWebSocket socket, HttpServerResponse chunks) {
+    final String client;
+    final String uri;
+    final long openedAt = System.currentTimeMillis();
+    final AtomicLong events = new AtomicLong();
+    volatile long lastEventAt;
+
+    LiveWatch(
+        HttpConnection connection,
+        ServerWebSocket socket,
+        HttpServerResponse chunks,
+        String client,
+        String uri) {
       this.connection = connection;
       this.socket = socket;
       this.chunks = chunks;
+      this.client = client;
+      this.uri = uri;
     }
+
+    @Override
+    public String toString() {
+      long now = System.currentTimeMillis();
+      return client
+          + " "
+          + uri.split("\\?", 2)[0]
+          + (socket != null ? " (WebSocket)" : " (HTTP)")
+          + " open "
+          + (now - openedAt) / 1000
+          + " s, "
+          + events.get()
+          + " events, the last "
+          + (lastEventAt == 0 ? "never" : (now - lastEventAt) / 1000 + " s ago");
+    }
+  }
+
+  /** The version of an object last forwarded on a watch, and whether that event deleted it. */
+  record Seen(long version, boolean deleted) {}
+
+  /**
+   * Whether {@code message} is older than what {@code down} already got for its object: a lower
+   * version, or the version of a deletion already forwarded (the mock sends a deleted object with
+   * its last version). Records the event otherwise. Events without a numeric version pass.
+   */
+  static boolean stale(Map<String, Seen> seen, String message) {
+    io.vertx.core.json.JsonObject event;
+    try {
+      event = new io.vertx.core.json.JsonObject(message);
+    } catch (RuntimeException e) {
+      return false;
+    }
+    String type = event.getString("type", "");
+    io.vertx.core.json.JsonObject object = event.getJsonObject("object");
+    io.vertx.core.json.JsonObject meta = object == null ? null : object.getJsonObject("metadata");
+    if (meta == null || !Set.of("ADDED", "MODIFIED", "DELETED").contains(type)) {
+      return false;
+    }
+    long version;
+    try {
+      version = Long.parseLong(meta.getString("resourceVersion", ""));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    String key = meta.getString("namespace", "") + "/" + meta.getString("name", "");
+    Seen before = seen.get(key);
+    if (before != null
+        && (version < before.version() || (before.deleted() && version <= before.version()))) {
+      return true;
+    }
+    seen.put(key, new Seen(version, type.equals("DELETED")));
+    return false;
   }
 
   private void watch(HttpServerRequest req) {
@@ -521,14 +624,25 @@ public final class FaultyApiProxy implements AutoCloseable {
               up.pause(); // the mock sends every object as ADDED at once: hold it until bridged
               if (websocket) {
                 req.toWebSocket()
-                    .onSuccess(down -> bridge(up, new LiveWatch(connection, down, null)))
+                    .onSuccess(
+                        down ->
+                            bridge(
+                                up,
+                                new LiveWatch(
+                                    connection,
+                                    down,
+                                    null,
+                                    req.getHeader(CLIENT_HEADER),
+                                    req.uri())))
                     .onFailure(e -> up.close());
               } else {
                 HttpServerResponse down = req.response();
                 down.setStatusCode(200)
                     .setChunked(true)
                     .putHeader("Content-Type", "application/json");
-                bridge(up, new LiveWatch(connection, null, down));
+                bridge(
+                    up,
+                    new LiveWatch(connection, null, down, req.getHeader(CLIENT_HEADER), req.uri()));
               }
             })
         .onFailure(
@@ -587,6 +701,10 @@ public final class FaultyApiProxy implements AutoCloseable {
   }
 
   private void event(WebSocket up, LiveWatch down, String message) {
+    if (stale(down.seen, message)) {
+      reordered.increment();
+      return;
+    }
     if (faulty && (down.cutAtNextEvent || draw() < options.cutPerEvent())) {
       // half an event, then the connection goes: no close frame, no last chunk
       count(Fault.WATCH_CUT_MID_EVENT);
@@ -604,6 +722,8 @@ public final class FaultyApiProxy implements AutoCloseable {
       return;
     }
     watchEvents.increment();
+    down.events.incrementAndGet();
+    down.lastEventAt = System.currentTimeMillis();
     if (down.socket != null) {
       down.socket.writeTextMessage(message);
     } else {

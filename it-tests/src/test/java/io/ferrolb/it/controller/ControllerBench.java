@@ -422,7 +422,7 @@ public final class ControllerBench {
     return p;
   }
 
-  private static String java() {
+  static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
@@ -736,7 +736,7 @@ public final class ControllerBench {
         : String.format("%.2f", v);
   }
 
-  private static String kubeconfig(String url) {
+  static String kubeconfig(String url) {
     return String.join(
         "\n",
         "apiVersion: v1",

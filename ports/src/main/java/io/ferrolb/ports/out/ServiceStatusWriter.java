@@ -17,7 +17,8 @@ public interface ServiceStatusWriter {
    * Makes {@code current}'s ingress equal {@code ingress} (in order) and its pool annotation equal
    * {@code pool} (removed when empty).
    *
-   * @return true when something was written
+   * @return true when something was written; false also when the Service is gone (deleted after
+   *     {@code current} was read): there is nothing to retry
    * @throws ClusterWriteException when the API refused or failed (retry later)
    */
   boolean write(ServiceSnapshot current, List<IpAddress> ingress, Optional<String> pool);

@@ -485,8 +485,8 @@ class ChaosIT {
     proxy.faults().forEach((k, v) -> figures.put("fault " + k, v));
     figures.put("faults in all", proxy.faults().values().stream().mapToLong(Long::longValue).sum());
     figures.put("watches answered 410 (resume impossible on the mock)", proxy.expiredWatches());
-    // the same client, method, URI and body again within a 429's Retry-After: fabric8's retry waits
-    // max(Retry-After, backoff); a match here is a new request of the same kind (see the log)
+    // the same client, method, URI and body again within a 429's Retry-After: ferrolb's RetryAfter
+    // holds fabric8's retry back, so a match is a new request of the same kind (see the log)
     figures.put("same request again within a 429's Retry-After", proxy.earlyRetries());
     figures.put("watch events the mock sent out of order (dropped)", proxy.reorderedEvents());
     figures.put("checker events", checker.events.get());

@@ -165,7 +165,7 @@ public final class FaultyApiProxy implements AutoCloseable {
     // Vert.x's defaults are a client's, not a proxy's: at most 5 pooled connections per server
     // and 50 WebSockets, the next ones wait for one to close. 4 clients hold about 55 watches, so
     // a watch opened late could wait for ever once the faults (and the cuts) stopped: its client
-    // never got the events of that kind again (the open bug of 2026-12-07, docs/reliability.md)
+    // never got the events of that kind again ("the bug that was", docs/reliability.md)
     this.http =
         vertx.createHttpClient(
             new io.vertx.core.http.HttpClientOptions(),

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Asserted: a direct watch ({@link AddressChecker}) never sees an address held twice at once, a
  * second address or an address that changed; every Service ends with exactly one address from the
- * pool; after each kill the survivor holds the Lease within two lease durations and a retry period
- * (it cannot before the Lease expires, one lease after the last renewal it saw). Figures (printed
- * and in target/controller-crash-it/figures.txt): kills, the takeover times (p50 and max), how many
+ * pool; after each kill the survivor holds the Lease within 2.5 lease durations (it cannot before
+ * the Lease expires, one lease after the last renewal it saw). Figures (printed and in
+ * target/controller-crash-it/figures.txt): kills, the takeover times (p50 and max), how many
  * Services were still waiting at each kill, and the time from the last kill to every address in
  * place. Sizes: {@code -Dcrash.services} (1000), {@code -Dcrash.kills} (20), {@code -Dcrash.seed}
  * (7).
@@ -56,9 +56,9 @@ class ControllerCrashIT {
   private static final Duration LEASE = Duration.ofSeconds(2); // ControllerCommand's default
   private static final Duration RETRY = LEASE.dividedBy(10);
   // a Lease changes hands no sooner than one lease after the last renewal the standby saw, and
-  // then at its next retry (fabric8 adds up to 20% jitter); the second lease is slack for a busy
-  // 2-core machine (measured there: p50 2.78 s, max 3.60 s)
-  private static final Duration TAKEOVER_BOUND = LEASE.multipliedBy(2).plus(RETRY);
+  // then at its next retry (fabric8 adds up to 20% jitter); the rest is slack for a busy 2-core
+  // machine (measured there: p50 2.78 s, max 3.60 s; in CI p50 3.16 s, max 3.71 s)
+  private static final Duration TAKEOVER_BOUND = LEASE.multipliedBy(5).dividedBy(2);
   private static final Path WORK = Path.of("target", "controller-crash-it").toAbsolutePath();
   private static final Path APP_JAR =
       Path.of("..").toAbsolutePath().normalize().resolve("app/target/ferrolb.jar");

@@ -36,6 +36,24 @@ public final class RetryAfter implements Interceptor {
   /** The longest wait honoured. */
   public static final Duration LONGEST = Duration.ofSeconds(60);
 
+  /**
+   * fabric8's retries within one call, for ferrolb's clients ({@code requestRetryBackoffLimit};
+   * fabric8's default is 10). A call blocks its caller while fabric8 retries, and the default's
+   * backoff (100 ms doubling) can hold a speaker's loop, and with it every announcement, for over a
+   * minute on one status write after an API brownout; ChaosIT saw a speaker pass-less for 60 s
+   * after the faults stopped. With 3 a call gives up within about a second plus its Retry-After
+   * holds, and the loops retry with their own backoff, without blocking.
+   */
+  public static final int IN_CALL_RETRIES = 3;
+
+  /** {@code config} with {@link #IN_CALL_RETRIES}. */
+  public static io.fabric8.kubernetes.client.Config boundRetries(
+      io.fabric8.kubernetes.client.Config config) {
+    return new io.fabric8.kubernetes.client.ConfigBuilder(config)
+        .withRequestRetryBackoffLimit(IN_CALL_RETRIES)
+        .build();
+  }
+
   private final Supplier<Instant> now;
   private final BiFunction<Long, TimeUnit, Executor> delayed;
 

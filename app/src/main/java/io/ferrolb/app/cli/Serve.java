@@ -61,7 +61,13 @@ final class Serve {
                 ? HealthServer.startInBackground(ports.metrics().getAsInt(), registry, ready)
                 : null;
         KubernetesClient client =
-            RequestRateLimit.install(new KubernetesClientBuilder(), apiLimit).build();
+            RequestRateLimit.install(
+                    new KubernetesClientBuilder()
+                        .withConfig(
+                            io.ferrolb.adapters.k8s.RetryAfter.boundRetries(
+                                io.fabric8.kubernetes.client.Config.autoConfigure(null))),
+                    apiLimit)
+                .build();
         SecureMetricsServer https = secure ? https(ports, registry, client) : null) {
       health.get(); // a port in use fails here, before the component starts
       if (metrics != null) {

@@ -166,18 +166,22 @@ class ChaosIT {
     client.genericKubernetesResources(context(kind, plural)).inNamespace(NS).resource(r).create();
   }
 
-  /** A client of a component under test: through the proxy, with ferrolb's default API limit. */
+  /**
+   * A client of a component under test: through the proxy, with what the commands give theirs
+   * (Serve): the default API limit, RetryAfter and its bounded in-call retries.
+   */
   private KubernetesClient proxied(String who) {
     KubernetesClient c =
         RequestRateLimit.install(
                 new KubernetesClientBuilder()
                     .withConfig(
-                        new ConfigBuilder()
-                            .withMasterUrl(proxy.url())
-                            .withNamespace(NS)
-                            .withTrustCerts(true)
-                            .withCustomHeaders(Map.of(FaultyApiProxy.CLIENT_HEADER, who))
-                            .build()),
+                        io.ferrolb.adapters.k8s.RetryAfter.boundRetries(
+                            new ConfigBuilder()
+                                .withMasterUrl(proxy.url())
+                                .withNamespace(NS)
+                                .withTrustCerts(true)
+                                .withCustomHeaders(Map.of(FaultyApiProxy.CLIENT_HEADER, who))
+                                .build())),
                 RequestRateLimit.Settings.DEFAULT)
             .build();
     running.add(c);

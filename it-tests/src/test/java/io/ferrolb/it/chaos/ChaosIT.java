@@ -513,7 +513,10 @@ class ChaosIT {
     figures.put(
         "converged after faults and churn stopped (ms)",
         convergedAt == 0 ? "-" : convergedAt - stopped);
-    figures.put("divergent at the end, the speakers' announcements included", announcements.size());
+    figures.put(
+        "divergent at the end, the speakers' announcements included"
+            + (ASSERT_ANNOUNCEMENTS ? "" : " (not asserted)"),
+        announcements.size());
     figures.put("of those, still divergent after one more pass of every speaker", afterPass);
     figures.put("fewest live controller loop threads", minAlive[0]);
     figures.put("fewest live speaker loop threads", minAlive[1]);

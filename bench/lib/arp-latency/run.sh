@@ -32,6 +32,7 @@ JAVA_OPTS=${JAVA_OPTS-$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\([^$]*\)"$/\1/p' "$RO
 VIP=203.0.113.200
 WORK=$(mktemp -d /tmp/flbl2-arp-latency.XXXXXX)
 . "$HERE/netns.sh"
+. "$HERE/procs.sh"
 
 log() { echo "[$(date +%T.%3N)] $*" >&2; }
 [ "$(id -u)" = 0 ] || { echo "SKIP arp-latency: needs root (network namespaces, raw sockets)"; exit 0; }
@@ -39,17 +40,6 @@ for b in ip tcpdump python3 java; do
   command -v $b >/dev/null || { echo "SKIP arp-latency: $b not installed"; exit 0; }
 done
 
-kill_pid() {  # PIDFILE COMM: stop that process only if it is still what we started
-  local f=$1 comm=$2 pid
-  [ -s "$f" ] || return 0
-  pid=$(tr -dc 0-9 < "$f")
-  if [ -n "$pid" ] && grep -q "^$comm" "/proc/$pid/comm" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$f"
-}
 cleanup() {
   kill_pid "$WORK/tcpdump.pid" tcpdump
   kill_pid "$WORK/speaker.pid" java
@@ -59,10 +49,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 log "building (mvn test-compile -pl it-tests -am; incremental)"
-(cd "$ROOT" && mvn -B -q -o test-compile dependency:build-classpath -pl it-tests -am \
-    -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >"$WORK/build.log" 2>&1) \
-  || { tail -30 "$WORK/build.log"; exit 1; }
-CP="$ROOT/it-tests/target/test-classes:$(cat "$WORK/cp.txt")"
+build_cp
 
 log "topology up"
 flbl2_up

@@ -28,15 +28,19 @@ class Fabric8ServiceStatusWriterTest {
         .build();
   }
 
+  /** 198.51.100.7 from pool "blue", for web() as read before any write. */
+  private boolean writeAddressAndPool() {
+    return new Fabric8ServiceStatusWriter(client)
+        .write(
+            Conversions.service(web()),
+            List.of(IpAddress.parse("198.51.100.7")),
+            Optional.of("blue"));
+  }
+
   @Test
   void writesTheAddressAndThePool() {
     client.services().resource(web()).create();
-    boolean wrote =
-        new Fabric8ServiceStatusWriter(client)
-            .write(
-                Conversions.service(web()),
-                List.of(IpAddress.parse("198.51.100.7")),
-                Optional.of("blue"));
+    boolean wrote = writeAddressAndPool();
     assertThat(wrote).isTrue();
     Service now = client.services().inNamespace("default").withName("web").get();
     assertThat(now.getStatus().getLoadBalancer().getIngress().get(0).getIp())
@@ -48,12 +52,7 @@ class Fabric8ServiceStatusWriterTest {
   /** A Service deleted after the cache read it: a 404 is no failure to retry (ChaosIT saw 300). */
   @Test
   void aServiceDeletedMeanwhileIsNotRetried() {
-    boolean wrote =
-        new Fabric8ServiceStatusWriter(client)
-            .write(
-                Conversions.service(web()),
-                List.of(IpAddress.parse("198.51.100.7")),
-                Optional.of("blue"));
+    boolean wrote = writeAddressAndPool();
     assertThat(wrote).isFalse();
     assertThat(client.services().inNamespace("default").withName("web").get()).isNull();
   }

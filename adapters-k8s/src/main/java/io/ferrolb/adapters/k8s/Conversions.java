@@ -44,7 +44,11 @@ final class Conversions {
   static ServiceSnapshot service(Service s) {
     ObjectMeta m = s.getMetadata();
     return new ServiceSnapshot(
-        request(s), orEmpty(m.getUid()), s.getStatus() != null, orEmpty(m.getCreationTimestamp()));
+        request(s),
+        orEmpty(m.getUid()),
+        s.getStatus() != null,
+        orEmpty(m.getCreationTimestamp()),
+        orEmpty(m.getResourceVersion()));
   }
 
   /**

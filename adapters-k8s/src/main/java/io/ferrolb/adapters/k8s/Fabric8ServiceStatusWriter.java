@@ -21,6 +21,11 @@ import java.util.Optional;
  * Writes ingress and the pool annotation with JSON Patches (RFC 6902): a merge patch would append
  * to the ingress list on fabric8's mock server, and JSON Patch replaces exactly the members named,
  * leaving other status fields (conditions) alone.
+ *
+ * <p>Each patch first sets {@code metadata.resourceVersion} to the version the decision was made
+ * on; the API server takes a resourceVersion in a patch as a precondition and answers 409 Conflict
+ * when the Service changed since (as controller-runtime's status Update does for MetalLB). The
+ * status patch, after an annotation patch, names the version that patch returned.
  */
 public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
   private static final PatchContext JSON_PATCH = PatchContext.of(PatchType.JSON);
@@ -44,12 +49,14 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
               .endMetadata()
               .build();
       var svc = client.services().inNamespace(current.namespace()).resource(named);
+      String version = current.resourceVersion();
       if (!current.allocatedFromPool().equals(pool)) {
-        svc.patch(JSON_PATCH, annotationPatch(current, pool));
+        Service after = svc.patch(JSON_PATCH, annotationPatch(current, pool, version));
         wrote = true;
+        version = after == null ? "" : orEmpty(after.getMetadata().getResourceVersion());
       }
       if (!current.ingress().equals(ingress)) {
-        svc.subresource("status").patch(JSON_PATCH, statusPatch(current, ingress));
+        svc.subresource("status").patch(JSON_PATCH, statusPatch(current, ingress, version));
         wrote = true;
       }
       return wrote;
@@ -64,9 +71,22 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
     }
   }
 
-  static String annotationPatch(ServiceSnapshot current, Optional<String> pool) {
-    String path = "/metadata/annotations/" + pointer(ServiceSnapshot.POOL_ANNOTATION);
+  /** The precondition: the object is still at {@code version} ("" for none). */
+  private static List<Map<String, Object>> onVersion(String version) {
     List<Map<String, Object>> ops = new ArrayList<>();
+    if (!version.isEmpty()) {
+      ops.add(Map.of("op", "replace", "path", "/metadata/resourceVersion", "value", version));
+    }
+    return ops;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  static String annotationPatch(ServiceSnapshot current, Optional<String> pool, String version) {
+    String path = "/metadata/annotations/" + pointer(ServiceSnapshot.POOL_ANNOTATION);
+    List<Map<String, Object>> ops = onVersion(version);
     if (pool.isEmpty()) {
       ops.add(Map.of("op", "remove", "path", path));
     } else if (current.annotations().isEmpty()) {
@@ -84,7 +104,7 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
     return Serialization.asJson(ops);
   }
 
-  static String statusPatch(ServiceSnapshot current, List<IpAddress> ingress) {
+  static String statusPatch(ServiceSnapshot current, List<IpAddress> ingress, String version) {
     List<Map<String, Object>> entries = new ArrayList<>();
     for (IpAddress ip : ingress) {
       entries.add(Map.of("ip", ip.toString()));
@@ -100,7 +120,9 @@ public final class Fabric8ServiceStatusWriter implements ServiceStatusWriter {
     } else {
       op = Map.of("op", "add", "path", "/status", "value", Map.of("loadBalancer", lb));
     }
-    return Serialization.asJson(List.of(op));
+    List<Map<String, Object>> ops = onVersion(version);
+    ops.add(op);
+    return Serialization.asJson(ops);
   }
 
   /** RFC 6901 escaping of one reference token. */

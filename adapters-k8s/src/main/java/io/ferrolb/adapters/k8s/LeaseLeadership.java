@@ -1,6 +1,8 @@
 package io.ferrolb.adapters.k8s;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -15,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * Leader election with a {@code coordination.k8s.io} Lease (fabric8's LeaderElector). The lock is
  * released on close, so a clean shutdown hands over at once; a crash hands over after the lease
  * duration.
+ *
+ * <p>The election talks to the API server on a client of its own (as controller-runtime's does),
+ * with no client-side rate limit and a request timeout of one renew deadline: on the component's
+ * client a renewal queued behind a burst of status writes (two per Service, at 20 per second) and
+ * missed the Lease, a standby took it while this replica still wrote, and two leaders gave the same
+ * Services different addresses (ControllerCrashIT, in CI).
  */
 public final class LeaseLeadership implements Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseLeadership.class);
@@ -35,11 +43,19 @@ public final class LeaseLeadership implements Leadership {
 
   public LeaseLeadership(
       KubernetesClient client, String namespace, String leaseName, String identity, Timing timing) {
-    this.client = Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(client, "client");
+    this.timing = Objects.requireNonNull(timing, "timing");
+    this.client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestTimeout((int) timing.renewDeadline().toMillis())
+                    .withRequestRetryBackoffLimit(1)
+                    .build())
+            .build();
     this.namespace = namespace;
     this.leaseName = leaseName;
     this.identity = identity;
-    this.timing = timing;
   }
 
   /**
@@ -93,8 +109,9 @@ public final class LeaseLeadership implements Leadership {
   public synchronized void close() {
     closed = true;
     if (running != null) {
-      running.cancel(true);
+      running.cancel(true); // releases the Lease, on this thread
       running = null;
     }
+    client.close();
   }
 }

@@ -198,11 +198,20 @@ class ConversionsTest {
             ServiceRequest.builder("ns", "web").annotation("a", "b").build(), "", true, "");
     assertThat(
             Fabric8ServiceStatusWriter.statusPatch(
-                withStatus, List.of(IpAddress.parse("198.51.100.1"))))
+                withStatus, List.of(IpAddress.parse("198.51.100.1")), ""))
         .contains("\"op\":\"add\"")
         .contains("\"path\":\"/status/loadBalancer\"")
         .contains("{\"ingress\":[{\"ip\":\"198.51.100.1\"}]}");
-    assertThat(Fabric8ServiceStatusWriter.annotationPatch(withStatus, Optional.of("blue")))
-        .contains("/metadata/annotations/metallb.io~1ip-allocated-from-pool");
+    assertThat(Fabric8ServiceStatusWriter.annotationPatch(withStatus, Optional.of("blue"), ""))
+        .contains("/metadata/annotations/metallb.io~1ip-allocated-from-pool")
+        .doesNotContain("resourceVersion");
+    String onVersion =
+        Fabric8ServiceStatusWriter.annotationPatch(withStatus, Optional.of("blue"), "41");
+    assertThat(onVersion)
+        .contains("\"path\":\"/metadata/resourceVersion\"")
+        .contains("\"value\":\"41\"");
+    assertThat(onVersion.indexOf("resourceVersion"))
+        .as("the precondition comes first")
+        .isLessThan(onVersion.indexOf("annotations"));
   }
 }

@@ -94,6 +94,7 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   @Override
   public void stoppedLeading() {
     leader = false;
+    pipeline.endTerm();
     takeOver.forget();
     metrics.leader(false);
     loop.clear();

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * hold up every other Service. Writes of one Service stay in order (each is chained after the
  * previous one of that key); a desired state already on its way is not sent twice, even when the
  * cache has not caught up yet. A failed write hands the key back to the loop, which retries it with
- * its own backoff.
+ * its own backoff. A write still queued when this replica's term as leader ends is dropped: the
+ * next leader decides from what the API server holds, and a late write of the old term would undo
+ * its decision.
  */
 final class StatusPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPipeline.class);
@@ -43,6 +46,7 @@ final class StatusPipeline implements AutoCloseable {
   private final Runnable onWritten;
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private final Map<String, Desired> sent = new ConcurrentHashMap<>();
+  private final AtomicLong term = new AtomicLong();
 
   /**
    * Writes on {@code executor} ({@code Runnable::run} writes on the caller's thread, as tests do);
@@ -85,12 +89,13 @@ final class StatusPipeline implements AutoCloseable {
       return; // already on its way (or written, and the cache is behind)
     }
     sent.put(key, d);
+    long of = term.get();
     CompletableFuture<Void> next =
         tails.compute(
             key,
             (k, prev) ->
                 (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                    .thenRunAsync(() -> write(current, d), pool));
+                    .thenRunAsync(() -> write(current, d, of), pool));
     // outside compute: with a same-thread executor the write is already done here
     next.whenComplete((v, t) -> tails.remove(key, next));
   }
@@ -120,12 +125,25 @@ final class StatusPipeline implements AutoCloseable {
     return !tails.isEmpty();
   }
 
+  /**
+   * This replica stopped leading (any thread): writes not yet sent are dropped, and what was sent
+   * is forgotten, so the next term writes whatever it decides.
+   */
+  void endTerm() {
+    term.incrementAndGet();
+    sent.clear();
+  }
+
   /** Forgets what was sent for {@code key} (the Service is gone). */
   void forget(String key) {
     sent.remove(key);
   }
 
-  private void write(ServiceSnapshot current, Desired d) {
+  private void write(ServiceSnapshot current, Desired d, long of) {
+    if (term.get() != of) {
+      LOG.debug("event=statusWriteDropped service={} reason=\"term ended\"", current.key());
+      return;
+    }
     try {
       if (writer.write(current, d.ips(), d.pool())) {
         onWritten.run();

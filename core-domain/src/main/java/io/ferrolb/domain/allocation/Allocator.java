@@ -251,10 +251,27 @@ public final class Allocator {
         Comparator.comparingInt(Ranked::group)
             .thenComparingInt(Ranked::fewerFirst)
             .thenComparing(r -> r.service().key()));
+    // a holder whose address an earlier holder shows too (two leaders wrote at once, or a user
+    // edited a status) waits until every other holder has re-claimed its own: admitted in key
+    // order it would be given the lowest free address, one that a holder later in the order
+    // still shows, and move that one too
+    Set<IpAddress> claimed = new HashSet<>();
     List<ServiceRequest> out = new ArrayList<>(ranked.size());
+    List<ServiceRequest> contested = new ArrayList<>();
     for (Ranked r : ranked) {
+      List<IpAddress> ips = r.service().currentIngress();
+      if (r.group() == 2 && !contested.isEmpty()) {
+        out.addAll(contested);
+        contested.clear();
+      }
+      if (r.group() == 0 && ips.stream().anyMatch(claimed::contains)) {
+        contested.add(r.service());
+        continue;
+      }
+      claimed.addAll(ips);
       out.add(r.service());
     }
+    out.addAll(contested);
     return out;
   }
 

@@ -902,6 +902,27 @@ class AllocatorRulesTest {
     }
 
     @Test
+    void aContestedAddressMovesOnlyOneOfItsTwoHoldersAndNoOtherHolder() {
+      Allocator a = new Allocator();
+      a.setPools(List.of(pool("blue", "10.0.0.0/30")));
+      ServiceRequest first = v4("a").currentIngress(ips("10.0.0.1")).build();
+      ServiceRequest second = v4("b").currentIngress(ips("10.0.0.1")).build(); // contested
+      ServiceRequest third = v4("c").currentIngress(ips("10.0.0.0")).build();
+
+      List<ServiceRequest> order = a.recoveryOrderForPools(List.of(third, second, first));
+      order.forEach(r -> a.reconcile(r, "", Map.of()));
+
+      // by key alone "b" would take the lowest free address, 10.0.0.0, from "c"
+      assertThat(order).containsExactly(first, third, second);
+      assertThat(a.assignment(new ServiceKey("default", "a")).orElseThrow().ips())
+          .containsExactly(ip("10.0.0.1"));
+      assertThat(a.assignment(new ServiceKey("default", "c")).orElseThrow().ips())
+          .containsExactly(ip("10.0.0.0"));
+      assertThat(a.assignment(new ServiceKey("default", "b")).orElseThrow().ips())
+          .containsExactly(ip("10.0.0.2"));
+    }
+
+    @Test
     void afterARestartWithAShrunkPoolTheHolderInsideItKeepsItsAddress() {
       Allocator a = new Allocator();
       a.setPools(List.of(pool("blue", "10.0.0.0/32")));

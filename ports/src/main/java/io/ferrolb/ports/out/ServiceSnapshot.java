@@ -17,10 +17,17 @@ import java.util.Optional;
  * @param uid {@code metadata.uid} ("" when unknown), for events
  * @param hasStatus true when the object has a {@code status} (the status patch adds or replaces)
  * @param creationTimestamp RFC 3339 text as in the object ("" when unknown)
+ * @param resourceVersion {@code metadata.resourceVersion} of the object read ("" when unknown): the
+ *     status writer writes only onto that version, so a decision made on a stale read, or by a
+ *     replica that no longer leads, cannot overwrite a newer one
  * @since 0.1
  */
 public record ServiceSnapshot(
-    ServiceRequest request, String uid, boolean hasStatus, String creationTimestamp) {
+    ServiceRequest request,
+    String uid,
+    boolean hasStatus,
+    String creationTimestamp,
+    String resourceVersion) {
 
   /** The annotation the controller writes with the name of the pool an address came from. */
   public static final String POOL_ANNOTATION = "metallb.io/ip-allocated-from-pool";
@@ -29,6 +36,13 @@ public record ServiceSnapshot(
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(creationTimestamp, "creationTimestamp");
+    Objects.requireNonNull(resourceVersion, "resourceVersion");
+  }
+
+  /** A snapshot whose resourceVersion is not known: its writes are unconditional. */
+  public ServiceSnapshot(
+      ServiceRequest request, String uid, boolean hasStatus, String creationTimestamp) {
+    this(request, uid, hasStatus, creationTimestamp, "");
   }
 
   public String namespace() {

@@ -1,0 +1,133 @@
+package io.ferrolb.adapters.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.ferrolb.ports.out.Leadership;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class LeaseLeadershipTest {
+  KubernetesClient client;
+
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final List<String> standbyEvents = new CopyOnWriteArrayList<>();
+
+  private Leadership.Listener recording() {
+    return recording(events);
+  }
+
+  private static Leadership.Listener recording(List<String> events) {
+    return new Leadership.Listener() {
+      @Override
+      public void startedLeading() {
+        events.add("started");
+      }
+
+      @Override
+      public void stoppedLeading() {
+        events.add("stopped");
+      }
+
+      @Override
+      public void newLeader(String identity) {}
+    };
+  }
+
+  @Test
+  void renewalsDoNotQueueBehindTheComponentsOwnRequests() throws Exception {
+    // the component's client at 5 requests per second, kept saturated by ten busy callers: each
+    // request waits about two seconds for its turn, longer than the 2 s lease with the 1.5 s
+    // renew deadline; a standby on a client of its own takes the Lease the moment it expires
+    KubernetesClient limited =
+        RequestRateLimit.install(
+                new KubernetesClientBuilder().withConfig(client.getConfiguration()),
+                new RequestRateLimit.Settings(5, 1))
+            .build();
+    AtomicBoolean busy = new AtomicBoolean(true);
+    List<Thread> callers = new ArrayList<>();
+    try (LeaseLeadership leadership =
+            new LeaseLeadership(
+                limited,
+                "ferrolb-system",
+                "ferrolb-controller",
+                "me",
+                LeaseLeadership.Timing.FAST);
+        LeaseLeadership standby =
+            new LeaseLeadership(
+                client,
+                "ferrolb-system",
+                "ferrolb-controller",
+                "standby",
+                LeaseLeadership.Timing.FAST)) {
+      leadership.start(recording());
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("started"));
+      standby.start(recording(standbyEvents));
+      for (int i = 0; i < 10; i++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  while (busy.get()) {
+                    limited.configMaps().inNamespace("default").list();
+                  }
+                });
+        t.setDaemon(true);
+        t.start();
+        callers.add(t);
+      }
+
+      Thread.sleep(6_000); // three lease durations
+
+      assertThat(events)
+          .as("leadership kept under the component's load")
+          .containsExactly("started");
+      assertThat(
+              client
+                  .leases()
+                  .inNamespace("ferrolb-system")
+                  .withName("ferrolb-controller")
+                  .get()
+                  .getSpec()
+                  .getHolderIdentity())
+          .isEqualTo("me");
+    } finally {
+      busy.set(false);
+      for (Thread t : callers) {
+        t.join(5_000);
+      }
+      limited.close();
+    }
+  }
+
+  @Test
+  void closingReleasesTheLeaseForTheNextReplica() {
+    // fabric8's release keeps the holder's name and shortens the lease to one second
+    LeaseLeadership leadership =
+        new LeaseLeadership(
+            client, "ferrolb-system", "ferrolb-controller", "me", LeaseLeadership.Timing.FAST);
+    leadership.start(recording());
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("started"));
+
+    leadership.close();
+
+    assertThat(
+            client
+                .leases()
+                .inNamespace("ferrolb-system")
+                .withName("ferrolb-controller")
+                .get()
+                .getSpec()
+                .getLeaseDurationSeconds())
+        .as("lease duration after close, from %s", LeaseLeadership.Timing.FAST.lease())
+        .isEqualTo(1);
+    assertThat(events).containsExactly("started", "stopped");
+  }
+}

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.adapters.k8s.yaml.YamlConfigDecoder;
 import io.ferrolb.adapters.k8s.yaml.YamlDecodeException;
 import io.ferrolb.domain.allocation.IpFamilyPolicy;
@@ -225,17 +224,16 @@ final class Conversions {
    * order, then the legacy ConfigMap.
    */
   static List<DecodedObject> configObjects(
-      Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs,
-      SharedIndexInformer<ConfigMap> legacy) {
+      Map<MetallbKind, Watched<GenericKubernetesResource>> crs, Watched<ConfigMap> legacy) {
     List<DecodedObject> out = new ArrayList<>();
     for (var e : crs.entrySet()) {
-      var items = new ArrayList<>(e.getValue().getStore().list());
+      var items = new ArrayList<>(e.getValue().informer().getStore().list());
       items.sort(CREATION_THEN_NAME);
       for (var r : items) {
         out.add(DecodedObject.of(raw(e.getKey(), r)));
       }
     }
-    for (ConfigMap cm : legacy.getStore().list()) {
+    for (ConfigMap cm : legacy.informer().getStore().list()) {
       out.add(legacy(cm));
     }
     return out;

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.ports.out.ClusterView;
 import io.ferrolb.ports.out.ConfigSource;
@@ -39,14 +38,16 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   private final KubernetesClient client;
   private final String namespace;
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private final Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs =
+  private final List<Watched<?>> informers = new ArrayList<>();
+  private final Map<MetallbKind, Watched<GenericKubernetesResource>> crs =
       new EnumMap<>(MetallbKind.class);
-  private SharedIndexInformer<Service> services;
+  // set once by start(), read by any thread
+  private volatile Watched<Service> services;
   private CompletionStage<Void> servicesListed;
-  private SharedIndexInformer<Namespace> namespaces;
-  private SharedIndexInformer<ConfigMap> legacy;
+  private volatile Watched<Namespace> namespaces;
+  private volatile Watched<ConfigMap> legacy;
   private boolean listOnly;
+  private InformerWatchdog watchdog;
 
   public Fabric8ClusterView(KubernetesClient client, String namespace) {
     this.client = Objects.requireNonNull(client, "client");
@@ -74,9 +75,11 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   @Override
   public synchronized void start(Listener listener) {
-    services = Informers.of(client.services().inAnyNamespace(), listOnly);
+    boolean once = listOnly;
+    services =
+        new Watched<>("Service", () -> Informers.of(client.services().inAnyNamespace(), once));
     services.addEventHandler(handler(s -> listener.serviceChanged(key(s)), null));
-    namespaces = Informers.of(client.namespaces(), listOnly);
+    namespaces = new Watched<>("Namespace", () -> Informers.of(client.namespaces(), once));
     namespaces.addEventHandler(
         new ResourceEventHandler<Namespace>() {
           @Override
@@ -97,17 +100,27 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
           }
         });
     legacy =
-        Informers.ofOne(
-            client.configMaps().inNamespace(namespace).withName(Conversions.LEGACY_CONFIGMAP),
-            listOnly);
+        new Watched<>(
+            "ConfigMap",
+            () ->
+                Informers.ofOne(
+                    client
+                        .configMaps()
+                        .inNamespace(namespace)
+                        .withName(Conversions.LEGACY_CONFIGMAP),
+                    once));
     legacy.addEventHandler(handler(c -> listener.configChanged(), null));
     for (MetallbKind kind : MetallbKind.values()) {
       if (!kind.isConfig()) {
         continue;
       }
-      SharedIndexInformer<GenericKubernetesResource> inf =
-          Informers.of(
-              client.genericKubernetesResources(kind.context()).inNamespace(namespace), listOnly);
+      Watched<GenericKubernetesResource> inf =
+          new Watched<>(
+              kind.kind(),
+              () ->
+                  Informers.of(
+                      client.genericKubernetesResources(kind.context()).inNamespace(namespace),
+                      once));
       // status-only writes (pool counters) bump resourceVersion but not generation: not a change
       inf.addEventHandler(handler(r -> listener.configChanged(), kind));
       crs.put(kind, inf);
@@ -116,12 +129,17 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     informers.add(namespaces);
     informers.add(legacy);
     informers.addAll(crs.values());
-    for (SharedIndexInformer<?> inf : informers) {
+    for (Watched<?> w : informers) {
       CompletionStage<Void> listed =
-          Informers.start(inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", false);
-      if (inf == services) {
+          w.start(inf -> Informers.start(inf, once, LOG, w.type(), "", false));
+      if (w == services) {
         servicesListed = listed;
       }
+    }
+    if (!listOnly) {
+      watchdog =
+          InformerWatchdog.start(
+              "controller", informers, Watched.stuckAfter(client.getConfiguration()));
     }
   }
 
@@ -141,11 +159,15 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   synchronized Optional<Service> cachedService(io.ferrolb.domain.allocation.ServiceKey key) {
     return services == null
         ? Optional.empty()
-        : Optional.ofNullable(services.getStore().getByKey(key.namespace() + "/" + key.name()));
+        : Optional.ofNullable(
+            services.informer().getStore().getByKey(key.namespace() + "/" + key.name()));
   }
 
-  /** An informer another view borrows (it adds its handler, and neither starts nor stops it). */
-  record Shared<T>(SharedIndexInformer<T> informer, CompletionStage<Void> listed) {
+  /**
+   * An informer another view borrows (it adds its handler here, reads {@code informer().informer()}
+   * each time, and neither starts nor stops it).
+   */
+  record Shared<T extends HasMetadata>(Watched<T> informer, CompletionStage<Void> listed) {
     Shared {
       Objects.requireNonNull(informer, "informer");
       listed = listed == null ? CompletableFuture.completedFuture(null) : listed;
@@ -194,8 +216,8 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     if (listOnly) {
       return true;
     }
-    for (SharedIndexInformer<?> inf : informers) {
-      if (!inf.hasSynced()) {
+    for (Watched<?> w : informers) {
+      if (!w.informer().hasSynced()) {
         return false;
       }
     }
@@ -204,13 +226,13 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   @Override
   public Optional<ServiceSnapshot> service(String key) {
-    Service s = services.getStore().getByKey(key);
+    Service s = services.informer().getStore().getByKey(key);
     return s == null ? Optional.empty() : Optional.of(Conversions.service(s));
   }
 
   @Override
   public Collection<ServiceSnapshot> services() {
-    List<Service> all = services.getStore().list();
+    List<Service> all = services.informer().getStore().list();
     List<ServiceSnapshot> out = new ArrayList<>(all.size());
     for (Service s : all) {
       out.add(Conversions.service(s));
@@ -241,7 +263,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   @Override
   public Map<String, String> namespaceLabels(String name) {
-    Namespace ns = namespaces.getStore().getByKey(name);
+    Namespace ns = namespaces.informer().getStore().getByKey(name);
     return ns == null ? Map.of() : Conversions.orEmpty(ns.getMetadata().getLabels());
   }
 
@@ -252,10 +274,10 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   /** The cached custom resource of {@code kind} named {@code name}, if any. */
   Optional<GenericKubernetesResource> cached(MetallbKind kind, String name) {
-    SharedIndexInformer<GenericKubernetesResource> inf = crs.get(kind);
+    Watched<GenericKubernetesResource> inf = crs.get(kind);
     return inf == null
         ? Optional.empty()
-        : Optional.ofNullable(inf.getStore().getByKey(namespace + "/" + name));
+        : Optional.ofNullable(inf.informer().getStore().getByKey(namespace + "/" + name));
   }
 
   @Override
@@ -265,8 +287,12 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
 
   @Override
   public synchronized void close() {
-    for (SharedIndexInformer<?> inf : informers) {
-      inf.stop();
+    if (watchdog != null) {
+      watchdog.close();
+      watchdog = null;
+    }
+    for (Watched<?> w : informers) {
+      w.stop();
     }
     informers.clear();
   }

@@ -61,20 +61,22 @@ public final class Fabric8SpeakerView implements SpeakerView {
   private final KubernetesClient client;
   private final String namespace;
   private final String lbClass;
-  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private final Map<MetallbKind, SharedIndexInformer<GenericKubernetesResource>> crs =
+  private final List<Watched<?>> informers = new ArrayList<>();
+  private final Map<MetallbKind, Watched<GenericKubernetesResource>> crs =
       new EnumMap<>(MetallbKind.class);
-  private SharedIndexInformer<Service> services;
-  private SharedIndexInformer<EndpointSlice> slices;
-  private SharedIndexInformer<Node> nodes;
+  // set by start(), read by any thread
+  private volatile Watched<Service> services;
+  private volatile Watched<EndpointSlice> slices;
+  private volatile Watched<Node> nodes;
   // generic, not Pod: only three fields are read, and a typed Pod informer would make Jackson
   // build deserializers for the whole Pod schema (~300 classes) before the speaker is ready
-  private SharedIndexInformer<GenericKubernetesResource> speakers;
+  private volatile Watched<GenericKubernetesResource> speakers;
   private final Map<String, String> speakerPods;
   private final boolean watchMemberlist;
   private boolean listOnly;
-  private SharedIndexInformer<Secret> memberlist;
-  private SharedIndexInformer<ConfigMap> legacy;
+  private volatile Watched<Secret> memberlist;
+  private volatile Watched<ConfigMap> legacy;
+  private InformerWatchdog watchdog;
   // the controller's: its ClusterView's Services informer, borrowed (not started, not stopped here)
   private final Optional<Fabric8ClusterView> sharing;
   private ResourceEventHandler<HasMetadata> sharedHandler;
@@ -150,33 +152,57 @@ public final class Fabric8SpeakerView implements SpeakerView {
   public synchronized void start(Runnable onChange) {
     Optional<Fabric8ClusterView.Shared<Service>> shared =
         sharing.filter(v -> !listOnly).map(Fabric8ClusterView::sharedServices);
+    boolean once = listOnly;
     services =
         shared.isPresent()
             ? shared.get().informer()
-            : Informers.of(client.services().inAnyNamespace(), listOnly);
-    slices = Informers.of(client.discovery().v1().endpointSlices().inAnyNamespace(), listOnly);
-    nodes = Informers.of(client.nodes(), listOnly);
+            : new Watched<>(
+                "Service", () -> Informers.of(client.services().inAnyNamespace(), once));
+    slices =
+        new Watched<>(
+            "EndpointSlice",
+            () -> Informers.of(client.discovery().v1().endpointSlices().inAnyNamespace(), once));
+    nodes = new Watched<>("Node", () -> Informers.of(client.nodes(), once));
     speakers =
-        Informers.of(
-            client.genericKubernetesResources(PODS).inNamespace(namespace).withLabels(speakerPods),
-            listOnly);
+        new Watched<>(
+            "Pod",
+            () ->
+                Informers.of(
+                    client
+                        .genericKubernetesResources(PODS)
+                        .inNamespace(namespace)
+                        .withLabels(speakerPods),
+                    once));
     memberlist =
-        Informers.ofOne(
-            client.secrets().inNamespace(namespace).withName("memberlist"),
-            listOnly && watchMemberlist);
+        new Watched<>(
+            "Secret",
+            () ->
+                Informers.ofOne(
+                    client.secrets().inNamespace(namespace).withName("memberlist"),
+                    once && watchMemberlist));
     legacy =
-        Informers.ofOne(
-            client.configMaps().inNamespace(namespace).withName(Conversions.LEGACY_CONFIGMAP),
-            listOnly);
+        new Watched<>(
+            "ConfigMap",
+            () ->
+                Informers.ofOne(
+                    client
+                        .configMaps()
+                        .inNamespace(namespace)
+                        .withName(Conversions.LEGACY_CONFIGMAP),
+                    once));
     informers.addAll(List.of(services, slices, nodes, speakers, legacy));
     if (watchMemberlist) {
       informers.add(memberlist);
     }
     for (MetallbKind kind : MetallbKind.values()) {
       if (kind.isConfig()) {
-        SharedIndexInformer<GenericKubernetesResource> inf =
-            Informers.of(
-                client.genericKubernetesResources(kind.context()).inNamespace(namespace), listOnly);
+        Watched<GenericKubernetesResource> inf =
+            new Watched<>(
+                kind.kind(),
+                () ->
+                    Informers.of(
+                        client.genericKubernetesResources(kind.context()).inNamespace(namespace),
+                        once));
         crs.put(kind, inf);
         informers.add(inf);
       }
@@ -187,16 +213,21 @@ public final class Fabric8SpeakerView implements SpeakerView {
       shared.get().informer().addEventHandler(sharedHandler);
       listed.add(shared.get().listed().toCompletableFuture());
     }
-    for (SharedIndexInformer<?> inf : informers) {
-      if (inf == services && shared.isPresent()) {
-        continue; // borrowed: started by its owner
+    List<Watched<?>> own = new ArrayList<>();
+    for (Watched<?> w : informers) {
+      if (w == services && shared.isPresent()) {
+        continue; // borrowed: started (and watched over) by its owner
       }
-      addHandler(inf, onChange);
+      addHandler(w, onChange);
       // the controller's view is optional (RBAC may not grant it): one warning is enough
       listed.add(
-          Informers.start(
-                  inf, listOnly, LOG, inf.getApiTypeClass().getSimpleName(), "", !watchMemberlist)
+          w.start(inf -> Informers.start(inf, once, LOG, w.type(), "", !watchMemberlist))
               .toCompletableFuture());
+      own.add(w);
+    }
+    if (!listOnly) {
+      watchdog =
+          InformerWatchdog.start("speaker", own, Watched.stuckAfter(client.getConfiguration()));
     }
     // a kind with no objects sends no event on its first list, so being synced is one more change
     CompletableFuture.allOf(listed.toArray(CompletableFuture[]::new))
@@ -209,8 +240,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
   }
 
   @SuppressWarnings("unchecked")
-  private static void addHandler(SharedIndexInformer<?> informer, Runnable onChange) {
-    ((SharedIndexInformer<HasMetadata>) informer).addEventHandler(handler(onChange));
+  private static void addHandler(Watched<?> informer, Runnable onChange) {
+    ((Watched<HasMetadata>) informer).addEventHandler(handler(onChange));
   }
 
   private static ResourceEventHandler<HasMetadata> handler(Runnable onChange) {
@@ -241,7 +272,8 @@ public final class Fabric8SpeakerView implements SpeakerView {
    */
   public synchronized String informerStates() {
     StringBuilder b = new StringBuilder();
-    for (SharedIndexInformer<?> inf : informers) {
+    for (Watched<?> w : informers) {
+      SharedIndexInformer<?> inf = w.informer();
       if (b.length() > 0) {
         b.append("; ");
       }
@@ -251,21 +283,28 @@ public final class Fabric8SpeakerView implements SpeakerView {
           .append(" running=")
           .append(inf.isRunning())
           .append(" rv=")
-          .append(inf.lastSyncResourceVersion());
+          .append(inf.lastSyncResourceVersion())
+          .append(" replaced=")
+          .append(w.replacements());
     }
     return b.toString();
+  }
+
+  /** How many times an informer of this view was replaced for not watching ({@link Watched}). */
+  public synchronized int informerReplacements() {
+    return informers.stream().mapToInt(Watched::replacements).sum();
   }
 
   @Override
   public synchronized boolean synced() {
     return !informers.isEmpty()
-        && (listOnly || informers.stream().allMatch(SharedIndexInformer::hasSynced));
+        && (listOnly || informers.stream().allMatch(w -> w.informer().hasSynced()));
   }
 
   @Override
   public Collection<ServiceState> services() {
     Map<String, List<EndpointSlice>> byService = new HashMap<>();
-    for (EndpointSlice s : slices.getStore().list()) {
+    for (EndpointSlice s : slices.informer().getStore().list()) {
       String svc = Conversions.orEmpty(s.getMetadata().getLabels()).get(SERVICE_NAME_LABEL);
       if (svc != null) {
         byService
@@ -274,7 +313,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
       }
     }
     List<ServiceState> out = new ArrayList<>();
-    for (Service s : services.getStore().list()) {
+    for (Service s : services.informer().getStore().list()) {
       if (s.getSpec() == null || !"LoadBalancer".equals(s.getSpec().getType())) {
         continue;
       }
@@ -309,7 +348,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public Optional<ObjectRef> serviceRef(ServiceKey key) {
-    Service s = services.getStore().getByKey(key.toString());
+    Service s = services.informer().getStore().getByKey(key.toString());
     if (s == null) {
       return Optional.empty();
     }
@@ -325,7 +364,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   @Override
   public Collection<NodeState> nodes() {
     List<NodeState> out = new ArrayList<>();
-    for (Node n : nodes.getStore().list()) {
+    for (Node n : nodes.informer().getStore().list()) {
       boolean unavailable = condition(n, "NetworkUnavailable").equals("True");
       out.add(
           new NodeState(
@@ -350,7 +389,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public Optional<String> nodeAddress(String node) {
-    Node n = nodes.getStore().getByKey(node);
+    Node n = nodes.informer().getStore().getByKey(node);
     if (n == null || n.getStatus() == null || n.getStatus().getAddresses() == null) {
       return Optional.empty();
     }
@@ -369,7 +408,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
   @Override
   public Set<String> expectedSpeakers() {
     Set<String> out = new TreeSet<>();
-    for (GenericKubernetesResource p : speakers.getStore().list()) {
+    for (GenericKubernetesResource p : speakers.informer().getStore().list()) {
       String nodeName = p.get("spec", "nodeName") instanceof String n ? n : null;
       if (p.getMetadata().getDeletionTimestamp() != null || nodeName == null) {
         continue;
@@ -418,7 +457,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public Optional<byte[]> memberlistKey() {
-    for (Secret s : memberlist.getStore().list()) {
+    for (Secret s : memberlist.informer().getStore().list()) {
       if (s.getData() != null && s.getData().get("secretkey") != null) {
         return Optional.of(Base64.getMimeDecoder().decode(s.getData().get("secretkey")));
       }
@@ -432,11 +471,15 @@ public final class Fabric8SpeakerView implements SpeakerView {
 
   @Override
   public synchronized void close() {
-    for (SharedIndexInformer<?> inf : informers) {
-      if (inf == services && sharedHandler != null) {
+    if (watchdog != null) {
+      watchdog.close();
+      watchdog = null;
+    }
+    for (Watched<?> w : informers) {
+      if (w == services && sharedHandler != null) {
         services.removeEventHandler(sharedHandler); // borrowed: its owner stops it
       } else {
-        inf.stop();
+        w.stop();
       }
     }
     sharedHandler = null;

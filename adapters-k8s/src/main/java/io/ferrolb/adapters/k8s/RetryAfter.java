@@ -1,5 +1,7 @@
 package io.ferrolb.adapters.k8s;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -47,11 +49,8 @@ public final class RetryAfter implements Interceptor {
   public static final int IN_CALL_RETRIES = 3;
 
   /** {@code config} with {@link #IN_CALL_RETRIES}. */
-  public static io.fabric8.kubernetes.client.Config boundRetries(
-      io.fabric8.kubernetes.client.Config config) {
-    return new io.fabric8.kubernetes.client.ConfigBuilder(config)
-        .withRequestRetryBackoffLimit(IN_CALL_RETRIES)
-        .build();
+  public static Config boundRetries(Config config) {
+    return new ConfigBuilder(config).withRequestRetryBackoffLimit(IN_CALL_RETRIES).build();
   }
 
   private final Supplier<Instant> now;

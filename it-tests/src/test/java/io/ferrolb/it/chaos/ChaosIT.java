@@ -19,6 +19,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.adapters.k8s.Fabric8SpeakerView;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
 import io.ferrolb.adapters.k8s.RequestRateLimit;
+import io.ferrolb.adapters.k8s.RetryAfter;
 import io.ferrolb.app.controller.Controller;
 import io.ferrolb.app.speaker.Speaker;
 import io.ferrolb.domain.ownership.SplitBrainPolicy;
@@ -70,11 +71,11 @@ class ChaosIT {
   private static final int FAULT_SECONDS = Integer.getInteger("chaos.seconds", 120);
   private static final long SEED = Long.getLong("chaos.seed", 15);
   private static final Duration CONVERGE_WITHIN = Duration.ofSeconds(60);
-  // OPEN BUG (issue 15, docs/reliability.md): a speaker's Service informer can stop watching for
-  // good under these faults (isWatching() false, no watch open in the proxy, fabric8 8.0.0), so its
-  // view misses later Services. Until ferrolb restarts such an informer, the speakers' side is
-  // asserted only with -Dchaos.announcements=true; otherwise it is measured and printed.
-  private static final boolean ASSERT_ANNOUNCEMENTS = Boolean.getBoolean("chaos.announcements");
+  // fabric8 8.0.0's informer can stop watching for good under these faults (isWatching() false, no
+  // watch open in the proxy); the views replace such an informer (adapters-k8s Watched). The
+  // speakers' side is asserted unless -Dchaos.announcements=false (then measured and printed).
+  private static final boolean ASSERT_ANNOUNCEMENTS =
+      Boolean.parseBoolean(System.getProperty("chaos.announcements", "true"));
   private static final ResourceDefinitionContext L2_STATUS =
       context("ServiceL2Status", "servicel2statuses");
 
@@ -180,7 +181,7 @@ class ChaosIT {
         RequestRateLimit.install(
                 new KubernetesClientBuilder()
                     .withConfig(
-                        io.ferrolb.adapters.k8s.RetryAfter.boundRetries(
+                        RetryAfter.boundRetries(
                             new ConfigBuilder()
                                 .withMasterUrl(proxy.url())
                                 .withNamespace(NS)
@@ -518,6 +519,13 @@ class ChaosIT {
             + (ASSERT_ANNOUNCEMENTS ? "" : " (not asserted)"),
         announcements.size());
     figures.put("of those, still divergent after one more pass of every speaker", afterPass);
+    int replaced = 0;
+    for (Speaker sp : speakers) {
+      if (sp.view() instanceof Fabric8SpeakerView v) {
+        replaced += v.informerReplacements();
+      }
+    }
+    figures.put("speaker informers replaced for not watching", replaced);
     figures.put("fewest live controller loop threads", minAlive[0]);
     figures.put("fewest live speaker loop threads", minAlive[1]);
     StringBuilder out = new StringBuilder("ChaosIT figures\n");

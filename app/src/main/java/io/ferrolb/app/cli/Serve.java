@@ -1,8 +1,10 @@
 package io.ferrolb.app.cli;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.ferrolb.adapters.k8s.RequestRateLimit;
+import io.ferrolb.adapters.k8s.RetryAfter;
 import io.ferrolb.app.observability.HealthServer;
 import io.ferrolb.app.observability.secure.Fabric8MetricsAccess;
 import io.ferrolb.app.observability.secure.SecureMetricsServer;
@@ -63,9 +65,7 @@ final class Serve {
         KubernetesClient client =
             RequestRateLimit.install(
                     new KubernetesClientBuilder()
-                        .withConfig(
-                            io.ferrolb.adapters.k8s.RetryAfter.boundRetries(
-                                io.fabric8.kubernetes.client.Config.autoConfigure(null))),
+                        .withConfig(RetryAfter.boundRetries(Config.autoConfigure(null))),
                     apiLimit)
                 .build();
         SecureMetricsServer https = secure ? https(ports, registry, client) : null) {

@@ -3,8 +3,6 @@ package io.ferrolb.it.controller;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.ferrolb.it.support.Crds;
 import java.net.InetAddress;
@@ -40,13 +38,7 @@ public final class BenchApiServer {
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new java.util.HashMap<>(),
-            new IndexedCrudDispatcher(BenchApiServer::count),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+        IndexedCrudDispatcher.serve(new IndexedCrudDispatcher(BenchApiServer::count));
     // the mock server keeps every request for takeRequest(): drop them as they come, so that its
     // heap (and collection work) does not grow with the run
     Thread drain =

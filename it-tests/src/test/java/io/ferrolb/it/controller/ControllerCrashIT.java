@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.ferrolb.app.controller.Controller;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -74,14 +72,7 @@ class ControllerCrashIT {
   void start() throws Exception {
     assertThat(APP_JAR).as("the shipped jar (mvn package of app)").exists();
     Files.createDirectories(WORK);
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new IndexedCrudDispatcher(),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server = IndexedCrudDispatcher.serve(new IndexedCrudDispatcher());
     client = server.createClient();
     Fixtures.installCrds(client);
     for (String ns : List.of(NS, APP_NS)) {

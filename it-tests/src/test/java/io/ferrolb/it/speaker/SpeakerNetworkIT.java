@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -192,7 +193,7 @@ class SpeakerNetworkIT {
         "lan",
         Map.of(
             "addresses",
-            List.of("203.0.113.200-203.0.113.210", "2001:db8:77::200-2001:db8:77::20f")));
+            List.of("203.0.113.200-203.0.113.239", "2001:db8:77::200-2001:db8:77::20f")));
     cr("L2Advertisement", "l2advertisements", "lan", Map.of("interfaces", List.of("eth0")));
     if (Files.isExecutable(Path.of("/usr/lib/frr/bgpd"))) {
       startFrr();
@@ -493,7 +494,11 @@ class SpeakerNetworkIT {
 
   /** The MACs that answer {@code arping} for {@code ip} from the client. */
   static Set<String> arpingMacs(String ip) throws IOException {
-    String out = run("ip netns exec " + P + "cli arping -c 2 -w 4 -I eth0 " + ip);
+    return macsIn(run("ip netns exec " + P + "cli arping -c 2 -w 4 -I eth0 " + ip));
+  }
+
+  /** The MACs in arping's output. */
+  static Set<String> macsIn(String out) {
     Set<String> macs = new TreeSet<>();
     Matcher m = Pattern.compile("\\[([0-9a-fA-F:]{17})\\]").matcher(out);
     while (m.find()) {
@@ -653,6 +658,173 @@ class SpeakerNetworkIT {
     } finally {
       startSpeaker(order.get(0));
     }
+  }
+
+  /**
+   * A speaker process killed with SIGKILL and started again (issue 15, crashes): its addresses fail
+   * over to the next nodes and come back to it once it is up, and the other nodes' addresses never
+   * move and are never left unanswered. Watched on the wire from the client namespace: every ARP
+   * answer and gratuitous ARP (tcpdump), and an arping of each of the others' addresses in rounds
+   * throughout.
+   */
+  @Test
+  void aSpeakerKilledAndRestartedTakesBackItsAddressesAndNoOtherAddressMoves() throws Exception {
+    String missingDump = missing("tcpdump");
+    Assumptions.assumeTrue(
+        missingDump == null, () -> "speaker crash check skipped: " + missingDump);
+    Map<String, String> ownerOf = new java.util.LinkedHashMap<>(); // vip -> elected owner
+    for (int i = 220; i < 232; i++) {
+      String vip = "203.0.113." + i;
+      ownerOf.put(vip, owner(vip, NODES));
+      service("crash-" + i, vip, "Cluster", "n1", "n2", "n3");
+    }
+    Map<String, Long> perNode = new TreeMap<>();
+    ownerOf.values().forEach(n -> perNode.merge(n, 1L, Long::sum));
+    String victim =
+        perNode.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    List<String> victims = new ArrayList<>();
+    List<String> others = new ArrayList<>();
+    ownerOf.forEach((vip, n) -> (n.equals(victim) ? victims : others).add(vip));
+    for (String vip : ownerOf.keySet()) {
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> arpingMacs(vip), m -> m.equals(Set.of(mac(ownerOf.get(vip)))));
+    }
+
+    List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Process dump =
+        new ProcessBuilder(
+                "ip", "netns", "exec", P + "cli", "tcpdump", "-l", "-n", "-e", "-i", "eth0", "arp")
+            .redirectErrorStream(true)
+            .start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          dump.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  wire.add(line);
+                }
+              } catch (IOException e) {
+                wire.add("READ FAILED " + e);
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    List<String> wrongRounds = new ArrayList<>();
+    int rounds = 0;
+    double failoverS;
+    double backS;
+    try {
+      await().atMost(WAIT).until(() -> wire.stream().anyMatch(l -> l.contains("listening on")));
+      speakers.get(victim).destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9
+      long killed = System.nanoTime();
+      // the others take the victim's addresses over, within the gossip's failure detection
+      Set<String> movedAway = new TreeSet<>();
+      while (movedAway.size() < victims.size()) {
+        rounds += checkRound(others, ownerOf, wrongRounds);
+        for (String vip : victims) {
+          Set<String> macs = arpingOnce(vip);
+          if (macs.size() == 1 && !macs.contains(mac(victim))) {
+            movedAway.add(vip);
+          }
+        }
+        assertThat(System.nanoTime() - killed)
+            .as("%s's addresses %s taken over (done: %s)", victim, victims, movedAway)
+            .isLessThan(WAIT.toNanos());
+      }
+      failoverS = (System.nanoTime() - killed) / 1e9;
+      long restarted = System.nanoTime();
+      startSpeaker(victim);
+      Set<String> back = new TreeSet<>();
+      while (back.size() < victims.size()) {
+        rounds += checkRound(others, ownerOf, wrongRounds);
+        for (String vip : victims) {
+          if (arpingOnce(vip).equals(Set.of(mac(victim)))) {
+            back.add(vip);
+          } else {
+            back.remove(vip);
+          }
+        }
+        assertThat(System.nanoTime() - restarted)
+            .as("%s re-announces %s after its restart (done: %s)", victim, victims, back)
+            .isLessThan(WAIT.toNanos());
+      }
+      backS = (System.nanoTime() - restarted) / 1e9;
+      for (int i = 0; i < 5; i++) { // and it stays that way
+        rounds += checkRound(others, ownerOf, wrongRounds);
+      }
+    } finally {
+      dump.destroy();
+      dump.waitFor(5, TimeUnit.SECONDS);
+      reader.join(5_000);
+      if (!speakers.get(victim).isAlive()) {
+        startSpeaker(victim);
+      }
+      for (int i = 220; i < 232; i++) {
+        client.services().inNamespace("default").withName("crash-" + i).delete();
+        client
+            .discovery()
+            .v1()
+            .endpointSlices()
+            .inNamespace("default")
+            .withName("crash-" + i + "-1")
+            .delete();
+      }
+    }
+    // every ARP answer or gratuitous ARP for another node's address came from that node
+    Pattern reply = Pattern.compile("^\\S+ ([0-9a-f:]{17}) > .*Reply (\\S+) is-at ([0-9a-f:]{17})");
+    Pattern gratuitous =
+        Pattern.compile("^\\S+ ([0-9a-f:]{17}) > .*Request who-has (\\S+) tell (\\S+),");
+    List<String> foreign = new ArrayList<>();
+    int seen = 0;
+    for (String line : wire) {
+      Matcher r = reply.matcher(line);
+      Matcher g = gratuitous.matcher(line);
+      String vip = null;
+      String from = null;
+      if (r.find()) {
+        vip = r.group(2);
+        from = r.group(3);
+      } else if (g.find() && g.group(2).equals(g.group(3))) {
+        vip = g.group(2);
+        from = g.group(1);
+      }
+      if (vip == null || !others.contains(vip)) {
+        continue;
+      }
+      seen++;
+      if (!from.equals(mac(ownerOf.get(vip)))) {
+        foreign.add(line);
+      }
+    }
+    System.out.printf(
+        "speaker crash: victim %s with %s; others %s; failover %.2f s; back %.2f s after its"
+            + " restart; %d rounds of arping, %d ARP answers for the others' addresses seen%n",
+        victim, victims, others, failoverS, backS, rounds, seen);
+    assertThat(seen).as("ARP answers for the others' addresses on the wire").isPositive();
+    assertThat(foreign).as("the others' addresses answered by another node").isEmpty();
+    assertThat(wrongRounds).as("rounds where another node's address was not its owner's").isEmpty();
+  }
+
+  /** One arping of each of {@code vips}; a wrong answer (or none) goes to {@code wrong}. */
+  private static int checkRound(List<String> vips, Map<String, String> ownerOf, List<String> wrong)
+      throws IOException {
+    for (String vip : vips) {
+      Set<String> macs = arpingOnce(vip);
+      if (!macs.equals(Set.of(mac(ownerOf.get(vip))))) {
+        wrong.add(System.currentTimeMillis() + " " + vip + " answered by " + macs);
+      }
+    }
+    return 1;
+  }
+
+  /** The MACs that answer one ARP request for {@code ip} within a second. */
+  static Set<String> arpingOnce(String ip) throws IOException {
+    return macsIn(run("ip netns exec " + P + "cli arping -c 1 -w 1 -I eth0 " + ip));
   }
 
   @Test

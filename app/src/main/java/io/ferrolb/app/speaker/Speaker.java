@@ -74,6 +74,7 @@ public final class Speaker implements AutoCloseable {
   private final SpeakerLoop loop;
   private final ScheduledExecutorService timers;
   private final Fabric8ClusterEvents events;
+  private final BackgroundStatusWrites statusWrites;
 
   @Inject
   Speaker(
@@ -81,12 +82,14 @@ public final class Speaker implements AutoCloseable {
       SpeakerView view,
       SpeakerLoop loop,
       ScheduledExecutorService timers,
-      Fabric8ClusterEvents events) {
+      Fabric8ClusterEvents events,
+      BackgroundStatusWrites statusWrites) {
     this.options = options;
     this.view = view;
     this.loop = loop;
     this.timers = timers;
     this.events = events;
+    this.statusWrites = statusWrites;
   }
 
   /**
@@ -142,6 +145,7 @@ public final class Speaker implements AutoCloseable {
   @Override
   public void close() {
     loop.close();
+    statusWrites.close();
     timers.shutdownNow();
     view.close();
     events.close();

@@ -52,11 +52,18 @@ final class SpeakerK8sModule {
     return PodOwner.lookup(client, o.namespace(), o.podName());
   }
 
+  /** The status objects, written off the loop thread ({@link BackgroundStatusWrites}). */
   @Provides
   @Singleton
-  static AnnouncementStatusWriter status(
+  static BackgroundStatusWrites statusWrites(
       KubernetesClient client, Speaker.Options o, PodOwner owner) {
-    return new Fabric8AnnouncementStatusWriter(client, o.namespace(), owner);
+    return new BackgroundStatusWrites(
+        new Fabric8AnnouncementStatusWriter(client, o.namespace(), owner));
+  }
+
+  @Provides
+  static AnnouncementStatusWriter status(BackgroundStatusWrites writes) {
+    return writes;
   }
 
   @Provides

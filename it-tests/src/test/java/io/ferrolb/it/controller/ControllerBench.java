@@ -394,14 +394,19 @@ public final class ControllerBench {
   private BenchProcess startController(String id) throws IOException {
     int port = freePort();
     List<String> cmd =
-        List.of(
-            java(),
-            "-jar",
-            System.getProperty("bench.jar"),
-            "controller",
-            "--namespace=" + NS,
-            "--metrics-port=" + port,
-            "--identity=bench-" + id);
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-jar",
+                System.getProperty("bench.jar"),
+                "controller",
+                "--namespace=" + NS,
+                "--metrics-port=" + port,
+                "--identity=bench-" + id));
+    String extra = System.getProperty("bench.controllerArgs", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+"))); // BENCH_CONTROLLER_ARGS
+    }
     Map<String, String> env = new HashMap<>();
     env.put("KUBECONFIG", kubeconfig.toString());
     env.put("JAVA_TOOL_OPTIONS", System.getProperty("bench.controllerJavaOptions", ""));

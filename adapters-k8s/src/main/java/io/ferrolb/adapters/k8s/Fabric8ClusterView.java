@@ -15,11 +15,14 @@ import io.ferrolb.ports.out.ConfigSource;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -35,6 +38,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterView.class);
 
   private static final long LIST_PAGE = 500;
+  private static final int REMEMBERED_DELETIONS = 10_000;
 
   private final KubernetesClient client;
   private final String namespace;
@@ -48,6 +52,18 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private volatile Watched<ConfigMap> legacy;
   private boolean listOnly;
   private InformerWatchdog watchdog;
+  // Services the cache saw deleted (and not created again since), for gone(); bounded
+  private final Set<String> deleted =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>(16, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > REMEMBERED_DELETIONS;
+                }
+              }));
 
   public Fabric8ClusterView(KubernetesClient client, String namespace) {
     this.client = Objects.requireNonNull(client, "client");
@@ -78,7 +94,26 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     boolean once = listOnly;
     services =
         new Watched<>("Service", () -> Informers.of(client.services().inAnyNamespace(), once));
-    services.addEventHandler(handler(s -> listener.serviceChanged(key(s)), null));
+    ResourceEventHandler<Service> onService = handler(s -> listener.serviceChanged(key(s)), null);
+    services.addEventHandler(
+        new ResourceEventHandler<Service>() {
+          @Override
+          public void onAdd(Service s) {
+            deleted.remove(key(s));
+            onService.onAdd(s);
+          }
+
+          @Override
+          public void onUpdate(Service old, Service now) {
+            onService.onUpdate(old, now);
+          }
+
+          @Override
+          public void onDelete(Service s, boolean unknownFinalState) {
+            deleted.add(key(s)); // before the listener hears of it
+            onService.onDelete(s, unknownFinalState);
+          }
+        });
     namespaces = new Watched<>("Namespace", () -> Informers.of(client.namespaces(), once));
     namespaces.addEventHandler(
         new ResourceEventHandler<Namespace>() {
@@ -259,6 +294,27 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (next != null && !next.isEmpty());
     return out;
+  }
+
+  /**
+   * Seen deleted by the cache, or, when the cache never saw it go (it may not have seen it at all
+   * yet), a GET: 404 is gone.
+   */
+  @Override
+  public boolean gone(String key) {
+    if (service(key).isPresent()) {
+      return false;
+    }
+    if (deleted.contains(key)) {
+      return true;
+    }
+    int slash = key.indexOf('/');
+    return client
+            .services()
+            .inNamespace(key.substring(0, slash))
+            .withName(key.substring(slash + 1))
+            .get()
+        == null;
   }
 
   @Override

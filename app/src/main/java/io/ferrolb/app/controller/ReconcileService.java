@@ -9,6 +9,7 @@ import io.ferrolb.ports.out.ObjectRef;
 import io.ferrolb.ports.out.ServiceSnapshot;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
 @Singleton
 final class ReconcileService {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileService.class);
+
+  // a Service the cache has not delivered yet: look again soon
+  static final Duration NOT_SEEN_RETRY = Duration.ofSeconds(1);
 
   private final ClusterView view;
   private final ConfigSource config;
@@ -53,8 +57,21 @@ final class ReconcileService {
     if (svc.isPresent()) {
       return admit(svc.get());
     }
-    pipeline.forget(key);
     AllocationEngine engine = allocations.engine();
+    if (engine.holds(key)) {
+      // absent from the cache is not always deleted: a rebuild from the server can hold a Service
+      // that the watch has not delivered yet (ChaosIT: an address freed so, then given again)
+      boolean gone;
+      try {
+        gone = view.gone(key);
+      } catch (RuntimeException e) {
+        return new ReconcileOutcome.Retry<>(NOT_SEEN_RETRY, "is " + key + " deleted? " + e);
+      }
+      if (!gone) {
+        return new ReconcileOutcome.Retry<>(NOT_SEEN_RETRY, key + " not in the cache yet");
+      }
+    }
+    pipeline.forget(key);
     if (!engine.release(key)) {
       return ReconcileOutcome.done();
     }

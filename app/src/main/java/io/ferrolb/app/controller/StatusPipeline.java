@@ -134,7 +134,9 @@ final class StatusPipeline implements AutoCloseable {
     sent.clear();
   }
 
-  /** Forgets what was sent for {@code key} (the Service is gone). */
+  /**
+   * Forgets what was sent for {@code key} (the Service is gone); a write still queued is dropped.
+   */
   void forget(String key) {
     sent.remove(key);
   }
@@ -142,6 +144,12 @@ final class StatusPipeline implements AutoCloseable {
   private void write(ServiceSnapshot current, Desired d, long of) {
     if (term.get() != of) {
       LOG.debug("event=statusWriteDropped service={} reason=\"term ended\"", current.key());
+      return;
+    }
+    if (sent.get(current.key()) != d) {
+      // forgotten (its address was freed) or no longer wanted since it was queued: a late write
+      // would put back an address the allocator has given up
+      LOG.debug("event=statusWriteDropped service={} reason=\"superseded\"", current.key());
       return;
     }
     try {

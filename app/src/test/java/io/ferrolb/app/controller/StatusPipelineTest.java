@@ -54,6 +54,27 @@ class StatusPipelineTest {
   }
 
   @Test
+  void aQueuedWriteOfAServiceThatWasForgottenIsNeverSent() {
+    pipeline.submit(lb("web", 1, List.of()), IP, Optional.of("blue"));
+
+    pipeline.forget("default/web"); // its address freed while the write waited
+    runQueued();
+
+    assertThat(status.writes()).isZero();
+  }
+
+  @Test
+  void onlyTheLatestOfTwoQueuedStatesIsWritten() {
+    List<IpAddress> other = List.of(IpAddress.parse("198.51.100.9"));
+    pipeline.submit(lb("web", 1, List.of()), IP, Optional.of("blue"));
+    pipeline.submit(lb("web", 1, List.of()), other, Optional.of("blue"));
+    runQueued();
+
+    assertThat(status.writes()).isEqualTo(1);
+    assertThat(status.ingress("default/web")).isEqualTo(other);
+  }
+
+  @Test
   void withinATermADesiredStateOnItsWayIsNotSentTwice() {
     pipeline.submit(lb("web", 1, List.of()), IP, Optional.of("blue"));
     pipeline.submit(lb("web", 1, List.of()), IP, Optional.of("blue"));

@@ -56,6 +56,28 @@ class TakeOverTest {
   }
 
   @Test
+  void aServiceTheRebuildReadFromTheServerKeepsItsAddressWhileTheCacheDoesNotShowIt() {
+    // found by ChaosIT: the cache (an informer being replaced) did not hold a Service the rebuild
+    // had read from the server; taken for deleted, its address was freed, and it got another one
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.8-198.51.100.9")));
+    u.cluster.aheadOfCache(lb("web", 3, List.of(IpAddress.parse("198.51.100.8"))));
+    assertThat(u.takeOver.rebuild()).isEqualTo(ReconcileOutcome.done());
+
+    ReconcileOutcome<ControllerWork> o = u.services.reconcile("default/web");
+
+    assertThat(o).isInstanceOf(ReconcileOutcome.Retry.class);
+    assertThat(u.allocations.engine().holds("default/web")).as("still held").isTrue();
+    u.cluster.put(lb("a-new", 1, List.of()));
+    u.services.reconcile("default/a-new");
+    assertThat(u.status.ingress("default/a-new")).containsExactly(IpAddress.parse("198.51.100.9"));
+
+    u.cluster.remove("default/web"); // deleted on the server too: now it is freed
+    assertThat(u.services.reconcile("default/web")).isNotInstanceOf(ReconcileOutcome.Retry.class);
+    assertThat(u.allocations.engine().holds("default/web")).isFalse();
+  }
+
+  @Test
   void aNewTermStartsFromTheServicesStatusNotFromTheLastTerm() {
     UseCases u = new UseCases().synced();
     u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));

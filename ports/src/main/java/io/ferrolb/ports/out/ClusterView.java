@@ -47,6 +47,21 @@ public interface ClusterView extends AutoCloseable {
     return services();
   }
 
+  /**
+   * Whether Service {@code key}, which the cache does not hold, is really gone: the cache saw it
+   * deleted, or the API server answers that it does not exist. A cache that is behind (a new
+   * leader's rebuild read a Service from the server that the watch has not delivered yet, an
+   * informer being replaced) does not hold it either, and then it is not gone: freeing its address
+   * would give it to another Service. The default takes absence for deletion, for views that are
+   * always current.
+   *
+   * @throws RuntimeException when the API server cannot be asked; the caller retries
+   * @since 0.3
+   */
+  default boolean gone(String key) {
+    return service(key).isEmpty();
+  }
+
   /** The labels of a namespace, empty when unknown. */
   Map<String, String> namespaceLabels(String namespace);
 

@@ -59,6 +59,12 @@ public final class FakeClusterView implements ClusterView, ConfigSource {
     ahead.put(svc.key(), svc);
   }
 
+  /** Gone from the cache and from the server ({@link #aheadOfCache} keeps it on the server). */
+  @Override
+  public synchronized boolean gone(String key) {
+    return !services.containsKey(key) && !ahead.containsKey(key);
+  }
+
   @Override
   public synchronized Collection<ServiceSnapshot> servicesFromServer() {
     Map<String, ServiceSnapshot> all = new java.util.TreeMap<>(services);
@@ -70,6 +76,7 @@ public final class FakeClusterView implements ClusterView, ConfigSource {
     Listener l;
     synchronized (this) {
       services.remove(key);
+      ahead.remove(key);
       l = listener;
     }
     if (l != null) {

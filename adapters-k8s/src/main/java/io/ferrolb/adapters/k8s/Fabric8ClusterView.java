@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.ferrolb.domain.allocation.ServiceKey;
 import io.ferrolb.domain.config.DecodedObject;
 import io.ferrolb.ports.out.ClusterView;
 import io.ferrolb.ports.out.ConfigSource;
@@ -134,28 +135,13 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
             listener.namespaceChanged(ns.getMetadata().getName());
           }
         });
-    legacy =
-        new Watched<>(
-            "ConfigMap",
-            () ->
-                Informers.ofOne(
-                    client
-                        .configMaps()
-                        .inNamespace(namespace)
-                        .withName(Conversions.LEGACY_CONFIGMAP),
-                    once));
+    legacy = Informers.legacyConfig(client, namespace, once);
     legacy.addEventHandler(handler(c -> listener.configChanged(), null));
     for (MetallbKind kind : MetallbKind.values()) {
       if (!kind.isConfig()) {
         continue;
       }
-      Watched<GenericKubernetesResource> inf =
-          new Watched<>(
-              kind.kind(),
-              () ->
-                  Informers.of(
-                      client.genericKubernetesResources(kind.context()).inNamespace(namespace),
-                      once));
+      Watched<GenericKubernetesResource> inf = Informers.configKind(client, kind, namespace, once);
       // status-only writes (pool counters) bump resourceVersion but not generation: not a change
       inf.addEventHandler(handler(r -> listener.configChanged(), kind));
       crs.put(kind, inf);
@@ -191,7 +177,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   }
 
   /** The cached copy of Service {@code key}, if the cache holds it (empty before start). */
-  synchronized Optional<Service> cachedService(io.ferrolb.domain.allocation.ServiceKey key) {
+  synchronized Optional<Service> cachedService(ServiceKey key) {
     return services == null
         ? Optional.empty()
         : Optional.ofNullable(
@@ -308,13 +294,8 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
     if (deleted.contains(key)) {
       return true;
     }
-    int slash = key.indexOf('/');
-    return client
-            .services()
-            .inNamespace(key.substring(0, slash))
-            .withName(key.substring(slash + 1))
-            .get()
-        == null;
+    ServiceKey k = ServiceKey.parse(key);
+    return client.services().inNamespace(k.namespace()).withName(k.name()).get() == null;
   }
 
   @Override

@@ -180,16 +180,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
                 Informers.ofOne(
                     client.secrets().inNamespace(namespace).withName("memberlist"),
                     once && watchMemberlist));
-    legacy =
-        new Watched<>(
-            "ConfigMap",
-            () ->
-                Informers.ofOne(
-                    client
-                        .configMaps()
-                        .inNamespace(namespace)
-                        .withName(Conversions.LEGACY_CONFIGMAP),
-                    once));
+    legacy = Informers.legacyConfig(client, namespace, once);
     informers.addAll(List.of(services, slices, nodes, speakers, legacy));
     if (watchMemberlist) {
       informers.add(memberlist);
@@ -197,12 +188,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
     for (MetallbKind kind : MetallbKind.values()) {
       if (kind.isConfig()) {
         Watched<GenericKubernetesResource> inf =
-            new Watched<>(
-                kind.kind(),
-                () ->
-                    Informers.of(
-                        client.genericKubernetesResources(kind.context()).inNamespace(namespace),
-                        once));
+            Informers.configKind(client, kind, namespace, once);
         crs.put(kind, inf);
         informers.add(inf);
       }

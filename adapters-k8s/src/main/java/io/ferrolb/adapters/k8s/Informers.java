@@ -1,7 +1,10 @@
 package io.ferrolb.adapters.k8s;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.Listable;
@@ -50,6 +53,26 @@ final class Informers {
       fill(inf, Stream.ofNullable(op.get()));
     }
     return inf;
+  }
+
+  /** The legacy ConfigMap of {@code namespace}, watched by both views' config sources. */
+  static Watched<ConfigMap> legacyConfig(
+      KubernetesClient client, String namespace, boolean listOnly) {
+    return new Watched<>(
+        "ConfigMap",
+        () ->
+            ofOne(
+                client.configMaps().inNamespace(namespace).withName(Conversions.LEGACY_CONFIGMAP),
+                listOnly));
+  }
+
+  /** The {@code metallb.io} objects of configuration kind {@code kind} in {@code namespace}. */
+  static Watched<GenericKubernetesResource> configKind(
+      KubernetesClient client, MetallbKind kind, String namespace, boolean listOnly) {
+    return new Watched<>(
+        kind.kind(),
+        () ->
+            of(client.genericKubernetesResources(kind.context()).inNamespace(namespace), listOnly));
   }
 
   /**

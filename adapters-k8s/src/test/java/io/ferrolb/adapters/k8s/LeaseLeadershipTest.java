@@ -3,6 +3,7 @@ package io.ferrolb.adapters.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -20,6 +21,16 @@ class LeaseLeadershipTest {
 
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<String> standbyEvents = new CopyOnWriteArrayList<>();
+
+  /** The Lease as stored now. */
+  private LeaseSpec lease() {
+    return client
+        .leases()
+        .inNamespace("ferrolb-system")
+        .withName("ferrolb-controller")
+        .get()
+        .getSpec();
+  }
 
   private Leadership.Listener recording() {
     return recording(events);
@@ -89,15 +100,7 @@ class LeaseLeadershipTest {
       assertThat(events)
           .as("leadership kept under the component's load")
           .containsExactly("started");
-      assertThat(
-              client
-                  .leases()
-                  .inNamespace("ferrolb-system")
-                  .withName("ferrolb-controller")
-                  .get()
-                  .getSpec()
-                  .getHolderIdentity())
-          .isEqualTo("me");
+      assertThat(lease().getHolderIdentity()).isEqualTo("me");
     } finally {
       busy.set(false);
       for (Thread t : callers) {
@@ -118,14 +121,7 @@ class LeaseLeadershipTest {
 
     leadership.close();
 
-    assertThat(
-            client
-                .leases()
-                .inNamespace("ferrolb-system")
-                .withName("ferrolb-controller")
-                .get()
-                .getSpec()
-                .getLeaseDurationSeconds())
+    assertThat(lease().getLeaseDurationSeconds())
         .as("lease duration after close, from %s", LeaseLeadership.Timing.FAST.lease())
         .isEqualTo(1);
     assertThat(events).containsExactly("started", "stopped");

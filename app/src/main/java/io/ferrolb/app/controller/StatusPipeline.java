@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,6 @@ final class StatusPipeline implements AutoCloseable {
   private final Runnable onWritten;
   private final Map<String, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
   private final Map<String, Desired> sent = new ConcurrentHashMap<>();
-  private final AtomicLong term = new AtomicLong();
 
   /**
    * Writes on {@code executor} ({@code Runnable::run} writes on the caller's thread, as tests do);
@@ -89,13 +87,12 @@ final class StatusPipeline implements AutoCloseable {
       return; // already on its way (or written, and the cache is behind)
     }
     sent.put(key, d);
-    long of = term.get();
     CompletableFuture<Void> next =
         tails.compute(
             key,
             (k, prev) ->
                 (prev == null ? CompletableFuture.<Void>completedFuture(null) : prev)
-                    .thenRunAsync(() -> write(current, d, of), pool));
+                    .thenRunAsync(() -> write(current, d), pool));
     // outside compute: with a same-thread executor the write is already done here
     next.whenComplete((v, t) -> tails.remove(key, next));
   }
@@ -130,8 +127,7 @@ final class StatusPipeline implements AutoCloseable {
    * is forgotten, so the next term writes whatever it decides.
    */
   void endTerm() {
-    term.incrementAndGet();
-    sent.clear();
+    sent.clear(); // every queued write now finds its state no longer wanted
   }
 
   /**
@@ -141,15 +137,11 @@ final class StatusPipeline implements AutoCloseable {
     sent.remove(key);
   }
 
-  private void write(ServiceSnapshot current, Desired d, long of) {
-    if (term.get() != of) {
-      LOG.debug("event=statusWriteDropped service={} reason=\"term ended\"", current.key());
-      return;
-    }
+  private void write(ServiceSnapshot current, Desired d) {
     if (sent.get(current.key()) != d) {
-      // forgotten (its address was freed) or no longer wanted since it was queued: a late write
-      // would put back an address the allocator has given up
-      LOG.debug("event=statusWriteDropped service={} reason=\"superseded\"", current.key());
+      // forgotten (its address was freed, or the term ended) or no longer wanted since it was
+      // queued: a late write would put back an address the allocator has given up
+      LOG.debug("event=statusWriteDropped service={}", current.key());
       return;
     }
     try {

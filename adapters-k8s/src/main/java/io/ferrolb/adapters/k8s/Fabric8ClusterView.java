@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterView.class);
 
-  private static final long LIST_PAGE = 500;
   private static final int REMEMBERED_DELETIONS = 10_000;
 
   private final KubernetesClient client;
@@ -93,8 +92,7 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   @Override
   public synchronized void start(Listener listener) {
     boolean once = listOnly;
-    services =
-        new Watched<>("Service", () -> Informers.of(client.services().inAnyNamespace(), once));
+    services = new Watched<>("Service", () -> Informers.services(client, once));
     ResourceEventHandler<Service> onService = handler(s -> listener.serviceChanged(key(s)), null);
     services.addEventHandler(
         new ResourceEventHandler<Service>() {
@@ -262,7 +260,8 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
   }
 
   /**
-   * A consistent LIST, in pages of {@value #LIST_PAGE} (a real API server sends continue tokens).
+   * A consistent LIST, in pages of {@value Informers#LIST_PAGE} (a real API server sends continue
+   * tokens).
    */
   @Override
   public Collection<ServiceSnapshot> servicesFromServer() {
@@ -273,7 +272,11 @@ public final class Fabric8ClusterView implements ClusterView, ConfigSource {
           client
               .services()
               .inAnyNamespace()
-              .list(new ListOptionsBuilder().withLimit(LIST_PAGE).withContinue(next).build());
+              .list(
+                  new ListOptionsBuilder()
+                      .withLimit(Informers.LIST_PAGE)
+                      .withContinue(next)
+                      .build());
       for (Service s : page.getItems()) {
         out.add(Conversions.service(s));
       }

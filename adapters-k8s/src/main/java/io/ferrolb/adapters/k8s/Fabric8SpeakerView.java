@@ -156,8 +156,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
     services =
         shared.isPresent()
             ? shared.get().informer()
-            : new Watched<>(
-                "Service", () -> Informers.of(client.services().inAnyNamespace(), once));
+            : new Watched<>("Service", () -> Informers.services(client, once));
     slices =
         new Watched<>(
             "EndpointSlice",

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -24,13 +25,16 @@ import org.slf4j.Logger;
  * conversions either way, without a watch per kind for a one-shot read.
  */
 final class Informers {
+  /** Objects per LIST request: a real API server then answers in pages, not one whole body. */
+  static final long LIST_PAGE = 500;
+
   private Informers() {}
 
   static <
           T extends HasMetadata,
           O extends Informable<T> & Listable<? extends KubernetesResourceList<T>>>
       SharedIndexInformer<T> of(O op, boolean listOnly) {
-    SharedIndexInformer<T> inf = op.runnableInformer(0);
+    SharedIndexInformer<T> inf = op.withLimit(LIST_PAGE).runnableInformer(0);
     if (listOnly) {
       List<T> items;
       try {
@@ -43,6 +47,18 @@ final class Informers {
       }
       fill(inf, items.stream());
     }
+    return inf;
+  }
+
+  /** The Services of every namespace, each kept slim ({@link SlimServiceStore}). */
+  static SharedIndexInformer<Service> services(KubernetesClient client, boolean listOnly) {
+    var op = client.services().inAnyNamespace();
+    SharedIndexInformer<Service> inf = op.withLimit(LIST_PAGE).runnableInformer(0);
+    SlimServiceStore store = new SlimServiceStore();
+    if (listOnly) {
+      op.list().getItems().forEach(s -> store.put(store.getKey(s), s));
+    }
+    inf.itemStore(store);
     return inf;
   }
 

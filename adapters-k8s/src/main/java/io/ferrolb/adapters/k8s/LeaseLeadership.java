@@ -5,9 +5,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import io.ferrolb.ports.out.Leadership;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -23,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * client a renewal queued behind a burst of status writes (two per Service, at 20 per second) and
  * missed the Lease, a standby took it while this replica still wrote, and two leaders gave the same
  * Services different addresses (ControllerCrashIT, in CI).
+ *
+ * <p>A replica that takes the Lease back with no other holder since its last term (the record it
+ * writes keeps that term's acquire time and transition count, which any other holder changes) hears
+ * {@link Listener#resumedLeading()}: under an API brownout renewals come late, and a Lease lost and
+ * regained by the same replica need not cost a rebuild.
  */
 public final class LeaseLeadership implements Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseLeadership.class);
@@ -38,6 +46,9 @@ public final class LeaseLeadership implements Leadership {
   private final String leaseName;
   private final String identity;
   private final Timing timing;
+  private final RememberingLock lock;
+  // the last record this replica wrote as leader in its previous term (election thread)
+  private volatile LeaderElectionRecord lastTerm;
   private CompletableFuture<?> running;
   private boolean closed;
 
@@ -56,6 +67,7 @@ public final class LeaseLeadership implements Leadership {
     this.namespace = namespace;
     this.leaseName = leaseName;
     this.identity = identity;
+    this.lock = new RememberingLock(new LeaseLock(namespace, leaseName, identity));
   }
 
   /**
@@ -73,15 +85,25 @@ public final class LeaseLeadership implements Leadership {
             .withLeaseDuration(timing.lease())
             .withRenewDeadline(timing.renewDeadline())
             .withRetryPeriod(timing.retryPeriod())
-            .withLock(new LeaseLock(namespace, leaseName, identity))
+            .withLock(lock)
             .withReleaseOnCancel()
             .withLeaderCallbacks(
                 new LeaderCallbacks(
                     () -> {
-                      LOG.info("event=leaderElected identity={} lease={}", identity, leaseName);
-                      listener.startedLeading();
+                      boolean resumed = continues(lastTerm, lock.written);
+                      LOG.info(
+                          "event=leaderElected identity={} lease={} resumed={}",
+                          identity,
+                          leaseName,
+                          resumed);
+                      if (resumed) {
+                        listener.resumedLeading();
+                      } else {
+                        listener.startedLeading();
+                      }
                     },
                     () -> {
+                      lastTerm = lock.written;
                       LOG.info("event=leaderLost identity={} lease={}", identity, leaseName);
                       listener.stoppedLeading();
                     },
@@ -99,6 +121,64 @@ public final class LeaseLeadership implements Leadership {
           LOG.info("event=campaignAgain identity={} lease={}", identity, leaseName);
           start(listener);
         });
+  }
+
+  /**
+   * True when {@code now}, the record this replica just wrote on taking the Lease, continues {@code
+   * before}, the last one it wrote in its previous term: the same holder, acquire time and
+   * transition count, so the Lease passed through no other holder (each acquisition by another
+   * replica sets a new acquire time and counts a transition; a release clears the holder).
+   */
+  static boolean continues(LeaderElectionRecord before, LeaderElectionRecord now) {
+    if (before == null || now == null || before.getHolderIdentity() == null) {
+      return false;
+    }
+    return before.getHolderIdentity().equals(now.getHolderIdentity())
+        && before.getLeaderTransitions() == now.getLeaderTransitions()
+        && before.getAcquireTime() != null
+        && now.getAcquireTime() != null
+        && before
+            .getAcquireTime()
+            .toInstant()
+            .truncatedTo(ChronoUnit.MILLIS)
+            .equals(now.getAcquireTime().toInstant().truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  /** The Lease lock, remembering the last record written through it. */
+  private static final class RememberingLock implements Lock {
+    private final Lock lock;
+    volatile LeaderElectionRecord written;
+
+    RememberingLock(Lock lock) {
+      this.lock = lock;
+    }
+
+    @Override
+    public LeaderElectionRecord get(KubernetesClient client) {
+      return lock.get(client);
+    }
+
+    @Override
+    public void create(KubernetesClient client, LeaderElectionRecord r) {
+      lock.create(client, r);
+      written = r;
+    }
+
+    @Override
+    public void update(KubernetesClient client, LeaderElectionRecord r) {
+      lock.update(client, r);
+      written = r;
+    }
+
+    @Override
+    public String identity() {
+      return lock.identity();
+    }
+
+    @Override
+    public String describe() {
+      return lock.describe();
+    }
   }
 
   public String identity() {

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ferrolb.ports.out.ClusterView;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class Fabric8ClusterViewTest {
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private final List<String> changed = new CopyOnWriteArrayList<>();
   private Fabric8ClusterView view;
@@ -93,5 +96,41 @@ class Fabric8ClusterViewTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default/web").isPresent());
 
     assertThat(view.gone("default/web")).isFalse();
+  }
+
+  @Test
+  void theServicesAreListedInPagesAndCachedSlim() throws InterruptedException {
+    client
+        .services()
+        .inNamespace("default")
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withName("applied")
+                .withNamespace("default")
+                .addToAnnotations(SlimServiceStore.LAST_APPLIED, "{}")
+                .endMetadata()
+                .withNewSpec()
+                .withType("LoadBalancer")
+                .endSpec()
+                .build())
+        .create();
+    int before = server.getRequestCount();
+    start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default/applied").isPresent());
+
+    List<String> paths = new ArrayList<>();
+    for (int i = before; i < server.getRequestCount(); i++) {
+      paths.add(server.takeRequest().getPath());
+    }
+    assertThat(paths)
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith("/api/v1/services?")
+                    .contains("limit=500")
+                    .doesNotContain("watch"));
+    assertThat(view.service("default/applied").orElseThrow().request().annotations())
+        .doesNotContainKey(SlimServiceStore.LAST_APPLIED);
   }
 }

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ferrolb.ports.out.Leadership;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,6 +44,11 @@ class LeaseLeadershipTest {
       @Override
       public void startedLeading() {
         events.add("started");
+      }
+
+      @Override
+      public void resumedLeading() {
+        events.add("resumed");
       }
 
       @Override
@@ -125,5 +133,77 @@ class LeaseLeadershipTest {
         .as("lease duration after close, from %s", LeaseLeadership.Timing.FAST.lease())
         .isEqualTo(1);
     assertThat(events).containsExactly("started", "stopped");
+  }
+
+  @Test
+  void aTermContinuesOnlyWhenTheLeaseKeptItsHolderAcquireTimeAndTransitions() {
+    ZonedDateTime acquired = ZonedDateTime.parse("2026-12-07T10:00:00.123456Z");
+    LeaderElectionRecord before =
+        new LeaderElectionRecord("me", Duration.ofSeconds(2), acquired, acquired.plusSeconds(9), 3);
+
+    // taken back: fabric8 keeps the acquire time and the count when the holder is unchanged
+    assertThat(
+            LeaseLeadership.continues(
+                before,
+                new LeaderElectionRecord(
+                    "me", Duration.ofSeconds(2), acquired, acquired.plusSeconds(14), 3)))
+        .isTrue();
+    // another replica held it in between: a new acquire time, two more transitions
+    assertThat(
+            LeaseLeadership.continues(
+                before,
+                new LeaderElectionRecord(
+                    "me",
+                    Duration.ofSeconds(2),
+                    acquired.plusSeconds(14),
+                    acquired.plusSeconds(14),
+                    5)))
+        .isFalse();
+    // the same acquire time but a transition counted (the Lease recreated and taken twice)
+    assertThat(
+            LeaseLeadership.continues(
+                before,
+                new LeaderElectionRecord(
+                    "me", Duration.ofSeconds(2), acquired, acquired.plusSeconds(14), 4)))
+        .isFalse();
+    // released (no holder), or no earlier term
+    assertThat(
+            LeaseLeadership.continues(
+                new LeaderElectionRecord(null, Duration.ofSeconds(1), acquired, acquired, 3),
+                before))
+        .isFalse();
+    assertThat(LeaseLeadership.continues(null, before)).isFalse();
+  }
+
+  @Test
+  void aLeaseAnotherReplicaHeldInBetweenStartsANewTermNotAResumedOne() {
+    try (LeaseLeadership leadership =
+        new LeaseLeadership(
+            client, "ferrolb-system", "ferrolb-controller", "me", LeaseLeadership.Timing.FAST)) {
+      leadership.start(recording());
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("started"));
+
+      // another replica takes it, as fabric8 would, for one second
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+      client
+          .leases()
+          .inNamespace("ferrolb-system")
+          .withName("ferrolb-controller")
+          .edit(
+              l -> {
+                LeaseSpec spec = l.getSpec();
+                spec.setHolderIdentity("other");
+                spec.setAcquireTime(now);
+                spec.setRenewTime(now);
+                spec.setLeaseDurationSeconds(1);
+                spec.setLeaseTransitions(spec.getLeaseTransitions() + 1);
+                return l;
+              });
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> events.size() >= 3 && lease().getHolderIdentity().equals("me"));
+      assertThat(events).containsExactly("started", "stopped", "started");
+    }
   }
 }

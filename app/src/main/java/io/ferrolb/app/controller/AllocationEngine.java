@@ -120,6 +120,11 @@ final class AllocationEngine {
     return moved;
   }
 
+  /** The keys of every Service that holds an address. */
+  List<String> holders() {
+    return allocator.assignments().stream().map(a -> a.key().toString()).toList();
+  }
+
   boolean holds(String key) {
     return allocator.assignment(ServiceKey.parse(key)).isPresent();
   }

@@ -132,6 +132,12 @@ public final class Controller implements AutoCloseable {
       }
 
       @Override
+      public void resumedLeading() {
+        loop.resumedLeading();
+        conditions.ifPresent(AnnouncedConditions::startedLeading);
+      }
+
+      @Override
       public void stoppedLeading() {
         loop.stoppedLeading();
         conditions.ifPresent(AnnouncedConditions::stoppedLeading);

@@ -92,6 +92,13 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
   }
 
   @Override
+  public void resumedLeading() {
+    leader = true;
+    metrics.leader(true);
+    loop.addFirst(ControllerWork.RESUME);
+  }
+
+  @Override
   public void stoppedLeading() {
     leader = false;
     pipeline.endTerm();
@@ -149,8 +156,8 @@ public final class ControllerLoop implements ClusterView.Listener, Leadership.Li
 
     @Override
     public ReconcileOutcome<ControllerWork> work(ControllerWork item) {
-      if (item instanceof Rebuild) {
-        return takeOver.rebuild();
+      if (item instanceof Rebuild r) {
+        return r.resume() ? takeOver.resume() : takeOver.rebuild();
       }
       if (item instanceof ConfigChanged) {
         return applyConfig.apply();

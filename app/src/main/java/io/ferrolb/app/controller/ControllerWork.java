@@ -14,16 +14,21 @@ sealed interface ControllerWork
         ControllerWork.NamespaceChanged,
         ControllerWork.ServiceChanged {
 
-  Rebuild REBUILD = new Rebuild();
+  Rebuild REBUILD = new Rebuild(false);
+  Rebuild RESUME = new Rebuild(true);
   ConfigChanged CONFIG_CHANGED = new ConfigChanged();
   PendingServices PENDING_SERVICES = new PendingServices();
   UsageChanged USAGE_CHANGED = new UsageChanged();
 
-  /** This replica became leader: rebuild the allocations from the Services' status. */
-  record Rebuild() implements ControllerWork {
+  /**
+   * This replica became leader: rebuild the allocations from the Services' status; or, when {@code
+   * resume}, it leads again with no other leader since its last term, and its allocations still
+   * hold ({@link TakeOver#resume}).
+   */
+  record Rebuild(boolean resume) implements ControllerWork {
     @Override
     public String toString() {
-      return "#rebuild";
+      return resume ? "#resume" : "#rebuild";
     }
   }
 

@@ -38,6 +38,8 @@ final class TakeOver {
 
   // read by health checks and the loop's admission of work
   private volatile boolean rebuilt;
+  // a rebuild completed since this replica started: its allocations are whole (loop thread)
+  private boolean complete;
 
   @Inject
   TakeOver(
@@ -60,10 +62,54 @@ final class TakeOver {
     return rebuilt;
   }
 
-  /** The term ended (leadership lost): the next one rebuilds again. */
+  /** The term ended (leadership lost): the next one rebuilds again, or resumes. */
   void forget() {
     rebuilt = false;
     metrics.rebuilt(0);
+  }
+
+  /**
+   * This replica leads again and no other replica led in between, so no one else assigned an
+   * address: the allocations of its last term still hold, and only the changes it missed meanwhile
+   * need a look. Every cached Service and every holder (one deleted meanwhile is freed) is
+   * reconciled again, with the configuration, without listing the Services from the server or
+   * rebuilding the allocations: under an API brownout that renews a Lease late, a lost and regained
+   * Lease then costs a pass over the cache, not a LIST of every Service. A replica that had not
+   * finished a rebuild rebuilds.
+   */
+  ReconcileOutcome<ControllerWork> resume() {
+    if (!complete) {
+      return rebuild();
+    }
+    if (!view.synced()) {
+      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet");
+    }
+    if (!writes.awaitIdle(WRITES_DRAIN)) {
+      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "status writes still in flight");
+    }
+    ReconcileOutcome<ControllerWork> cfg = applyConfig.apply();
+    if (cfg instanceof ReconcileOutcome.Retry) {
+      return cfg;
+    }
+    Set<ControllerWork> then = new LinkedHashSet<>();
+    if (cfg instanceof ReconcileOutcome.Done<ControllerWork> d) {
+      then.addAll(d.then());
+    } else if (cfg instanceof ReconcileOutcome.ReprocessAll<ControllerWork> all) {
+      then.addAll(all.all());
+    }
+    for (String key : allocations.engine().holders()) {
+      then.add(new ControllerWork.ServiceChanged(key));
+    }
+    int services = 0;
+    for (ServiceSnapshot s : view.services()) {
+      then.add(new ControllerWork.ServiceChanged(s.key()));
+      services++;
+    }
+    then.add(ControllerWork.PENDING_SERVICES);
+    rebuilt = true;
+    metrics.rebuilt(services);
+    LOG.info("event=resumed services={} again={}", services, then.size());
+    return ReconcileOutcome.then(List.copyOf(then));
   }
 
   ReconcileOutcome<ControllerWork> rebuild() {
@@ -81,6 +127,7 @@ final class TakeOver {
     } catch (RuntimeException e) {
       return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "listing the Services: " + e);
     }
+    complete = false;
     allocations.renew();
     applyConfig.forget();
     ReconcileOutcome<ControllerWork> cfg = applyConfig.apply();
@@ -108,6 +155,7 @@ final class TakeOver {
     }
     allocations.engine().takeFreed();
     allocations.usageChanged();
+    complete = true;
     // the signal that this leader has looked at every Service (bench/controller waits for it)
     metrics.rebuilt(order.size());
     LOG.info(

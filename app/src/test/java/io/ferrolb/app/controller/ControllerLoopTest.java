@@ -171,4 +171,23 @@ class ControllerLoopTest {
     status.failWith(null);
     await().atMost(WAIT).until(() -> status.ingress("default/web"), i -> !i.isEmpty());
   }
+
+  @Test
+  void aResumedTermServesWhatChangedWhileItWasNotLeading() {
+    cluster.setConfig(List.of(pool("blue", "198.51.100.0/30")));
+    cluster.put(lb("web", 1, List.of()));
+    startAsLeader();
+    await().atMost(WAIT).until(() -> status.ingress("default/web"), i -> !i.isEmpty());
+    List<IpAddress> web = status.ingress("default/web");
+
+    leadership.lose("nobody");
+    cluster.put(lb("api", 2, List.of())); // not served: no leader
+    assertThat(status.ingress("default/api")).isEmpty();
+    leadership.resume();
+
+    await().atMost(WAIT).until(() -> status.ingress("default/api"), i -> !i.isEmpty());
+    assertThat(loop.rebuilt()).isTrue();
+    assertThat(status.ingress("default/web")).isEqualTo(web);
+    assertThat(status.ingress("default/api")).doesNotContainAnyElementsOf(web);
+  }
 }

@@ -92,4 +92,72 @@ class TakeOverTest {
     u.takeOver.rebuild();
     assertThat(u.status.ingress("default/api")).containsExactly(IpAddress.parse("198.51.100.9"));
   }
+
+  @Test
+  void aResumedTermKeepsItsAllocationsAndLooksAgainAtWhatChangedMeanwhile() {
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.8-198.51.100.9")));
+    u.cluster.put(lb("web", 1, List.of()));
+    u.cluster.put(lb("old", 2, List.of()));
+    u.takeOver.rebuild();
+    List<IpAddress> web = u.status.ingress("default/web");
+    List<IpAddress> old = u.status.ingress("default/old");
+    assertThat(web).hasSize(1);
+
+    u.takeOver.forget(); // the Lease lost; meanwhile one Service goes, one comes
+    u.cluster.remove("default/old");
+    u.cluster.put(lb("api", 3, List.of()));
+    ReconcileOutcome<ControllerWork> o = u.takeOver.resume();
+
+    assertThat(u.takeOver.rebuilt()).isTrue();
+    assertThat(o).isInstanceOf(ReconcileOutcome.Done.class);
+    List<ControllerWork> then = ((ReconcileOutcome.Done<ControllerWork>) o).then();
+    assertThat(then)
+        .contains(
+            new ControllerWork.ServiceChanged("default/web"),
+            new ControllerWork.ServiceChanged("default/old"),
+            new ControllerWork.ServiceChanged("default/api"),
+            ControllerWork.PENDING_SERVICES);
+    for (ControllerWork w : then) {
+      if (w instanceof ControllerWork.ServiceChanged c) {
+        u.services.reconcile(c.key());
+      }
+    }
+    assertThat(u.allocations.engine().holds("default/old")).as("freed").isFalse();
+    assertThat(u.status.ingress("default/web")).isEqualTo(web);
+    assertThat(u.status.ingress("default/api")).isEqualTo(old);
+  }
+
+  @Test
+  void aResumeKeepsAnAddressWhoseStatusWriteTheLastTermNeverMade() {
+    // the term ended with web's status write queued and dropped: the cache shows web without an
+    // address, and a rebuild from it could give web's address to a Service that sorts first
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));
+    u.cluster.put(lb("web", 1, List.of()));
+    u.takeOver.rebuild();
+    assertThat(u.allocations.engine().holds("default/web")).isTrue();
+    u.takeOver.forget();
+    u.cluster.put(lb("web", 2, List.of())); // as the cache shows it: no address written
+    u.cluster.put(lb("a-new", 3, List.of()));
+
+    u.takeOver.resume();
+    u.services.reconcile("default/a-new");
+    u.services.reconcile("default/web");
+
+    assertThat(u.status.ingress("default/web")).containsExactly(IpAddress.parse("198.51.100.9"));
+    assertThat(u.status.ingress("default/a-new")).isEmpty();
+  }
+
+  @Test
+  void aResumeBeforeAnyRebuildCompletedRebuilds() {
+    UseCases u = new UseCases().synced();
+    u.cluster.setConfig(List.of(pool("one", "198.51.100.9/32")));
+    u.cluster.put(lb("web", 1, List.of(IpAddress.parse("198.51.100.9"))));
+
+    assertThat(u.takeOver.resume()).isEqualTo(ReconcileOutcome.done());
+
+    assertThat(u.takeOver.rebuilt()).isTrue();
+    assertThat(u.allocations.engine().holds("default/web")).isTrue();
+  }
 }

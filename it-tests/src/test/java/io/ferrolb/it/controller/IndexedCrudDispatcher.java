@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +45,18 @@ import java.util.function.Consumer;
 public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<List<Attribute>, List<AttributeSet>> byName = new ConcurrentHashMap<>();
   private final Consumer<RecordedRequest> observer;
+  // lists being paged, by continue token (a client that stops paging leaves one; few do)
+  private final Map<String, Map<String, Object>> snapshots =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+              return size() > 64;
+            }
+          });
+  private final AtomicLong snapshotIds = new AtomicLong();
   private final ExecutorService closer =
       Executors.newCachedThreadPool(
           r -> {
@@ -140,6 +153,10 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
    */
   @Override
   public MockResponse handleGet(String path) {
+    Map<String, String> params = query(path);
+    if (params.containsKey("limit")) {
+      return page(path, params);
+    }
     if (path.contains("?") || path.endsWith("/status")) {
       return super.handleGet(path);
     }
@@ -152,6 +169,88 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       return super.handleGet(path);
     }
     return new MockResponse().setResponseCode(200).setBody(hit.getValue());
+  }
+
+  /**
+   * A LIST with {@code limit}: one page of the stock list, and a {@code continue} token while more
+   * remain, as a real API server pages (the stock dispatcher ignores both, so a client's paging
+   * would go untested and every list would arrive whole). The first page takes a snapshot of the
+   * list; the next pages come from that snapshot (consistent, as a real server's pages are, and
+   * without serializing the whole list again for each page).
+   */
+  private MockResponse page(String path, Map<String, String> params) {
+    int limit = Integer.parseInt(params.get("limit"));
+    String token = params.get("continue");
+    List<Object> items;
+    Map<String, Object> list;
+    int offset;
+    if (token == null || token.isEmpty()) {
+      StringBuilder rest = new StringBuilder(path.substring(0, path.indexOf('?')));
+      char sep = '?';
+      for (Map.Entry<String, String> e : params.entrySet()) {
+        if (!e.getKey().equals("limit") && !e.getKey().equals("continue")) {
+          rest.append(sep).append(e.getKey()).append('=').append(e.getValue());
+          sep = '&';
+        }
+      }
+      MockResponse whole = super.handleGet(rest.toString());
+      if (whole.code() != 200 || limit <= 0) {
+        return whole;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> parsed = Serialization.unmarshal(whole.getBody().readUtf8(), Map.class);
+      @SuppressWarnings("unchecked")
+      List<Object> all = (List<Object>) parsed.get("items");
+      if (all == null) {
+        return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(parsed));
+      }
+      list = parsed;
+      items = all;
+      offset = 0;
+      token = Long.toString(snapshotIds.incrementAndGet());
+      snapshots.put(token, list);
+    } else {
+      int colon = token.indexOf('-');
+      offset = Integer.parseInt(token.substring(colon + 1));
+      token = token.substring(0, colon);
+      list = snapshots.get(token);
+      if (list == null) {
+        return new MockResponse()
+            .setResponseCode(410)
+            .setBody("{\"kind\":\"Status\",\"code\":410,\"reason\":\"Expired\"}");
+      }
+      @SuppressWarnings("unchecked")
+      List<Object> all = (List<Object>) list.get("items");
+      items = all;
+    }
+    int end = Math.min(items.size(), offset + limit);
+    Map<String, Object> out = new LinkedHashMap<>(list);
+    out.put("items", items.subList(Math.min(offset, end), end));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> meta = (Map<String, Object>) list.get("metadata");
+    Map<String, Object> outMeta = new LinkedHashMap<>(meta == null ? Map.of() : meta);
+    if (end < items.size()) {
+      outMeta.put("continue", token + "-" + end);
+    } else {
+      snapshots.remove(token);
+    }
+    out.put("metadata", outMeta);
+    return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(out));
+  }
+
+  private static Map<String, String> query(String path) {
+    int q = path.indexOf('?');
+    Map<String, String> out = new LinkedHashMap<>();
+    if (q < 0) {
+      return out;
+    }
+    for (String kv : path.substring(q + 1).split("&")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        out.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   /** The stock store (insertion-ordered) that keeps the name index in step. */

@@ -11,6 +11,17 @@ public interface Leadership extends AutoCloseable {
   interface Listener {
     void startedLeading();
 
+    /**
+     * This replica leads again, and no other replica led since its last term ended (the lock shows
+     * no transition since): what it decided then still holds, though it missed the changes of the
+     * meantime. By default the same as {@link #startedLeading()}.
+     *
+     * @since 0.2
+     */
+    default void resumedLeading() {
+      startedLeading();
+    }
+
     void stoppedLeading();
 
     /** Any replica (this one included) became leader. */

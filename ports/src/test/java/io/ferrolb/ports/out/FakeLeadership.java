@@ -25,6 +25,16 @@ public final class FakeLeadership implements Leadership {
     l.startedLeading();
   }
 
+  /** This replica leads again, with no other leader since its last term. */
+  public void resume() {
+    Listener l;
+    synchronized (this) {
+      l = listener;
+    }
+    l.newLeader(identity);
+    l.resumedLeading();
+  }
+
   /** This replica loses to {@code other}. */
   public void lose(String other) {
     Listener l;

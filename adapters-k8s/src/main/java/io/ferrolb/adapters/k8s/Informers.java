@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -34,6 +35,17 @@ final class Informers {
           T extends HasMetadata,
           O extends Informable<T> & Listable<? extends KubernetesResourceList<T>>>
       SharedIndexInformer<T> of(O op, boolean listOnly) {
+    return of(op, listOnly, new BasicItemStore<>(Cache::metaNamespaceKeyFunc));
+  }
+
+  /**
+   * The informer of {@code op} that keeps its objects in {@code store}; a list-only one fills it
+   * with one list (a CRD not installed, an older MetalLB, lists none).
+   */
+  static <
+          T extends HasMetadata,
+          O extends Informable<T> & Listable<? extends KubernetesResourceList<T>>>
+      SharedIndexInformer<T> of(O op, boolean listOnly, ItemStore<T> store) {
     SharedIndexInformer<T> inf = op.withLimit(LIST_PAGE).runnableInformer(0);
     if (listOnly) {
       List<T> items;
@@ -43,30 +55,26 @@ final class Informers {
         if (e.getCode() != 404) {
           throw e;
         }
-        items = List.of(); // a CRD not installed (an older MetalLB): none
+        items = List.of();
       }
-      fill(inf, items.stream());
+      items.forEach(i -> store.put(store.getKey(i), i));
     }
+    inf.itemStore(store);
     return inf;
   }
 
   /** The Services of every namespace, each kept slim ({@link SlimServiceStore}). */
   static SharedIndexInformer<Service> services(KubernetesClient client, boolean listOnly) {
-    var op = client.services().inAnyNamespace();
-    SharedIndexInformer<Service> inf = op.withLimit(LIST_PAGE).runnableInformer(0);
-    SlimServiceStore store = new SlimServiceStore();
-    if (listOnly) {
-      op.list().getItems().forEach(s -> store.put(store.getKey(s), s));
-    }
-    inf.itemStore(store);
-    return inf;
+    return of(client.services().inAnyNamespace(), listOnly, new SlimServiceStore());
   }
 
   /** One object by name. */
   static <T extends HasMetadata> SharedIndexInformer<T> ofOne(Resource<T> op, boolean listOnly) {
     SharedIndexInformer<T> inf = op.runnableInformer(0);
     if (listOnly) {
-      fill(inf, Stream.ofNullable(op.get()));
+      BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+      Stream.ofNullable(op.get()).forEach(i -> store.put(store.getKey(i), i));
+      inf.itemStore(store);
     }
     return inf;
   }
@@ -116,12 +124,5 @@ final class Informers {
           return true;
         });
     return listOnly ? CompletableFuture.completedFuture(null) : inf.start();
-  }
-
-  /** The store of an informer that is never started, holding {@code items}. */
-  private static <T extends HasMetadata> void fill(SharedIndexInformer<T> inf, Stream<T> items) {
-    BasicItemStore<T> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
-    items.forEach(i -> store.put(store.getKey(i), i));
-    inf.itemStore(store);
   }
 }

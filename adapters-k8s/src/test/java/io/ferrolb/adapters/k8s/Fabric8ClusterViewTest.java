@@ -11,6 +11,7 @@ import io.ferrolb.ports.out.ClusterView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,10 @@ class Fabric8ClusterViewTest {
   }
 
   private void create(String name) {
+    create(name, Map.of());
+  }
+
+  private void create(String name, Map<String, String> annotations) {
     client
         .services()
         .inNamespace("default")
@@ -58,6 +63,7 @@ class Fabric8ClusterViewTest {
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace("default")
+                .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withType("LoadBalancer")
@@ -100,21 +106,7 @@ class Fabric8ClusterViewTest {
 
   @Test
   void theServicesAreListedInPagesAndCachedSlim() throws InterruptedException {
-    client
-        .services()
-        .inNamespace("default")
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("applied")
-                .withNamespace("default")
-                .addToAnnotations(SlimServiceStore.LAST_APPLIED, "{}")
-                .endMetadata()
-                .withNewSpec()
-                .withType("LoadBalancer")
-                .endSpec()
-                .build())
-        .create();
+    create("applied", Map.of(SlimServiceStore.LAST_APPLIED, "{}"));
     int before = server.getRequestCount();
     start();
     await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default/applied").isPresent());

@@ -1,7 +1,6 @@
 package io.ferrolb.app.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -11,10 +10,11 @@ import java.util.Optional;
 
 /**
  * The in-memory Kubernetes API of {@code ferrolb demo} and {@code ferrolb api-server}: fabric8's
- * CRUD mock server. The only class that names it, so that a JVM loads its classes only when an
- * embedded API is asked for: the container image leaves its jars out
- * (scripts/image-lib-excludes.txt), and the commands that need it say so instead of failing with a
- * NoClassDefFoundError.
+ * CRUD mock server, serving through {@link IndexedCrudDispatcher} (paged lists, indexed lookups,
+ * stale status writes refused), as the tests' API servers do. With that dispatcher the only class
+ * that names it, so that a JVM loads its classes only when an embedded API is asked for: the
+ * container image leaves its jars out (scripts/image-lib-excludes.txt), and the commands that need
+ * it say so instead of failing with a NoClassDefFoundError.
  */
 final class EmbeddedApi implements AutoCloseable {
   private static final String SERVER_CLASS =
@@ -61,7 +61,7 @@ final class EmbeddedApi implements AutoCloseable {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new IndexedCrudDispatcher(),
             false));
   }
 

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,11 +82,9 @@ final class TakeOver {
     if (!complete) {
       return rebuild();
     }
-    if (!view.synced()) {
-      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet");
-    }
-    if (!writes.awaitIdle(WRITES_DRAIN)) {
-      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "status writes still in flight");
+    Optional<ReconcileOutcome<ControllerWork>> notYet = notReady();
+    if (notYet.isPresent()) {
+      return notYet.get();
     }
     ReconcileOutcome<ControllerWork> cfg = applyConfig.apply();
     if (cfg instanceof ReconcileOutcome.Retry) {
@@ -112,15 +111,28 @@ final class TakeOver {
     return ReconcileOutcome.then(List.copyOf(then));
   }
 
-  ReconcileOutcome<ControllerWork> rebuild() {
+  /**
+   * Why a term cannot start yet, if it cannot: the caches are not synced, or the last term's status
+   * writes are still in flight (the Services read next must hold this replica's own writes of an
+   * earlier term: read without them, a held address would go to another).
+   */
+  private Optional<ReconcileOutcome<ControllerWork>> notReady() {
     if (!view.synced()) {
-      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet");
+      return Optional.of(new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "caches not synced yet"));
     }
-    // the Services as the API server holds them, with this replica's own writes of an earlier
-    // term in: the cache may be behind, and rebuilding from it gives a held address to another
     if (!writes.awaitIdle(WRITES_DRAIN)) {
-      return new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "status writes still in flight");
+      return Optional.of(
+          new ReconcileOutcome.Retry<>(NOT_SYNCED_RETRY, "status writes still in flight"));
     }
+    return Optional.empty();
+  }
+
+  ReconcileOutcome<ControllerWork> rebuild() {
+    Optional<ReconcileOutcome<ControllerWork>> notYet = notReady();
+    if (notYet.isPresent()) {
+      return notYet.get();
+    }
+    // the Services as the API server holds them: the cache may be behind
     Collection<ServiceSnapshot> current;
     try {
       current = view.servicesFromServer();

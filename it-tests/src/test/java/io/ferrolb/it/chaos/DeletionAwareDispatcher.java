@@ -1,7 +1,7 @@
 package io.ferrolb.it.chaos;
 
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.ferrolb.it.controller.IndexedCrudDispatcher;
+import io.ferrolb.app.cli.IndexedCrudDispatcher;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.ferrolb.app.cli.IndexedCrudDispatcher;
 import io.ferrolb.it.support.Crds;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

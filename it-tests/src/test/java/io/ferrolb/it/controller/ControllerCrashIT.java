@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ferrolb.app.cli.IndexedCrudDispatcher;
 import io.ferrolb.app.controller.Controller;
 import java.io.IOException;
 import java.net.InetAddress;

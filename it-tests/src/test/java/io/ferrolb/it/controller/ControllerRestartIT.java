@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ferrolb.adapters.k8s.LeaseLeadership;
+import io.ferrolb.app.cli.IndexedCrudDispatcher;
 import io.ferrolb.app.controller.Controller;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;

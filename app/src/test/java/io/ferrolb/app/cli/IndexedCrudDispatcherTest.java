@@ -1,4 +1,4 @@
-package io.ferrolb.it.controller;
+package io.ferrolb.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

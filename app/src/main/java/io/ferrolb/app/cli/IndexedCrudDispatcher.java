@@ -1,4 +1,4 @@
-package io.ferrolb.it.controller;
+package io.ferrolb.app.cli;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -40,7 +40,8 @@ import java.util.function.Consumer;
  * real API server does (the stock one applies it, so a writer that read an object before another
  * writer changed it silently undid that change). A closed watch is finished off the server's event
  * loop ({@link OffLoopClose}). An optional observer sees every request before it is served
- * (bench/controller counts them).
+ * (bench/controller counts them). Serves {@code ferrolb demo} and {@code ferrolb api-server}
+ * (through {@link EmbeddedApi}, which alone loads it) and every test API server.
  */
 public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<List<Attribute>, List<AttributeSet>> byName = new ConcurrentHashMap<>();

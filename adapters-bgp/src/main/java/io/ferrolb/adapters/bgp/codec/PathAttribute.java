@@ -25,6 +25,7 @@ public sealed interface PathAttribute
   int NEXT_HOP = 3;
   int MULTI_EXIT_DISC = 4;
   int LOCAL_PREF = 5;
+  int ATOMIC_AGGREGATE = 6; // RFC 4271 §5.1.6: well-known discretionary, no value
   int COMMUNITIES = 8; // RFC 1997
   int MP_REACH_NLRI = 14; // RFC 4760 §3
   int MP_UNREACH_NLRI = 15; // RFC 4760 §4

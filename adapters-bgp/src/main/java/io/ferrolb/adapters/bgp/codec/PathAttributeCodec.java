@@ -129,7 +129,8 @@ public final class PathAttributeCodec {
       case PathAttribute.MP_REACH_NLRI -> decodeMpReach(flags, v, len);
       case PathAttribute.MP_UNREACH_NLRI -> decodeMpUnreach(flags, v, len);
       default -> {
-        if ((flags & FLAG_OPTIONAL) == 0) {
+        // ATOMIC_AGGREGATE is well-known (discretionary): kept as it came, value and all
+        if ((flags & FLAG_OPTIONAL) == 0 && type != PathAttribute.ATOMIC_AGGREGATE) {
           throw new BgpProtocolException(
               BgpError.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
               attributeData(type, flags, len, v),

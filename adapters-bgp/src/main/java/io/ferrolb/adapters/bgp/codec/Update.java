@@ -7,15 +7,29 @@ import java.util.Optional;
 /**
  * UPDATE (RFC 4271 §4.3): IPv4 withdrawn routes, path attributes, IPv4 NLRI. Other families travel
  * in MP_REACH_NLRI / MP_UNREACH_NLRI attributes (RFC 4760).
+ *
+ * @param treatedAsWithdraw for a received UPDATE whose attributes were malformed in a way RFC 7606
+ *     answers with "treat-as-withdraw" (§2, §7): why. Its NLRI and MP_REACH_NLRI routes are then to
+ *     be taken as withdrawn, and the session stays up; {@link #attributes} holds the attributes
+ *     that did decode. Never encoded.
  */
-public record Update(List<Cidr> withdrawn, List<PathAttribute> attributes, List<Cidr> nlri)
+public record Update(
+    List<Cidr> withdrawn,
+    List<PathAttribute> attributes,
+    List<Cidr> nlri,
+    Optional<String> treatedAsWithdraw)
     implements BgpMessage {
   static final int TYPE = 2;
+
+  public Update(List<Cidr> withdrawn, List<PathAttribute> attributes, List<Cidr> nlri) {
+    this(withdrawn, attributes, nlri, Optional.empty());
+  }
 
   public Update {
     withdrawn = List.copyOf(withdrawn);
     attributes = List.copyOf(attributes);
     nlri = List.copyOf(nlri);
+    java.util.Objects.requireNonNull(treatedAsWithdraw, "treatedAsWithdraw");
     for (Cidr c : withdrawn) {
       requireV4(c, "withdrawn");
     }

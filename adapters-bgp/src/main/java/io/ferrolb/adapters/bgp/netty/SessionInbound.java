@@ -23,6 +23,7 @@ final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(SessionInbound.class);
 
   private final SessionConnection connection;
+  private long treatedAsWithdraw; // this connection's UPDATEs RFC 7606 withdrew (event loop)
 
   SessionInbound(SessionConnection connection) {
     this.connection = connection;
@@ -36,6 +37,7 @@ final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
     } else if (msg instanceof Keepalive) {
       e = new Event.KeepaliveReceived();
     } else if (msg instanceof Update u) {
+      u.treatedAsWithdraw().ifPresent(why -> malformed(ctx, why));
       e = new Event.UpdateReceived(u);
     } else if (msg instanceof Notification n) {
       if (ctx.channel() == connection.currentChannel()) {
@@ -48,6 +50,23 @@ final class SessionInbound extends SimpleChannelInboundHandler<BgpMessage> {
       return;
     }
     connection.onInbound(ctx.channel(), e);
+  }
+
+  /**
+   * A malformed UPDATE that RFC 7606 withdraws: the session stays up (the speaker uses no route it
+   * receives). Logged the 1st, 2nd, 4th, 8th... time on a connection, so a peer that sends nothing
+   * else cannot flood the log.
+   */
+  private void malformed(ChannelHandlerContext ctx, String why) {
+    treatedAsWithdraw++;
+    if (ctx.channel() == connection.currentChannel()
+        && (treatedAsWithdraw & (treatedAsWithdraw - 1)) == 0) {
+      LOG.warn(
+          "peer {}: malformed UPDATE treated as withdraw (RFC 7606), {} on this connection: {}",
+          connection.config().peerAddress(),
+          treatedAsWithdraw,
+          why);
+    }
   }
 
   @Override

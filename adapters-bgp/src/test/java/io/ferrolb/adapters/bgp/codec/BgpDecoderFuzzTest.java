@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,8 +14,10 @@ import java.util.Set;
  *   <li>Any input decodes or throws {@link BgpProtocolException} with a header, OPEN, UPDATE or
  *       ROUTE-REFRESH error code (RFC 4271 §6.1-6.3, RFC 7313 §5), which the session sends as its
  *       NOTIFICATION; never anything else.
- *   <li>What decodes encodes again, and the encoding decodes to the same message. KEEPALIVE and
- *       NOTIFICATION have one encoding only, so their bytes come back unchanged.
+ *   <li>What decodes encodes again, and the encoding decodes to the same message (for an UPDATE
+ *       that RFC 7606 treats as withdraw: the same routes and attributes, without the malformed
+ *       one). KEEPALIVE and NOTIFICATION have one encoding only, so their bytes come back
+ *       unchanged.
  * </ul>
  *
  * The last input byte picks 2- or 4-octet AS numbers (RFC 6793); the rest is the message. The
@@ -38,7 +41,15 @@ class BgpDecoderFuzzTest {
       return;
     }
     byte[] again = Wire.encode(m, fourOctetAs);
-    assertThat(Wire.decode(again, fourOctetAs)).isEqualTo(m);
+    BgpMessage back = Wire.decode(again, fourOctetAs);
+    if (m instanceof Update u) {
+      // what RFC 7606 withdrew is not encoded: the attributes that decoded come back the same
+      Update b = (Update) back;
+      assertThat(List.of(b.withdrawn(), b.attributes(), b.nlri()))
+          .isEqualTo(List.of(u.withdrawn(), u.attributes(), u.nlri()));
+    } else {
+      assertThat(back).isEqualTo(m);
+    }
     if (m instanceof Keepalive || m instanceof Notification) {
       assertThat(again).isEqualTo(wire);
     }

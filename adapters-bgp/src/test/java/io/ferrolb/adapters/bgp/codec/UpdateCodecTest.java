@@ -193,6 +193,7 @@ class UpdateCodecTest {
         .containsExactly(Cidr.parse("2001:db8::/32"));
   }
 
+  /** Errors RFC 7606 still answers with a session reset: framing, NLRI, MP attributes. */
   static List<Arguments> malformed() {
     String h = "ffffffff ffffffff ffffffff ffffffff";
     return List.of(
@@ -206,6 +207,37 @@ class UpdateCodecTest {
             h + " 001b 02 0000 0004 40 01 05 00",
             BgpError.MALFORMED_ATTRIBUTE_LIST,
             "path attribute 1 length 5: 1 octets left (expected: <=)"),
+        Arguments.of(
+            "unknown well-known attribute 99",
+            h + " 001b 02 0000 0004 40 63 01 00",
+            BgpError.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
+            "path attribute 99: unrecognized well-known attribute"),
+        Arguments.of(
+            "NLRI prefix /33",
+            h + " 001c 02 0000 0000 21 c6336400",
+            BgpError.INVALID_NETWORK_FIELD,
+            "NLRI prefix length 33: too long (expected: 0..32)"),
+        Arguments.of(
+            "NLRI prefix /24 with 2 octets",
+            h + " 001a 02 0000 0000 18 c633",
+            BgpError.INVALID_NETWORK_FIELD,
+            "NLRI prefix /24: 2 octets left (expected: 3)"),
+        Arguments.of(
+            "MP_REACH IPv6 next hop of 4 octets",
+            h + " 0024 02 0000 000d 80 0e 0a 0002 01 04 cb00710b 00 00",
+            BgpError.OPTIONAL_ATTRIBUTE_ERROR,
+            "MP_REACH_NLRI ipv6-unicast next hop length 4 (expected: 16)"),
+        Arguments.of(
+            "MP_UNREACH_NLRI twice",
+            h + " 0023 02 0000 000c 80 0f 03 0002 01 80 0f 03 0002 01",
+            BgpError.MALFORMED_ATTRIBUTE_LIST,
+            "UPDATE path attribute 15: appears twice (expected: once)"));
+  }
+
+  /** Malformed attributes that RFC 7606 answers with treat-as-withdraw (§3, §7). */
+  static List<Arguments> treatedAsWithdraw() {
+    String h = "ffffffff ffffffff ffffffff ffffffff";
+    return List.of(
         Arguments.of(
             "ORIGIN 3",
             h + " 001b 02 0000 0004 40 01 01 03",
@@ -237,30 +269,10 @@ class UpdateCodecTest {
             BgpError.MALFORMED_AS_PATH,
             "AS_PATH segment of 2 ASNs: 2 octets left (expected: 8, count >= 1)"),
         Arguments.of(
-            "unknown well-known attribute 99",
-            h + " 001b 02 0000 0004 40 63 01 00",
-            BgpError.UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
-            "path attribute 99: unrecognized well-known attribute"),
-        Arguments.of(
-            "ORIGIN twice",
-            h + " 001f 02 0000 0008 40 01 01 00 40 01 01 00",
-            BgpError.MALFORMED_ATTRIBUTE_LIST,
-            "UPDATE path attribute 1: appears twice (expected: once)"),
-        Arguments.of(
             "NLRI without NEXT_HOP",
             h + " 0023 02 0000 0007 40 01 01 00 40 02 00 20 c633640a",
             BgpError.MISSING_WELL_KNOWN_ATTRIBUTE,
             "UPDATE with NLRI: NEXT_HOP missing (expected: ORIGIN, AS_PATH, NEXT_HOP)"),
-        Arguments.of(
-            "NLRI prefix /33",
-            h + " 001c 02 0000 0000 21 c6336400",
-            BgpError.INVALID_NETWORK_FIELD,
-            "NLRI prefix length 33: too long (expected: 0..32)"),
-        Arguments.of(
-            "NLRI prefix /24 with 2 octets",
-            h + " 001a 02 0000 0000 18 c633",
-            BgpError.INVALID_NETWORK_FIELD,
-            "NLRI prefix /24: 2 octets left (expected: 3)"),
         Arguments.of(
             "COMMUNITIES of 3 octets",
             h + " 001d 02 0000 0006 c0 08 03 000000",
@@ -270,12 +282,7 @@ class UpdateCodecTest {
             "LARGE_COMMUNITY of 8 octets",
             h + " 0022 02 0000 000b c0 20 08 0000000000000000",
             BgpError.ATTRIBUTE_LENGTH_ERROR,
-            "path attribute 32 length 8 (expected: a multiple of 12)"),
-        Arguments.of(
-            "MP_REACH IPv6 next hop of 4 octets",
-            h + " 0024 02 0000 000d 80 0e 0a 0002 01 04 cb00710b 00 00",
-            BgpError.OPTIONAL_ATTRIBUTE_ERROR,
-            "MP_REACH_NLRI ipv6-unicast next hop length 4 (expected: 16)"));
+            "path attribute 32 length 8 (expected: a multiple of 12)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -288,15 +295,59 @@ class UpdateCodecTest {
         .hasMessage(message);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("treatedAsWithdraw")
+  void malformedAttributeIsTreatedAsWithdrawNotASessionReset(
+      String name, String hex, BgpError error, String message) {
+    Update u = (Update) Wire.decode(Hex.parse(hex), true);
+
+    assertThat(u.treatedAsWithdraw()).hasValue(error + " " + message);
+  }
+
   @Test
-  void missingAttributeNotificationNamesTheTypeCode() {
-    assertThatThrownBy(
-            () ->
-                Wire.decode(
-                    Hex.parse(
-                        "ffffffff ffffffff ffffffff ffffffff 0023 02 0000 0007 40 01 01 00 40 02 00 20 c633640a"),
-                    true))
-        .isInstanceOfSatisfying(
-            BgpProtocolException.class, e -> assertThat(e.data()).isEqualTo(Octets.of(3)));
+  void aWellFormedUpdateIsNotTreatedAsWithdraw() {
+    Update u =
+        (Update)
+            Wire.decode(
+                Hex.parse(
+                    "ffffffff ffffffff ffffffff ffffffff 0030 02 0000 0014"
+                        + " 40 01 01 00 40 02 06 02 01 0000fbf0 40 03 04 cb00710b 20 c633640a"),
+                true);
+
+    assertThat(u.treatedAsWithdraw()).isEmpty();
+    assertThat(u.nlri()).containsExactly(Cidr.parse("198.51.100.10/32"));
+  }
+
+  @Test
+  void aRepeatedAttributeIsDiscardedButTheFirst() {
+    Update u =
+        (Update)
+            Wire.decode(
+                Hex.parse(
+                    "ffffffff ffffffff ffffffff ffffffff 001f 02 0000 0008 40 01 01 00 40 01 01 02"),
+                true);
+
+    assertThat(u.attributes())
+        .containsExactly(new PathAttribute.Origin(PathAttribute.OriginType.IGP));
+    assertThat(u.treatedAsWithdraw()).isEmpty();
+  }
+
+  @Test
+  void atomicAggregateIsKeptAndAValueInItDiscarded() {
+    Update kept =
+        (Update)
+            Wire.decode(
+                Hex.parse("ffffffff ffffffff ffffffff ffffffff 001a 02 0000 0003 40 06 00"), true);
+    Update discarded =
+        (Update)
+            Wire.decode(
+                Hex.parse("ffffffff ffffffff ffffffff ffffffff 001b 02 0000 0004 40 06 01 00"),
+                true);
+
+    assertThat(kept.attributes())
+        .containsExactly(
+            new PathAttribute.Unknown(0x40, PathAttribute.ATOMIC_AGGREGATE, Octets.EMPTY));
+    assertThat(discarded.attributes()).isEmpty();
+    assertThat(discarded.treatedAsWithdraw()).isEmpty();
   }
 }

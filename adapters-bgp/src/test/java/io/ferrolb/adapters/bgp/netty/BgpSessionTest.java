@@ -142,12 +142,29 @@ class BgpSessionTest {
     peer.expect(Update.class, true); // End-of-RIB
     peer.sendRaw(
         io.ferrolb.adapters.bgp.codec.Hex.parse(
-            "ffffffff ffffffff ffffffff ffffffff 001b 02 0000 0004 40 01 01 03 // ORIGIN 3"));
+            "ffffffff ffffffff ffffffff ffffffff 001c 02 0000 0000 21 c6336400 // NLRI /33"));
     Notification n = peer.expect(Notification.class, true);
-    assertThat(n.error()).contains(BgpError.INVALID_ORIGIN_ATTRIBUTE);
+    assertThat(n.error()).contains(BgpError.INVALID_NETWORK_FIELD);
     assertThat(peer.closedByRemote(Duration.ofSeconds(2))).isTrue();
     await().until(() -> session.status().state() != SessionState.ESTABLISHED);
     establish(); // reconnects after back-off
+  }
+
+  @Test
+  void aMalformedAttributeIsTreatedAsWithdrawAndTheSessionKeepsAnnouncing() throws Exception {
+    establish();
+    peer.expect(Update.class, true); // End-of-RIB
+    long before = session.status().updatesReceived();
+    peer.sendRaw(
+        io.ferrolb.adapters.bgp.codec.Hex.parse(
+            "ffffffff ffffffff ffffffff ffffffff 001b 02 0000 0004 40 01 01 03 // ORIGIN 3"));
+    await().until(() -> session.status().updatesReceived() > before);
+
+    session.setAdvertisements(Set.of(Advertisement.of(VIP1)));
+
+    // the next message is our announcement, not a NOTIFICATION: RFC 7606 keeps the session
+    assertThat(peer.expect(Update.class, true).nlri()).isNotEmpty();
+    assertThat(session.status().state()).isEqualTo(SessionState.ESTABLISHED);
   }
 
   @Test

@@ -157,10 +157,7 @@ public final class Fabric8SpeakerView implements SpeakerView {
         shared.isPresent()
             ? shared.get().informer()
             : new Watched<>("Service", () -> Informers.services(client, once));
-    slices =
-        new Watched<>(
-            "EndpointSlice",
-            () -> Informers.of(client.discovery().v1().endpointSlices().inAnyNamespace(), once));
+    slices = new Watched<>("EndpointSlice", () -> Informers.endpointSlices(client, once));
     nodes = new Watched<>("Node", () -> Informers.of(client.nodes(), once));
     speakers =
         new Watched<>(

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -63,9 +64,18 @@ final class Informers {
     return inf;
   }
 
-  /** The Services of every namespace, each kept slim ({@link SlimServiceStore}). */
+  /** The Services of every namespace, each kept slim ({@link SlimStore}). */
   static SharedIndexInformer<Service> services(KubernetesClient client, boolean listOnly) {
-    return of(client.services().inAnyNamespace(), listOnly, new SlimServiceStore());
+    return of(client.services().inAnyNamespace(), listOnly, SlimStore.services());
+  }
+
+  /** The EndpointSlices of every namespace, each kept slim ({@link SlimStore}). */
+  static SharedIndexInformer<EndpointSlice> endpointSlices(
+      KubernetesClient client, boolean listOnly) {
+    return of(
+        client.discovery().v1().endpointSlices().inAnyNamespace(),
+        listOnly,
+        SlimStore.endpointSlices());
   }
 
   /** One object by name. */

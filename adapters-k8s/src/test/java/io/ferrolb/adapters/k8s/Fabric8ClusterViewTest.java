@@ -106,7 +106,7 @@ class Fabric8ClusterViewTest {
 
   @Test
   void theServicesAreListedInPagesAndCachedSlim() throws InterruptedException {
-    create("applied", Map.of(SlimServiceStore.LAST_APPLIED, "{}"));
+    create("applied", Map.of(SlimStore.LAST_APPLIED, "{}"));
     int before = server.getRequestCount();
     start();
     await().atMost(Duration.ofSeconds(10)).until(() -> view.service("default/applied").isPresent());
@@ -123,6 +123,6 @@ class Fabric8ClusterViewTest {
                     .contains("limit=500")
                     .doesNotContain("watch"));
     assertThat(view.service("default/applied").orElseThrow().request().annotations())
-        .doesNotContainKey(SlimServiceStore.LAST_APPLIED);
+        .doesNotContainKey(SlimStore.LAST_APPLIED);
   }
 }

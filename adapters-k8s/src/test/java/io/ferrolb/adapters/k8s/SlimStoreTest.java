@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class SlimServiceStoreTest {
+class SlimStoreTest {
 
   /** As the informer decodes it: every model object with a map of its own. */
   private static Service decoded(String name) {
@@ -19,7 +22,7 @@ class SlimServiceStoreTest {
             .withNamespace("team-a")
             .withResourceVersion("7")
             .addToAnnotations("metallb.io/address-pool", "blue")
-            .addToAnnotations(SlimServiceStore.LAST_APPLIED, "{\"apiVersion\":\"v1\"}")
+            .addToAnnotations(SlimStore.LAST_APPLIED, "{\"apiVersion\":\"v1\"}")
             .addToLabels("app", name)
             .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl").build())
             .endMetadata()
@@ -55,15 +58,15 @@ class SlimServiceStoreTest {
 
   @Test
   void whatEveryReaderTakesFromAServiceIsUnchanged() {
-    Service slim = SlimServiceStore.slim(decoded("web"));
+    Service slim = SlimStore.service(decoded("web"));
     Service full = decoded("web");
-    full.getMetadata().getAnnotations().remove(SlimServiceStore.LAST_APPLIED); // kubectl's own copy
+    full.getMetadata().getAnnotations().remove(SlimStore.LAST_APPLIED); // kubectl's own copy
 
     assertThat(Conversions.service(slim)).isEqualTo(Conversions.service(full));
     assertThat(Conversions.request(slim)).isEqualTo(Conversions.request(full));
     assertThat(slim.getMetadata().getAnnotations())
         .containsEntry("metallb.io/address-pool", "blue")
-        .doesNotContainKey(SlimServiceStore.LAST_APPLIED);
+        .doesNotContainKey(SlimStore.LAST_APPLIED);
     assertThat(slim.getMetadata().getLabels()).containsEntry("app", "web");
     assertThat(slim.getMetadata().getManagedFields()).isNullOrEmpty();
     // and it still serializes (a writer or a log may)
@@ -73,8 +76,8 @@ class SlimServiceStoreTest {
 
   @Test
   void repeatingValuesAreOneCopyAndUnknownFieldsAreKept() {
-    Service a = SlimServiceStore.slim(decoded("a"));
-    Service b = SlimServiceStore.slim(decoded("b"));
+    Service a = SlimStore.service(decoded("a"));
+    Service b = SlimStore.service(decoded("b"));
     assertThat(a.getMetadata().getNamespace()).isSameAs(b.getMetadata().getNamespace());
     assertThat(a.getSpec().getType()).isSameAs(b.getSpec().getType());
     assertThat(a.getSpec().getPorts().get(0).getProtocol())
@@ -85,19 +88,77 @@ class SlimServiceStoreTest {
 
     Service unknown = decoded("c");
     unknown.getSpec().setAdditionalProperty("futureField", "x");
-    assertThat(SlimServiceStore.slim(unknown).getSpec().getAdditionalProperties())
+    assertThat(SlimStore.service(unknown).getSpec().getAdditionalProperties())
         .containsEntry("futureField", "x");
   }
 
   @Test
   void theStoreHoldsTheSlimObject() {
-    SlimServiceStore store = new SlimServiceStore();
+    SlimStore<Service> store = SlimStore.services();
     Service s = decoded("web");
     store.put(store.getKey(s), s);
     assertThat(store.get("team-a/web").getMetadata().getAnnotations())
-        .doesNotContainKey(SlimServiceStore.LAST_APPLIED);
+        .doesNotContainKey(SlimStore.LAST_APPLIED);
     assertThat(store.size()).isEqualTo(1);
     assertThat(store.remove("team-a/web")).isSameAs(s);
     assertThat(store.size()).isZero();
+  }
+
+  private static EndpointSlice slice(String service, String node) {
+    EndpointSlice e =
+        new EndpointSliceBuilder()
+            .withNewMetadata()
+            .withName(service + "-abcde")
+            .withNamespace("team-a")
+            .addToLabels(Fabric8SpeakerView.SERVICE_NAME_LABEL, service)
+            .addToLabels("endpointslice.kubernetes.io/managed-by", "endpointslice-controller")
+            .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kcm").build())
+            .endMetadata()
+            .withAddressType("IPv4")
+            .addNewEndpoint()
+            .withAddresses("198.51.100.20")
+            .withNodeName(node)
+            .withNewConditions()
+            .withReady(true)
+            .withServing(true)
+            .endConditions()
+            .withNewTargetRef()
+            .withKind("Pod")
+            .withName(service + "-pod")
+            .withUid("0b5e9c4e-1111-2222-3333-444455556666")
+            .endTargetRef()
+            .endEndpoint()
+            .addNewPort()
+            .withName("http")
+            .withPort(8080)
+            .withProtocol("TCP")
+            .endPort()
+            .build();
+    return Serialization.unmarshal(Serialization.asJson(e), EndpointSlice.class);
+  }
+
+  @Test
+  void whatTheSpeakerViewTakesFromAnEndpointSliceIsUnchanged() {
+    Service web = decoded("web");
+    EndpointSlice slim = SlimStore.endpointSlice(slice("web", "node-1"));
+
+    assertThat(Fabric8SpeakerView.state(web, List.of(slim)))
+        .isEqualTo(Fabric8SpeakerView.state(web, List.of(slice("web", "node-1"))));
+    assertThat(slim.getMetadata().getLabels())
+        .containsEntry(Fabric8SpeakerView.SERVICE_NAME_LABEL, "web");
+    assertThat(slim.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(slim.getEndpoints().get(0).getTargetRef()).isNull();
+  }
+
+  @Test
+  void repeatedNodeNamesAndLabelKeysAreOneCopy() {
+    EndpointSlice a = SlimStore.endpointSlice(slice("a", "node-1"));
+    EndpointSlice b = SlimStore.endpointSlice(slice("b", "node-1"));
+
+    assertThat(a.getEndpoints().get(0).getNodeName())
+        .isSameAs(b.getEndpoints().get(0).getNodeName());
+    String keyA = a.getMetadata().getLabels().keySet().iterator().next();
+    String keyB = b.getMetadata().getLabels().keySet().iterator().next();
+    assertThat(keyA).isSameAs(keyB);
   }
 }

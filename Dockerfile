@@ -44,7 +44,10 @@ COPY --from=runtime /app/lib /opt/ferrolb/app/lib
 # returned to the OS every 5 s (TrimNativeHeapInterval, JDK 17.0.9+). The manifests in deploy/ run both
 # components with exactly these flags. No periodic safepoint (GuaranteedSafepointInterval=0): nothing here
 # needs it, and it would stop the ARP/NDP responder thread for no reason (bench/arp-latency runs with these flags).
-ENV JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms32m -Xmx64m -XX:NewRatio=6 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss256k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=5000 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -XX:MetaspaceReclaimPolicy=aggressive -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 -XX:-UsePerfData -Dio.netty.allocator.type=unpooled"
+# Out of heap, the process exits (ExitOnOutOfMemoryError) and the kubelet restarts it: an OutOfMemoryError kills
+# only the thread it hits, and a speaker whose loop thread died kept answering ARP for addresses it no longer
+# reconciled (bench/footprint at 10,000 Services, 2026-12-08).
+ENV JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0 -XX:+UseSerialGC -Xms32m -Xmx64m -XX:NewRatio=6 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -Xss256k -XX:TieredStopAtLevel=1 -XX:Tier3InvocationThreshold=1000 -XX:Tier3MinInvocationThreshold=500 -XX:Tier3CompileThreshold=5000 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -XX:MetaspaceReclaimPolicy=aggressive -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Dio.netty.allocator.type=unpooled"
 # Class-data sharing for ferrolb's own classes: a training run (the tutorial against an in-memory API server on
 # loopback) writes the ~5,000 classes it loads to an archive that both components map at start instead of
 # loading them from the jars (bench/footprint: speaker ready sooner, and less resident memory). It runs on the

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.ferrolb.domain.allocation.ServiceKey;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,5 +128,41 @@ class Fabric8AnnouncementStatusWriterTest {
     assertThat(status(l2, "serviceName")).isEqualTo("web");
     assertThat(status(objects(Fabric8AnnouncementStatusWriter.BGP).get(0), "peers"))
         .isEqualTo(List.of("peer1"));
+  }
+
+  @Test
+  void manyServicesAreWrittenAndTheNextWriteChangesOnlyWhatChanged() {
+    Fabric8AnnouncementStatusWriter w = writer(owner("speaker-unknown"));
+    Map<ServiceKey, Set<String>> desired = new HashMap<>();
+    for (int i = 0; i < 120; i++) {
+      desired.put(new ServiceKey("default", "svc-" + i), Set.of("eth0"));
+    }
+    w.layer2("node-a", desired);
+    Map<String, String> versions = new HashMap<>();
+    for (GenericKubernetesResource r : objects(Fabric8AnnouncementStatusWriter.L2)) {
+      versions.put(r.getMetadata().getName(), r.getMetadata().getResourceVersion());
+      assertThat(status(r, "interfaces")).isEqualTo(List.of(Map.of("name", "eth0")));
+    }
+    assertThat(versions).hasSize(120);
+
+    desired.put(new ServiceKey("default", "svc-7"), Set.of("eth1"));
+    desired.remove(new ServiceKey("default", "svc-9"));
+    w.layer2("node-a", desired);
+
+    List<GenericKubernetesResource> after = objects(Fabric8AnnouncementStatusWriter.L2);
+    assertThat(after).hasSize(119);
+    assertThat(after)
+        .filteredOn(
+            r ->
+                !r.getMetadata()
+                    .getResourceVersion()
+                    .equals(versions.get(r.getMetadata().getName())))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(status(r, "serviceName")).isEqualTo("svc-7");
+              assertThat(status(r, "interfaces")).isEqualTo(List.of(Map.of("name", "eth1")));
+            });
+    assertThat(after).noneMatch(r -> "svc-9".equals(status(r, "serviceName")));
   }
 }

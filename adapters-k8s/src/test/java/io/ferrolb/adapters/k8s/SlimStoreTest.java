@@ -1,6 +1,7 @@
 package io.ferrolb.adapters.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -21,6 +22,7 @@ class SlimStoreTest {
             .withName(name)
             .withNamespace("team-a")
             .withResourceVersion("7")
+            .withCreationTimestamp("2026-12-07T10:00:00Z")
             .addToAnnotations("metallb.io/address-pool", "blue")
             .addToAnnotations(SlimStore.LAST_APPLIED, "{\"apiVersion\":\"v1\"}")
             .addToLabels("app", name)
@@ -90,6 +92,53 @@ class SlimStoreTest {
     unknown.getSpec().setAdditionalProperty("futureField", "x");
     assertThat(SlimStore.service(unknown).getSpec().getAdditionalProperties())
         .containsEntry("futureField", "x");
+  }
+
+  @Test
+  void eachVersionOfAServiceReusesTheStringsOfTheLast() {
+    Service v1 = SlimStore.service(decoded("web"));
+    Service v2 = SlimStore.service(decoded("web"));
+
+    assertThat(v2.getMetadata().getName()).isSameAs(v1.getMetadata().getName());
+    assertThat(v2.getMetadata().getCreationTimestamp())
+        .isSameAs(v1.getMetadata().getCreationTimestamp());
+    assertThat(v2.getMetadata().getLabels().get("app"))
+        .isSameAs(v1.getMetadata().getLabels().get("app"));
+    assertThat(v2.getMetadata().getAnnotations().get("metallb.io/address-pool"))
+        .isSameAs(v1.getMetadata().getAnnotations().get("metallb.io/address-pool"));
+    assertThat(v2.getStatus().getConditions().get(0).getReason())
+        .isSameAs(v1.getStatus().getConditions().get(0).getReason());
+  }
+
+  @Test
+  void listsAndMapsAreUnmodifiableSoACachedObjectCannotBeChangedByMistake() {
+    Service slim = SlimStore.service(decoded("web"));
+
+    assertThat(slim.getMetadata().getFinalizers()).isEmpty();
+    assertThatThrownBy(() -> slim.getMetadata().getFinalizers().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> slim.getMetadata().getLabels().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> slim.getSpec().getPorts().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> slim.getStatus().getLoadBalancer().getIngress().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    EndpointSlice e = SlimStore.endpointSlice(slice("web", "node-1"));
+    assertThatThrownBy(() -> e.getEndpoints().get(0).getAddresses().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aLongAnnotationValueIsNotShared() {
+    String value = "x".repeat(200);
+    Service a = decoded("a");
+    a.getMetadata().getAnnotations().put("note", value);
+    Service b = decoded("b");
+    b.getMetadata().getAnnotations().put("note", new String(value));
+
+    assertThat(SlimStore.service(a).getMetadata().getAnnotations().get("note"))
+        .isNotSameAs(SlimStore.service(b).getMetadata().getAnnotations().get("note"))
+        .isEqualTo(value);
   }
 
   @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,9 @@ public final class L2Responder implements AutoCloseable {
 
   /**
    * Rounds at 0, interval, 2 x interval, ... as one-shot tasks, on every interface or only {@code
-   * onlyOn}; all of an address's rounds are cancelled together on release.
+   * onlyOn}; all of an address's rounds are cancelled together on release. The last round forgets
+   * the burst: an address owned for good keeps no finished tasks (at 10,000 owned addresses, their
+   * 50,000 finished rounds held 6 MB of the speaker's 64 MB heap, bench/footprint).
    */
   private void scheduleBurst(IpAddress ip, Optional<String> onlyOn) {
     long rounds = config.gratuitousRounds();
@@ -170,9 +173,42 @@ public final class L2Responder implements AutoCloseable {
     List<ScheduledFuture<?>> futures = bursts.computeIfAbsent(ip, k -> new ArrayList<>());
     futures.removeIf(ScheduledFuture::isDone);
     for (long k = 0; k < rounds; k++) {
-      futures.add(
-          scheduler.schedule(() -> sendGratuitous(ip, onlyOn), k * interval, TimeUnit.NANOSECONDS));
+      if (k < rounds - 1) {
+        futures.add(
+            scheduler.schedule(
+                () -> sendGratuitous(ip, onlyOn), k * interval, TimeUnit.NANOSECONDS));
+        continue;
+      }
+      // the last round removes its own future: under this monitor, which the caller holds until
+      // the future is stored, so the task cannot look for it before it is there
+      AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
+      self.set(
+          scheduler.schedule(
+              () -> {
+                sendGratuitous(ip, onlyOn);
+                burstDone(ip, self.get());
+              },
+              k * interval,
+              TimeUnit.NANOSECONDS));
+      futures.add(self.get());
     }
+  }
+
+  private synchronized void burstDone(IpAddress ip, ScheduledFuture<?> last) {
+    List<ScheduledFuture<?>> futures = bursts.get(ip);
+    if (futures == null) {
+      return; // released meanwhile
+    }
+    futures.remove(last);
+    futures.removeIf(ScheduledFuture::isDone);
+    if (futures.isEmpty()) {
+      bursts.remove(ip);
+    }
+  }
+
+  /** Addresses with gratuitous rounds still to send (for tests). */
+  synchronized int burstsPending() {
+    return bursts.size();
   }
 
   private void sendGratuitous(IpAddress ip, Optional<String> onlyOn) {

@@ -155,6 +155,24 @@ class L2ResponderTest {
   }
 
   @Test
+  void aFinishedBurstLeavesNothingBehindAndAReleaseDuringOneCancelsTheRest() {
+    responder.start();
+    responder.setInterfaces(List.of(ETH1));
+    responder.setOwned(Map.of(VIP4, Set.of(), VIP6, Set.of()));
+    FakeL2Channel eth1 = channels.get("eth1");
+    assertThat(responder.burstsPending()).isEqualTo(2);
+
+    await().until(() -> responder.burstsPending() == 0);
+    int sent = eth1.sent.size();
+    assertThat(sent).isGreaterThanOrEqualTo(6); // the rounds did run
+
+    responder.setOwned(Map.of(VIP4, Set.of()));
+    responder.setOwned(Map.of(VIP4, Set.of(), VIP6, Set.of())); // regained: a new burst
+    assertThat(responder.burstsPending()).isEqualTo(1);
+    await().until(() -> responder.burstsPending() == 0);
+  }
+
+  @Test
   void anInterfaceAddedLaterAnnouncesTheAddressesAlreadyOwnedOnItOnly() {
     responder.start();
     responder.setInterfaces(List.of(ETH0));

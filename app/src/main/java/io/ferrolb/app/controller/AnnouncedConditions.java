@@ -12,9 +12,11 @@ import io.ferrolb.ports.out.Leadership;
 import io.ferrolb.ports.out.ServiceConditionWriter;
 import io.ferrolb.ports.out.SpeakerView;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +54,13 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
   private final ServiceConditionWriter writer;
   private final String namespace;
   private final BooleanSupplier addressesBusy;
-  private final Map<ServiceKey, AnnouncedCondition> written = new HashMap<>();
+
+  /**
+   * What was last written for each Service, as {@link #fingerprint}: not the condition itself,
+   * whose message (one sentence naming the address and nodes) the cached Service holds already.
+   */
+  private final Map<ServiceKey, Long> written = new HashMap<>();
+
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean leader;
   private volatile boolean forget;
@@ -104,7 +112,7 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
     Map<ServiceKey, AnnouncedCondition.Reports> reported = reports.snapshot();
     var nodes = view.nodes();
     var speakers = view.expectedSpeakers();
-    Map<ServiceKey, AnnouncedCondition> seen = new HashMap<>();
+    Set<ServiceKey> seen = new HashSet<>();
     int wrote = 0;
     int failed = 0;
     for (ServiceState svc : view.services()) {
@@ -116,8 +124,10 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
               speakers,
               reported.getOrDefault(svc.key(), AnnouncedCondition.Reports.NONE),
               false);
-      seen.put(svc.key(), c);
-      if (c.equals(written.get(svc.key()))) {
+      seen.add(svc.key());
+      long fingerprint = fingerprint(c);
+      Long was = written.get(svc.key());
+      if (was != null && was == fingerprint) {
         continue;
       }
       try {
@@ -129,14 +139,25 @@ public final class AnnouncedConditions implements Leadership.Listener, AutoClose
               c.announced(),
               c.reason());
         }
-        written.put(svc.key(), c);
+        written.put(svc.key(), fingerprint);
       } catch (ClusterWriteException e) {
         failed++;
         LOG.debug("event=conditionWriteFailed service={}: {}", svc.key(), e.getMessage());
       }
     }
-    written.keySet().retainAll(seen.keySet());
+    written.keySet().retainAll(seen);
     return new Outcome(wrote, failed);
+  }
+
+  /**
+   * 64 bits of {@code c}: its status, its reason's and its message's hashes. Two different
+   * conditions of one Service that agree on all three (a message hash collision, one in 2^32) would
+   * skip a write until the next resync ({@value #RESYNC_S} s), which compares with the cluster
+   * again.
+   */
+  static long fingerprint(AnnouncedCondition c) {
+    return ((long) c.reason().hashCode() << 32 | (c.message().hashCode() & 0xffffffffL))
+        ^ (c.announced() ? Long.MIN_VALUE : 0);
   }
 
   /** The configuration as the speakers' view reads it; an invalid one keeps the last good. */

@@ -109,6 +109,39 @@ class AnnouncedConditionsTest {
   }
 
   @Test
+  void aChangeOfTheMessageAloneIsWritten() {
+    conditions.startedLeading();
+    when(reports.snapshot())
+        .thenReturn(
+            Map.of(WEB, new AnnouncedCondition.Reports(Map.of("n1", Set.of("eth0")), Map.of())));
+    conditions.pass();
+    when(reports.snapshot())
+        .thenReturn(
+            Map.of(WEB, new AnnouncedCondition.Reports(Map.of("n1", Set.of("eth1")), Map.of())));
+    conditions.pass();
+    conditions.pass();
+
+    verify(writer)
+        .write(
+            WEB,
+            new AnnouncedCondition(
+                true, "Layer2", "198.51.100.10 answered in Layer 2 by node \"n1\" on eth1"));
+    verify(writer, times(2)).write(any(), any());
+  }
+
+  @Test
+  void theFingerprintTellsStatusReasonAndMessageApart() {
+    AnnouncedCondition c = new AnnouncedCondition(true, "Layer2", "by n1");
+    assertThat(AnnouncedConditions.fingerprint(c))
+        .isEqualTo(AnnouncedConditions.fingerprint(new AnnouncedCondition(true, "Layer2", "by n1")))
+        .isNotEqualTo(
+            AnnouncedConditions.fingerprint(new AnnouncedCondition(false, "Layer2", "by n1")))
+        .isNotEqualTo(AnnouncedConditions.fingerprint(new AnnouncedCondition(true, "BGP", "by n1")))
+        .isNotEqualTo(
+            AnnouncedConditions.fingerprint(new AnnouncedCondition(true, "Layer2", "by n2")));
+  }
+
+  @Test
   void aFailedWriteIsTriedAgainOnTheNextPass() {
     conditions.startedLeading();
     when(writer.write(any(), any()))

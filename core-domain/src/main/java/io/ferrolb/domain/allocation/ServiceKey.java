@@ -11,6 +11,10 @@ public record ServiceKey(String namespace, String name) implements Comparable<Se
     if (name.isEmpty()) {
       throw new IllegalArgumentException("service name: empty (expected: a name)");
     }
+    // One copy of each: keys live in several maps (allocations, conditions, status writes), built
+    // from successive versions of a Service, each decoded with strings of its own.
+    namespace = namespace.intern();
+    name = name.intern();
   }
 
   /** Parses {@code ns/name}. */

@@ -2,6 +2,7 @@ package io.ferrolb.adapters.bgp.codec;
 
 import io.ferrolb.domain.pool.Cidr;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,7 +30,7 @@ public record Update(
     withdrawn = List.copyOf(withdrawn);
     attributes = List.copyOf(attributes);
     nlri = List.copyOf(nlri);
-    java.util.Objects.requireNonNull(treatedAsWithdraw, "treatedAsWithdraw");
+    Objects.requireNonNull(treatedAsWithdraw, "treatedAsWithdraw");
     for (Cidr c : withdrawn) {
       requireV4(c, "withdrawn");
     }

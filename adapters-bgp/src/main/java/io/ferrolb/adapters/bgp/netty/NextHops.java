@@ -38,6 +38,9 @@ final class NextHops {
   Map<Cidr, Route> resolve(
       Collection<Advertisement> desired, Set<AddressFamily> families, Optional<IpAddress> local) {
     Map<Cidr, Route> out = new HashMap<>();
+    // one instance per distinct set of attributes: thousands of prefixes share a handful (at
+    // 10,000 Services and 10 peers, 100,000 equal routes held 4 MB of the speaker's 64 MB heap)
+    Map<Route, Route> distinct = new HashMap<>();
     for (Advertisement a : desired) {
       IpFamily f = a.prefix().family();
       if (!families.contains(AddressFamily.unicast(f))) {
@@ -66,15 +69,15 @@ final class NextHops {
             a.prefix());
         continue;
       }
-      out.put(
-          a.prefix(),
+      Route r =
           new Route(
               f,
               a.communities().stream().sorted().toList(),
               a.largeCommunities().stream().sorted().toList(),
               config.ibgp() ? a.localPref() : Optional.empty(),
               nh.get(),
-              ll));
+              ll);
+      out.put(a.prefix(), distinct.computeIfAbsent(r, x -> x));
     }
     return out;
   }

@@ -224,19 +224,7 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
       Optional<List<OwnerReference>> owners) {
     GenericKubernetesResource obj;
     if (current == null) {
-      obj =
-          api.resource(
-                  new GenericKubernetesResourceBuilder()
-                      .withApiVersion(ctx.getGroup() + "/" + ctx.getVersion())
-                      .withKind(ctx.getKind())
-                      .withNewMetadata()
-                      .withName(name)
-                      .withNamespace(namespace)
-                      .withLabels(labels(node, key))
-                      .withOwnerReferences(owner.forNewObject())
-                      .endMetadata()
-                      .build())
-              .create();
+      obj = api.resource(object(ctx, name, node, key, null, owner.forNewObject())).create();
     } else {
       String resourceVersion = current.resourceVersion();
       if (owners.isPresent()) {
@@ -249,26 +237,41 @@ public final class Fabric8AnnouncementStatusWriter implements AnnouncementStatus
           return;
         }
       }
-      obj =
-          new GenericKubernetesResourceBuilder()
-              .withApiVersion(ctx.getGroup() + "/" + ctx.getVersion())
-              .withKind(ctx.getKind())
-              .withNewMetadata()
-              .withName(name)
-              .withNamespace(namespace)
-              .withResourceVersion(resourceVersion)
-              .withLabels(labels(node, key))
-              .withOwnerReferences(owners.orElse(current.owners()))
-              .endMetadata()
-              .build();
+      obj = object(ctx, name, node, key, resourceVersion, owners.orElse(current.owners()));
     }
     obj.setAdditionalProperty("status", status);
     api.resource(obj).updateStatus();
   }
 
-  private static Map<String, String> labels(String node, ServiceKey key) {
-    return Map.of(
-        NODE_LABEL, node, SERVICE_NAME_LABEL, key.name(), SERVICE_NAMESPACE_LABEL, key.namespace());
+  /**
+   * The object of {@code key} on {@code node}, status apart; {@code resourceVersion} null for a new
+   * one.
+   */
+  private GenericKubernetesResource object(
+      ResourceDefinitionContext ctx,
+      String name,
+      String node,
+      ServiceKey key,
+      String resourceVersion,
+      List<OwnerReference> owners) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion(ctx.getGroup() + "/" + ctx.getVersion())
+        .withKind(ctx.getKind())
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withResourceVersion(resourceVersion)
+        .withLabels(
+            Map.of(
+                NODE_LABEL,
+                node,
+                SERVICE_NAME_LABEL,
+                key.name(),
+                SERVICE_NAMESPACE_LABEL,
+                key.namespace()))
+        .withOwnerReferences(owners)
+        .endMetadata()
+        .build();
   }
 
   /**
